@@ -1,0 +1,115 @@
+import FwctlNet
+
+/// A rule: an ordered list of expressions (matches, then statements, then a verdict), as
+/// nft lists them.
+public struct Rule: Hashable, Sendable {
+    public var expressions: [Expression]
+    /// The rule's comment (NFTNL_RULE_USERDATA). fwctl writes `file:line: <flow>` here.
+    public var comment: String?
+    /// Kernel handle, when read back from the kernel.
+    public var handle: UInt64?
+
+    public init(_ expressions: [Expression], comment: String? = nil, handle: UInt64? = nil) {
+        self.expressions = expressions
+        self.comment = comment
+        self.handle = handle
+    }
+
+    /// Equality of what the rule does and says, ignoring handle and counter values.
+    public func sameContent(as other: Rule) -> Bool {
+        comment == other.comment && expressions.map(\.withoutState) == other.expressions.map(\.withoutState)
+    }
+
+    /// The final verdict of the rule, if it has one.
+    public var verdict: Verdict? {
+        for e in expressions.reversed() { if case .verdict(let v) = e { return v } }
+        return nil
+    }
+}
+
+/// One expression of a rule, at the level nft lists it (each lowers to a few kernel
+/// expressions: payload/meta/ct loads, cmp, lookup, bitwise, counter, limit, log, immediate).
+public enum Expression: Hashable, Sendable {
+    /// `ip saddr @set`, `ip6 daddr 2001:db8::/64`, `ip saddr { 192.0.2.1, 192.0.2.5 }`.
+    case address(family: IPFamily, field: AddressField, match: AddressMatch)
+    /// `tcp dport 443`, `udp dport 30000-30100`, `tcp dport { 80, 443 }`.
+    case port(proto: PortProtocol, field: PortField, match: PortMatch)
+    /// `meta l4proto vrrp` (any family) — an IP protocol without ports.
+    case l4proto(UInt8)
+    /// `meta nfproto ipv4` — restrict a rule to one family.
+    case nfproto(IPFamily)
+    /// `icmp type echo-request`, `icmpv6 type { nd-neighbor-solicit, ... }`.
+    case icmpType(family: IPFamily, types: [UInt8])
+    /// `ct state established,related`, `ct state invalid`, `ct state new`.
+    case ctState(CtStates)
+    /// `iif "lo"` / `oif "lo"`.
+    case interface(direction: InterfaceDirection, name: String)
+    /// `counter packets N bytes N`.
+    case counter(packets: UInt64, bytes: UInt64)
+    /// `limit rate 5/second` (burst in packets; nft omits the default 5).
+    case limit(rate: UInt64, per: LimitUnit, burst: UInt32)
+    /// `log prefix "..." level info`.
+    case log(prefix: String?, level: LogLevel?)
+    /// `accept`, `drop`, `jump chain`, `return`.
+    case verdict(Verdict)
+    /// Something fwctl does not generate (read back from a hand-edited table): kept as the
+    /// best description available so it can be shown and removed, never re-encoded.
+    case unknown(String)
+
+    /// The expression with kernel state (counter values) zeroed.
+    public var withoutState: Expression {
+        if case .counter = self { return .counter(packets: 0, bytes: 0) }
+        return self
+    }
+}
+
+public enum AddressField: String, Hashable, Sendable { case saddr, daddr }
+public enum PortField: String, Hashable, Sendable { case sport, dport }
+public enum InterfaceDirection: String, Hashable, Sendable { case iif, oif }
+
+/// The right-hand side of an address match.
+public enum AddressMatch: Hashable, Sendable {
+    /// A lookup in a named set of the table: `@role_web_v4`.
+    case set(String)
+    /// One range (single address, prefix or `a-b`): a payload compare.
+    case range(AddressRange)
+    /// Several ranges: an anonymous set `{ ... }`.
+    case anonymousSet([AddressRange])
+}
+
+/// The right-hand side of a port match.
+public enum PortMatch: Hashable, Sendable {
+    case range(PortRange)
+    case anonymousSet([PortRange])
+}
+
+/// A set of conntrack states, as the kernel's bitmask.
+public struct CtStates: OptionSet, Hashable, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    public static let invalid = CtStates(rawValue: 1 << 0)
+    public static let established = CtStates(rawValue: 1 << 1)
+    public static let related = CtStates(rawValue: 1 << 2)
+    public static let new = CtStates(rawValue: 1 << 3)
+    public static let untracked = CtStates(rawValue: 1 << 6)
+}
+
+public enum LimitUnit: String, Hashable, Sendable, CaseIterable {
+    case second, minute, hour, day, week
+    public var seconds: UInt64 {
+        switch self { case .second: 1; case .minute: 60; case .hour: 3600; case .day: 86400; case .week: 604800 }
+    }
+}
+
+public enum LogLevel: String, Hashable, Sendable, CaseIterable {
+    case emerg, alert, crit, err, warn, notice, info, debug
+    /// syslog level number as the kernel stores it.
+    public var number: UInt32 { UInt32(Self.allCases.firstIndex(of: self)!) }
+}
+
+public enum Verdict: Hashable, Sendable {
+    case accept, drop
+    case jump(String)
+    case goto(String)
+    case `return`
+}

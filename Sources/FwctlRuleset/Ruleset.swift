@@ -1,0 +1,121 @@
+import FwctlNet
+
+/// What fwctl puts in the kernel for one host: close to what nf_tables holds, typed.
+///
+/// The compiler produces it, the renderers print it, the netlink codec encodes and decodes
+/// it, the planner diffs two of them and the verifier evaluates it. Values compare
+/// structurally; handles and counter values are kernel state that comparisons of *content*
+/// ignore (see `Rule.sameContent`).
+public struct Ruleset: Hashable, Sendable {
+    public var tables: [Table]
+
+    public init(tables: [Table] = []) { self.tables = tables }
+}
+
+/// An nftables table. fwctl owns exactly one, family `inet`, named `fwctl` by default.
+public struct Table: Hashable, Sendable {
+    public var family: TableFamily
+    public var name: String
+    public var sets: [NamedSet]
+    public var chains: [Chain]
+    /// Kernel handle, when read back from the kernel.
+    public var handle: UInt64?
+
+    public init(family: TableFamily = .inet, name: String, sets: [NamedSet] = [], chains: [Chain] = [], handle: UInt64? = nil) {
+        self.family = family
+        self.name = name
+        self.sets = sets
+        self.chains = chains
+        self.handle = handle
+    }
+
+    public func set(named name: String) -> NamedSet? { sets.first { $0.name == name } }
+    public func chain(named name: String) -> Chain? { chains.first { $0.name == name } }
+}
+
+/// nftables table families. fwctl generates `inet` only; others may be read back.
+public enum TableFamily: String, Hashable, Sendable, Codable {
+    case inet, ip, ip6, arp, bridge, netdev
+}
+
+/// A named set of addresses (a role's or network's members) of one family.
+public struct NamedSet: Hashable, Sendable {
+    public var name: String
+    public var keyType: SetKeyType
+    /// `flags interval`: elements are ranges and prefixes, not only single keys.
+    public var isInterval: Bool
+    public var comment: String?
+    /// The elements as normalised ranges (sorted, disjoint, adjacent ones merged).
+    public var elements: [SetElement]
+    public var handle: UInt64?
+
+    public init(name: String, keyType: SetKeyType, isInterval: Bool = true, comment: String? = nil, elements: [SetElement] = [], handle: UInt64? = nil) {
+        self.name = name
+        self.keyType = keyType
+        self.isInterval = isInterval
+        self.comment = comment
+        self.elements = elements
+        self.handle = handle
+    }
+}
+
+/// The key type of a set, with nft's datatype names.
+public enum SetKeyType: String, Hashable, Sendable, Codable {
+    case ipv4Addr = "ipv4_addr"
+    case ipv6Addr = "ipv6_addr"
+    case inetService = "inet_service"
+    case inetProto = "inet_proto"
+
+    public var family: IPFamily? {
+        switch self {
+        case .ipv4Addr: .v4
+        case .ipv6Addr: .v6
+        default: nil
+        }
+    }
+}
+
+/// One element of a set: an address range (single, prefix or range) or a port range.
+public enum SetElement: Hashable, Sendable {
+    case address(AddressRange)
+    case port(PortRange)
+    case proto(UInt8)
+}
+
+/// A chain: a base chain hooked into the packet path, or a regular chain reached by jumps.
+public struct Chain: Hashable, Sendable {
+    public var name: String
+    public var hook: BaseChainHook?
+    public var rules: [Rule]
+    public var comment: String?
+    public var handle: UInt64?
+
+    public init(name: String, hook: BaseChainHook? = nil, rules: [Rule] = [], comment: String? = nil, handle: UInt64? = nil) {
+        self.name = name
+        self.hook = hook
+        self.rules = rules
+        self.comment = comment
+        self.handle = handle
+    }
+}
+
+/// `type filter hook input priority filter; policy drop;`
+public struct BaseChainHook: Hashable, Sendable {
+    public var type: ChainType
+    public var hook: Hook
+    public var priority: Int32
+    public var policy: ChainPolicy
+
+    public init(type: ChainType = .filter, hook: Hook, priority: Int32 = 0, policy: ChainPolicy) {
+        self.type = type
+        self.hook = hook
+        self.priority = priority
+        self.policy = policy
+    }
+}
+
+public enum ChainType: String, Hashable, Sendable, Codable { case filter, nat, route }
+public enum Hook: String, Hashable, Sendable, Codable, CaseIterable {
+    case prerouting, input, forward, output, postrouting, ingress
+}
+public enum ChainPolicy: String, Hashable, Sendable, Codable { case accept, drop }
