@@ -28,8 +28,5 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FwctlNetTests", dependencies: ["FwctlNet"]),
-        .testTarget(name: "FwctlPolicyTests", dependencies: ["FwctlPolicy", "FwctlNet"]),
-        .testTarget(name: "FwctlRulesetTests", dependencies: ["FwctlRuleset", "FwctlNet"]),
-        .testTarget(name: "FwctlCompilerTests", dependencies: ["FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlNet"]),
     ]
 )

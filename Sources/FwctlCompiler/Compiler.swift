@@ -1,0 +1,2 @@
+import FwctlPolicy
+import FwctlRuleset
