@@ -1,5 +1,5 @@
 /// A set of IPv4 and IPv6 addresses: a role's members, a network, one end of a flow.
-public struct AddressSet: Hashable, Sendable {
+public struct AddressSet: Hashable, Sendable, Codable {
     public var v4: IntervalSet<UInt32>
     public var v6: IntervalSet<UInt128>
 
@@ -72,7 +72,7 @@ public struct AddressSet: Hashable, Sendable {
 }
 
 /// A closed range of addresses of one family: a single address, a prefix, or `a-b`.
-public struct AddressRange: Hashable, Sendable, CustomStringConvertible {
+public struct AddressRange: Hashable, Sendable, CustomStringConvertible, Codable {
     public let lower: IPAddress
     public let upper: IPAddress
 

@@ -17,7 +17,7 @@ public enum IPFamily: String, Hashable, Sendable, CaseIterable, Codable, Compara
 }
 
 /// One IPv4 or IPv6 address, as an integer in host order.
-public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
+public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
     case v4(UInt32)
     case v6(UInt128)
 

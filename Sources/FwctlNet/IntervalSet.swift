@@ -108,3 +108,22 @@ public struct IntervalSet<Value: FixedWidthInteger & UnsignedInteger & Sendable>
         return lo
     }
 }
+
+extension IntervalSet: Codable where Value: Codable {
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let pairs = try c.decode([[Value]].self)
+        self.init()
+        for p in pairs {
+            guard p.count == 2, p[0] <= p[1] else {
+                throw DecodingError.dataCorruptedError(in: c, debugDescription: "interval must be [lo, hi] with lo <= hi")
+            }
+            insert(p[0]...p[1])
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(intervals.map { [$0.lowerBound, $0.upperBound] })
+    }
+}

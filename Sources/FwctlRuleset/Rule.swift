@@ -2,7 +2,7 @@ import FwctlNet
 
 /// A rule: an ordered list of expressions (matches, then statements, then a verdict), as
 /// nft lists them.
-public struct Rule: Hashable, Sendable {
+public struct Rule: Hashable, Sendable, Codable {
     public var expressions: [Expression]
     /// The rule's comment (NFTNL_RULE_USERDATA). fwctl writes `file:line: <flow>` here.
     public var comment: String?
@@ -29,7 +29,7 @@ public struct Rule: Hashable, Sendable {
 
 /// One expression of a rule, at the level nft lists it (each lowers to a few kernel
 /// expressions: payload/meta/ct loads, cmp, lookup, bitwise, counter, limit, log, immediate).
-public enum Expression: Hashable, Sendable {
+public enum Expression: Hashable, Sendable, Codable {
     /// `ip saddr @set`, `ip6 daddr 2001:db8::/64`, `ip saddr { 192.0.2.1, 192.0.2.5 }`.
     case address(family: IPFamily, field: AddressField, match: AddressMatch)
     /// `tcp dport 443`, `udp dport 30000-30100`, `tcp dport { 80, 443 }`.
@@ -63,12 +63,12 @@ public enum Expression: Hashable, Sendable {
     }
 }
 
-public enum AddressField: String, Hashable, Sendable { case saddr, daddr }
-public enum PortField: String, Hashable, Sendable { case sport, dport }
-public enum InterfaceDirection: String, Hashable, Sendable { case iif, oif }
+public enum AddressField: String, Hashable, Sendable, Codable { case saddr, daddr }
+public enum PortField: String, Hashable, Sendable, Codable { case sport, dport }
+public enum InterfaceDirection: String, Hashable, Sendable, Codable { case iif, oif }
 
 /// The right-hand side of an address match.
-public enum AddressMatch: Hashable, Sendable {
+public enum AddressMatch: Hashable, Sendable, Codable {
     /// A lookup in a named set of the table: `@role_web_v4`.
     case set(String)
     /// One range (single address, prefix or `a-b`): a payload compare.
@@ -78,13 +78,13 @@ public enum AddressMatch: Hashable, Sendable {
 }
 
 /// The right-hand side of a port match.
-public enum PortMatch: Hashable, Sendable {
+public enum PortMatch: Hashable, Sendable, Codable {
     case range(PortRange)
     case anonymousSet([PortRange])
 }
 
 /// A set of conntrack states, as the kernel's bitmask.
-public struct CtStates: OptionSet, Hashable, Sendable {
+public struct CtStates: OptionSet, Hashable, Sendable, Codable {
     public let rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
     public static let invalid = CtStates(rawValue: 1 << 0)
@@ -94,20 +94,20 @@ public struct CtStates: OptionSet, Hashable, Sendable {
     public static let untracked = CtStates(rawValue: 1 << 6)
 }
 
-public enum LimitUnit: String, Hashable, Sendable, CaseIterable {
+public enum LimitUnit: String, Hashable, Sendable, Codable, CaseIterable {
     case second, minute, hour, day, week
     public var seconds: UInt64 {
         switch self { case .second: 1; case .minute: 60; case .hour: 3600; case .day: 86400; case .week: 604800 }
     }
 }
 
-public enum LogLevel: String, Hashable, Sendable, CaseIterable {
+public enum LogLevel: String, Hashable, Sendable, Codable, CaseIterable {
     case emerg, alert, crit, err, warn, notice, info, debug
     /// syslog level number as the kernel stores it.
     public var number: UInt32 { UInt32(Self.allCases.firstIndex(of: self)!) }
 }
 
-public enum Verdict: Hashable, Sendable {
+public enum Verdict: Hashable, Sendable, Codable {
     case accept, drop
     case jump(String)
     case goto(String)

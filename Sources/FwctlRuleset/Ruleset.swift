@@ -6,14 +6,14 @@ import FwctlNet
 /// it, the planner diffs two of them and the verifier evaluates it. Values compare
 /// structurally; handles and counter values are kernel state that comparisons of *content*
 /// ignore (see `Rule.sameContent`).
-public struct Ruleset: Hashable, Sendable {
+public struct Ruleset: Hashable, Sendable, Codable {
     public var tables: [Table]
 
     public init(tables: [Table] = []) { self.tables = tables }
 }
 
 /// An nftables table. fwctl owns exactly one, family `inet`, named `fwctl` by default.
-public struct Table: Hashable, Sendable {
+public struct Table: Hashable, Sendable, Codable {
     public var family: TableFamily
     public var name: String
     public var sets: [NamedSet]
@@ -39,7 +39,7 @@ public enum TableFamily: String, Hashable, Sendable, Codable {
 }
 
 /// A named set of addresses (a role's or network's members) of one family.
-public struct NamedSet: Hashable, Sendable {
+public struct NamedSet: Hashable, Sendable, Codable {
     public var name: String
     public var keyType: SetKeyType
     /// `flags interval`: elements are ranges and prefixes, not only single keys.
@@ -76,14 +76,14 @@ public enum SetKeyType: String, Hashable, Sendable, Codable {
 }
 
 /// One element of a set: an address range (single, prefix or range) or a port range.
-public enum SetElement: Hashable, Sendable {
+public enum SetElement: Hashable, Sendable, Codable {
     case address(AddressRange)
     case port(PortRange)
     case proto(UInt8)
 }
 
 /// A chain: a base chain hooked into the packet path, or a regular chain reached by jumps.
-public struct Chain: Hashable, Sendable {
+public struct Chain: Hashable, Sendable, Codable {
     public var name: String
     public var hook: BaseChainHook?
     public var rules: [Rule]
@@ -100,7 +100,7 @@ public struct Chain: Hashable, Sendable {
 }
 
 /// `type filter hook input priority filter; policy drop;`
-public struct BaseChainHook: Hashable, Sendable {
+public struct BaseChainHook: Hashable, Sendable, Codable {
     public var type: ChainType
     public var hook: Hook
     public var priority: Int32
