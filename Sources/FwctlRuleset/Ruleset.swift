@@ -119,3 +119,20 @@ public enum Hook: String, Hashable, Sendable, Codable, CaseIterable {
     case prerouting, input, forward, output, postrouting, ingress
 }
 public enum ChainPolicy: String, Hashable, Sendable, Codable { case accept, drop }
+
+/// Names one table in the kernel: `inet fwctl`.
+public struct TableRef: Hashable, Sendable, Codable, CustomStringConvertible {
+    public var family: TableFamily
+    public var name: String
+
+    public init(family: TableFamily = .inet, name: String) {
+        self.family = family
+        self.name = name
+    }
+
+    public var description: String { "\(family.rawValue) \(name)" }
+}
+
+extension Table {
+    public var ref: TableRef { TableRef(family: family, name: name) }
+}
