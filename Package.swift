@@ -28,5 +28,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FwctlNetTests", dependencies: ["FwctlNet"]),
+        // Network namespaces and process helpers for kernel tests (never the host's firewall).
+        .target(name: "FwctlTestSupport"),
+        .testTarget(name: "FwctlRulesetTests", dependencies: ["FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
     ]
 )
