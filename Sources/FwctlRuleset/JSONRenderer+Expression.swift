@@ -9,14 +9,18 @@ extension NftJSON {
             switch m {
             case .set(let name): right = .string("@" + name)
             case .range(let r): right = address(r)
-            case .anonymousSet(let rs): right = anonymousSet(NftText.sortedAddressRanges(rs).map(address))
+            case .anonymousSet(let rs):
+                let (elements, isSet) = NftText.anonymousAddresses(rs)
+                right = isSet ? .object([("set", .array(elements.map(address)))]) : address(elements[0])
             }
             return match(payload(family.nftKeyword, field.rawValue), right)
         case .port(let proto, let field, let m):
             let right: JSONValue
             switch m {
             case .range(let r): right = port(r)
-            case .anonymousSet(let rs): right = anonymousSet(Set(rs).sorted().map(port))
+            case .anonymousSet(let rs):
+                let (elements, isSet) = NftText.anonymousPorts(rs)
+                right = isSet ? .object([("set", .array(elements.map(port)))]) : port(elements[0])
             }
             return match(payload(proto.rawValue, field.rawValue), right)
         case .l4proto(let p):

@@ -99,27 +99,31 @@ extension NftText {
 
     static func render(addressMatch match: AddressMatch) -> String {
         switch match {
-        case .set(let name): "@\(name)"
-        case .range(let r): r.description
-        case .anonymousSet(let rs): anonymousSet(sortedAddressRanges(rs).map(\.description))
+        case .set(let name): return "@\(name)"
+        case .range(let r): return r.description
+        case .anonymousSet(let rs):
+            let (elements, isSet) = anonymousAddresses(rs)
+            return braces(elements.map(\.description), isSet)
         }
     }
 
     static func render(portMatch match: PortMatch) -> String {
         switch match {
-        case .range(let r): r.description
-        case .anonymousSet(let rs): anonymousSet(Set(rs).sorted().map(\.description))
+        case .range(let r): return r.description
+        case .anonymousSet(let rs):
+            let (elements, isSet) = anonymousPorts(rs)
+            return braces(elements.map(\.description), isSet)
         }
     }
 
     /// `{ a, b }`, or the bare value for one element (nft turns a one-element anonymous
     /// set into a plain compare).
     static func anonymousSet(_ items: [String]) -> String {
-        items.count == 1 ? items[0] : "{ " + items.joined(separator: ", ") + " }"
+        braces(items, items.count > 1)
     }
 
-    static func sortedAddressRanges(_ rs: [AddressRange]) -> [AddressRange] {
-        Set(rs).sorted { ($0.lower, $0.upper) < ($1.lower, $1.upper) }
+    static func braces(_ items: [String], _ isSet: Bool) -> String {
+        isSet ? "{ " + items.joined(separator: ", ") + " }" : items.joined(separator: ", ")
     }
 
     /// True when nft would not print `e` because a later expression implies it.
