@@ -18,11 +18,13 @@ public enum NftText {
     public static func render(_ table: Table) -> String {
         var blocks: [String] = []
         blocks += table.sets.map { render(set: $0) }
-        blocks += table.chains.map { render(chain: $0) }
+        blocks += table.chains.map { render(chain: $0, family: table.family) }
         return "table \(table.family.rawValue) \(table.name) {\n" + blocks.joined(separator: "\n") + "}\n"
     }
 
-    /// The set block, indented one tab, ending with `\t}\n`.
+    /// The set block, indented one tab, ending with `\t}\n`. Elements print sorted; nft
+    /// rejects overlapping elements in an interval set and ranges or prefixes in a set
+    /// without `flags interval`, and keeps adjacent elements separate (no auto-merge).
     public static func render(set: NamedSet) -> String {
         var s = "\tset \(set.name) {\n"
         s += "\t\ttype \(set.keyType.rawValue)\n"
@@ -34,21 +36,23 @@ public enum NftText {
         return s + "\t}\n"
     }
 
-    /// The chain block with its rules, indented one tab, ending with `\t}\n`.
-    public static func render(chain: Chain) -> String {
+    /// The chain block with its rules, indented one tab, ending with `\t}\n`. The family
+    /// decides how the priority is named.
+    public static func render(chain: Chain, family: TableFamily = .inet) -> String {
         var s = "\tchain \(chain.name) {\n"
         if let comment = chain.comment { s += "\t\tcomment \"\(comment)\"\n" }
-        if let hook = chain.hook { s += "\t\t" + render(hook: hook, family: .inet) + "\n" }
+        if let hook = chain.hook { s += "\t\t" + render(hook: hook, family: family) + "\n" }
         for rule in chain.rules { s += "\t\t" + render(rule: rule) + "\n" }
         return s + "\t}\n"
     }
 
     /// The chain's opening lines without indentation, for plan output:
-    /// `chain input {` and, for a base chain, a tab-indented hook line. No trailing newline.
-    public static func render(chainHeader chain: Chain) -> String {
+    /// `chain input {` and, for a base chain, a tab-indented hook line (a comment line first
+    /// when the chain has one). No trailing newline.
+    public static func render(chainHeader chain: Chain, family: TableFamily = .inet) -> String {
         var lines = ["chain \(chain.name) {"]
         if let comment = chain.comment { lines.append("\tcomment \"\(comment)\"") }
-        if let hook = chain.hook { lines.append("\t" + render(hook: hook, family: .inet)) }
+        if let hook = chain.hook { lines.append("\t" + render(hook: hook, family: family)) }
         return lines.joined(separator: "\n")
     }
 

@@ -118,6 +118,12 @@ enum Catalog {
         sets.append(NamedSet(name: "adjacent_v4", keyType: .ipv4Addr, elements: ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4-10.0.0.6", "10.0.0.7", "10.0.0.8/29", "10.0.0.16/28"].map { .address(F.r($0)) }))
         sets.append(NamedSet(name: "adjacent_v6", keyType: .ipv6Addr, elements: ["2001:db8::", "2001:db8::1", "2001:db8::2-2001:db8::3", "2001:db8::4/126"].map { .address(F.r($0)) }))
         sets.append(NamedSet(name: "adjacent_ports", keyType: .inetService, elements: [.port(PortRange(80)), .port(PortRange(81)), .port(PortRange(82, 90)), .port(PortRange(91))]))
+        // Edges of the key space: everything, the first and the last values.
+        sets.append(NamedSet(name: "all_v4", keyType: .ipv4Addr, elements: [.address(F.r("0.0.0.0/0"))]))
+        sets.append(NamedSet(name: "all_v6", keyType: .ipv6Addr, elements: [.address(F.r("::/0"))]))
+        sets.append(NamedSet(name: "edges_v4", keyType: .ipv4Addr, elements: ["0.0.0.0", "255.255.255.255", "255.255.255.0-255.255.255.254"].map { .address(F.r($0)) }))
+        sets.append(NamedSet(name: "edges_v6", keyType: .ipv6Addr, elements: ["::", "::ffff:1.2.3.4", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "ff00::/9"].map { .address(F.r($0)) }))
+        sets.append(NamedSet(name: "edges_ports", keyType: .inetService, elements: [.port(PortRange(0, 5)), .port(PortRange(65535))]))
         sets.append(NamedSet(name: "protos", keyType: .inetProto, elements: [6, 17, 1, 58, 112, 253, 7].map { .proto($0) }))
         sets.append(NamedSet(name: "hosts", keyType: .ipv4Addr, isInterval: false, elements: [.address(F.r("192.0.2.1"))]))
         return Table(name: "fwctl_sets", sets: sets, chains: [
@@ -127,5 +133,23 @@ enum Catalog {
         ])
     }()
 
-    static let all: [Table] = [expressions, sets]
+    /// Priority names depend on the family: bridge has its own standard priorities.
+    static let otherFamilies: [Table] = [
+        Table(family: .ip, name: "fwctl_ip", chains: [
+            Chain(name: "in", hook: BaseChainHook(hook: .input, priority: -150, policy: .accept), rules: [Rule([F.saddr(.v4, "10.0.0.0/8"), F.accept])]),
+            Chain(name: "pre", hook: BaseChainHook(hook: .prerouting, priority: -300, policy: .accept)),
+        ]),
+        Table(family: .ip6, name: "fwctl_ip6", chains: [
+            Chain(name: "out", hook: BaseChainHook(hook: .output, priority: 52, policy: .accept)),
+        ]),
+        Table(family: .bridge, name: "fwctl_br", chains: [
+            Chain(name: "fw", hook: BaseChainHook(hook: .forward, priority: -200, policy: .accept)),
+            Chain(name: "pre", hook: BaseChainHook(hook: .prerouting, priority: -295, policy: .accept)),
+            Chain(name: "out", hook: BaseChainHook(hook: .output, priority: 100, policy: .accept)),
+            Chain(name: "post", hook: BaseChainHook(hook: .postrouting, priority: 290, policy: .accept)),
+            Chain(name: "in", hook: BaseChainHook(hook: .input, priority: 0, policy: .accept)),
+        ]),
+    ]
+
+    static let all: [Table] = [expressions, sets] + otherFamilies
 }
