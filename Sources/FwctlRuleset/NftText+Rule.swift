@@ -23,6 +23,8 @@ import FwctlNet
 /// - Set lookups of ports and addresses use `@name`; ICMP type lists are sorted by number.
 /// - Strings (comments, log prefixes, interface names) cannot contain `"`: nft has no
 ///   escape for it. nft's parser rejects comments longer than 128 bytes.
+/// - A rule needs at least one expression: a line holding only `comment "..."` is a chain
+///   comment to nft's parser.
 /// - Conflicting matches (`meta l4proto udp tcp dport 22`, `meta nfproto ipv4 ip6 saddr ::1`)
 ///   render as written; nft refuses to load them.
 extension NftText {

@@ -43,6 +43,20 @@ struct KernelRoundTripTests {
         }
     }
 
+    @Test("random rules: text and JSON renders both list back as the text render", arguments: [1, 2, 3] as [UInt64])
+    func randomRoundTrip(seed: UInt64) throws {
+        var gen = RandomRules(seed: seed)
+        let table = gen.table(name: "fwctl_random", count: 300)
+        let text = NftText.render(table)
+        for (format, input) in [(["-f", "-"], text), (["-j", "-f", "-"], NftJSON.render(Ruleset(tables: [table])))] {
+            let ns = try TestNamespace()
+            defer { ns.remove() }
+            try ns.nft(format, stdin: input)
+            let listed = try ns.nft(["list", "table", "inet", table.name])
+            #expect(normaliseCounters(listed) == normaliseCounters(text), "\(format): \(firstDifference(listed, text))")
+        }
+    }
+
     @Test("all catalog tables in one ruleset list back as the ruleset render")
     func rulesetRoundTrip() throws {
         let ns = try TestNamespace()

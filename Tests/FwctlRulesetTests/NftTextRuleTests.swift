@@ -52,7 +52,6 @@ struct NftTextRuleTests {
         (Rule([.counter(packets: 12, bytes: 3400), .verdict(.goto("sub"))]), "counter packets 12 bytes 3400 goto sub"),
         (Rule([.nfproto(.v6), .verdict(.return)]), "meta nfproto ipv6 return"),
         (Rule([.unknown("meta mark 0x00000001"), F.drop]), "meta mark 0x00000001 drop"),
-        (Rule([], comment: "empty"), "comment \"empty\""),
     ]
 
     @Test("rule renders as nft lists it", arguments: cases)
