@@ -28,5 +28,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FwctlNetTests", dependencies: ["FwctlNet"]),
+        .testTarget(name: "FwctlCompilerTests", dependencies: ["FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlNet"]),
     ]
 )
