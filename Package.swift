@@ -20,6 +20,8 @@ let package = Package(
         .target(name: "FwctlRuleset", dependencies: ["FwctlNet"]),
         // Fleet + host -> Ruleset.
         .target(name: "FwctlCompiler", dependencies: ["FwctlNet", "FwctlPolicy", "FwctlRuleset"]),
+        // Orchestration around the kernel: host lock, lock-out guard, confirm/rollback.
+        .target(name: "FwctlApply", dependencies: ["FwctlNet", "FwctlRuleset"]),
         .executableTarget(
             name: "fwctl",
             dependencies: [
@@ -28,6 +30,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FwctlNetTests", dependencies: ["FwctlNet"]),
+        .testTarget(name: "FwctlApplyTests", dependencies: ["FwctlApply"]),
         .testTarget(name: "FwctlCompilerTests", dependencies: ["FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlNet"]),
     ]
 )
