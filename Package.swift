@@ -20,6 +20,8 @@ let package = Package(
         .target(name: "FwctlRuleset", dependencies: ["FwctlNet"]),
         // Fleet + host -> Ruleset.
         .target(name: "FwctlCompiler", dependencies: ["FwctlNet", "FwctlPolicy", "FwctlRuleset"]),
+        // Desired × current table -> Plan; the RulesetBackend protocol and its in-memory kernel fake.
+        .target(name: "FwctlPlanner", dependencies: ["FwctlNet", "FwctlRuleset"]),
         .executableTarget(
             name: "fwctl",
             dependencies: [
@@ -28,5 +30,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FwctlNetTests", dependencies: ["FwctlNet"]),
+        .testTarget(name: "FwctlPlannerTests", dependencies: ["FwctlPlanner", "FwctlRuleset", "FwctlNet"]),
     ]
 )

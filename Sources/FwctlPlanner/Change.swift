@@ -1,0 +1,81 @@
+import FwctlNet
+import FwctlRuleset
+
+/// One change of a plan, in the order it is applied.
+///
+/// Each case carries what a reviewer needs without looking anything up: the object, its
+/// before/after where both exist, and for rules the whole rule, whose comment is the policy
+/// line it came from. A backend turns each case into one kernel message (NEWSET, DELRULE, ...).
+public enum Change: Hashable, Sendable {
+    /// Create the table itself; only ever the first change of a plan.
+    case createTable(TableRef)
+    /// Create a named set together with its elements.
+    case addSet(NamedSet)
+    /// Delete a named set; rules using it are deleted by earlier changes of the same plan.
+    case deleteSet(name: String)
+    /// Add exactly these elements to an existing set (NEWSETELEM).
+    case addElements(set: String, keyType: SetKeyType, elements: [SetElement])
+    /// Remove exactly these elements from an existing set (DELSETELEM).
+    case removeElements(set: String, keyType: SetKeyType, elements: [SetElement])
+    /// Create a chain: its header only (name, hook, comment); rules come as `addRule`.
+    case addChain(Chain)
+    /// Change a base chain's policy in place; the chain keeps its rules, handles and counters.
+    case changeChainPolicy(chain: String, from: ChainPolicy, to: ChainPolicy)
+    /// Delete a chain that is empty and no longer jumped to (earlier changes saw to both).
+    case deleteChain(name: String)
+    /// Insert a rule. `id` names it within the plan so later rules can be placed after it
+    /// before the kernel has given it a handle (NFTA_RULE_ID / NFTA_RULE_POSITION_ID).
+    case addRule(chain: String, rule: Rule, position: RuleAnchor, id: Int)
+    /// Delete the rule the kernel knows by `handle`; `rule` is what it was, for review.
+    case deleteRule(chain: String, handle: UInt64, rule: Rule)
+
+    /// Whether the change adds, changes or removes something, for the summary and legend.
+    public var action: ChangeAction {
+        switch self {
+        case .createTable, .addSet, .addElements, .addChain, .addRule: .add
+        case .changeChainPolicy: .change
+        case .deleteSet, .removeElements, .deleteChain, .deleteRule: .remove
+        }
+    }
+
+    /// How many objects the change touches: each set element counts, as each is one kernel
+    /// object that a reviewer checks; every other change is one object.
+    public var objectCount: Int {
+        switch self {
+        case .addElements(_, _, let elements), .removeElements(_, _, let elements): elements.count
+        default: 1
+        }
+    }
+}
+
+/// The three kinds of change, with the symbol each is shown with.
+public enum ChangeAction: String, Hashable, Sendable, Codable, CaseIterable {
+    case add, change, remove
+
+    /// Terraform's symbols: `+` add, `~` change in place, `-` remove.
+    public var symbol: Character {
+        switch self {
+        case .add: "+"
+        case .change: "~"
+        case .remove: "-"
+        }
+    }
+}
+
+/// Where an added rule goes in its chain.
+///
+/// Kernel handles are positions that survive other changes, so a rule is anchored to a
+/// neighbour rather than to an index: indices shift as the batch inserts and deletes.
+public enum RuleAnchor: Hashable, Sendable {
+    /// First in the chain (NEWRULE without position and without NLM_F_APPEND).
+    case top
+    /// Last in the chain (NLM_F_APPEND without position).
+    case append
+    /// Right after an existing rule (NFTA_RULE_POSITION + NLM_F_APPEND).
+    case afterHandle(UInt64)
+    /// Right before an existing rule (NFTA_RULE_POSITION without NLM_F_APPEND).
+    case beforeHandle(UInt64)
+    /// Right after a rule added earlier in the same plan, named by its `id`
+    /// (NFTA_RULE_POSITION_ID + NLM_F_APPEND).
+    case afterNew(Int)
+}
