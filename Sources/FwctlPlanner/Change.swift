@@ -29,21 +29,13 @@ public enum Change: Hashable, Sendable {
     /// Delete the rule the kernel knows by `handle`; `rule` is what it was, for review.
     case deleteRule(chain: String, handle: UInt64, rule: Rule)
 
-    /// Whether the change adds, changes or removes something, for the summary and legend.
+    /// Whether the change adds, changes or removes an object, for the summary. Element
+    /// changes change their set in place (Terraform's `~`): the set is the object.
     public var action: ChangeAction {
         switch self {
-        case .createTable, .addSet, .addElements, .addChain, .addRule: .add
-        case .changeChainPolicy: .change
-        case .deleteSet, .removeElements, .deleteChain, .deleteRule: .remove
-        }
-    }
-
-    /// How many objects the change touches: each set element counts, as each is one kernel
-    /// object that a reviewer checks; every other change is one object.
-    public var objectCount: Int {
-        switch self {
-        case .addElements(_, _, let elements), .removeElements(_, _, let elements): elements.count
-        default: 1
+        case .createTable, .addSet, .addChain, .addRule: .add
+        case .changeChainPolicy, .addElements, .removeElements: .change
+        case .deleteSet, .deleteChain, .deleteRule: .remove
         }
     }
 }

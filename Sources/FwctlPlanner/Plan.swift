@@ -17,14 +17,22 @@ public struct Plan: Hashable, Sendable, Codable {
         self.changes = changes
     }
 
-    /// Counts of objects to add, change and remove.
+    /// Counts of objects to add, change and remove. A set whose elements change counts once
+    /// as changed however many elements move; a re-created set or chain counts as one removed
+    /// and one added, as Terraform counts a replacement.
     public var summary: PlanSummary {
         var s = PlanSummary()
+        var changedSets: Set<String> = []
         for c in changes {
-            switch c.action {
-            case .add: s.add += c.objectCount
-            case .change: s.change += c.objectCount
-            case .remove: s.remove += c.objectCount
+            switch c {
+            case .addElements(let set, _, _), .removeElements(let set, _, _):
+                if changedSets.insert(set).inserted { s.change += 1 }
+            default:
+                switch c.action {
+                case .add: s.add += 1
+                case .change: s.change += 1
+                case .remove: s.remove += 1
+                }
             }
         }
         return s
@@ -34,7 +42,7 @@ public struct Plan: Hashable, Sendable, Codable {
     public var isEmpty: Bool { changes.isEmpty }
 }
 
-/// How many objects a plan adds, changes and removes. Set elements count one each.
+/// How many objects (table, sets, chains, rules) a plan adds, changes and removes.
 public struct PlanSummary: Hashable, Sendable, Codable {
     public var add: Int
     public var change: Int

@@ -19,11 +19,11 @@ struct Scenario: CustomTestStringConvertible, Sendable {
         Scenario(name: "identical", desired: Fixture.base, expected: [], summary: PlanSummary()),
         Scenario(name: "host added to a role", desired: Fixture.edited {
             $0.sets[0].elements.append(Fixture.v4("192.0.2.23"))
-        }, expected: ["addElements role_web_v4 192.0.2.23"], summary: PlanSummary(add: 1)),
+        }, expected: ["addElements role_web_v4 192.0.2.23"], summary: PlanSummary(change: 1)),
         Scenario(name: "host renumbered", desired: Fixture.edited {
             $0.sets[1].elements = [Fixture.v4("192.0.2.21")]
         }, expected: ["removeElements role_db_v4 192.0.2.20", "addElements role_db_v4 192.0.2.21"],
-           summary: PlanSummary(add: 1, remove: 1)),
+           summary: PlanSummary(change: 1)),
         Scenario(name: "flow removed", desired: Fixture.edited {
             $0.chains[0].rules.remove(at: 3)
         }, expected: ["deleteRule input [scale-up.policy:40: allow role_db_v4 port 22]"], summary: PlanSummary(remove: 1)),
