@@ -61,3 +61,18 @@ public enum BackendError: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension RulesetBackend {
+    /// Reads the table `desired` names and plans toward `desired` against what was read,
+    /// recording the generation of the read: what `fwctl plan` does.
+    public func plan(toward desired: Table) throws -> Plan {
+        let (current, generation) = try read(table: desired.ref)
+        return Planner.plan(current: current, desired: desired, generation: generation)
+    }
+
+    /// Applies a plan only if the ruleset is still at the generation the plan was made at
+    /// (any generation when the plan has none): what `fwctl apply` does.
+    public func apply(_ plan: Plan, checkOnly: Bool = false) throws -> UInt32? {
+        try apply(plan, expectedGeneration: plan.generation, checkOnly: checkOnly)
+    }
+}

@@ -169,3 +169,23 @@ struct Refused: CustomTestStringConvertible, Sendable {
         #expect(backend.generation == 41)
     }
 }
+
+@Suite struct LargeSetTests {
+    /// The benchmark shape (members spaced so none are adjacent, as the compiler
+    /// would merge those): one host joining a 25,000-member role is one element in
+    /// one change, and the rules keep their handles.
+    @Test func oneHostIntoALargeRoleIsOneElement() throws {
+        let members = (0..<25_000).map { SetElement.address(AddressRange(.v4(0x0A00_0000 + UInt32($0) * 4))) }
+        let big = Fixture.edited { $0.sets[0].elements = members }
+        let backend = InMemoryBackend()
+        _ = try backend.apply(try backend.plan(toward: big))
+        let grown = Fixture.edited { $0.sets[0].elements = members + [SetElement.address(AddressRange(.v4(0x0A00_0002)))] }
+        let plan = try backend.plan(toward: grown)
+        #expect(plan.changes == [.addElements(set: "role_web_v4", keyType: .ipv4Addr, elements: [.address(AddressRange(.v4(0x0A00_0002)))])])
+        let rulesBefore = try backend.read(table: Fixture.ref).table?.chains.flatMap(\.rules)
+        _ = try backend.apply(plan)
+        let after = try #require(try backend.read(table: Fixture.ref).table)
+        #expect(after.chains.flatMap(\.rules) == rulesBefore)
+        #expect(after.sameContent(as: grown))
+    }
+}
