@@ -29,6 +29,25 @@ public enum Change: Hashable, Sendable {
     /// Delete the rule the kernel knows by `handle`; `rule` is what it was, for review.
     case deleteRule(chain: String, handle: UInt64, rule: Rule)
 
+    /// What the change does, in a few words for an error line: the object by name, a rule
+    /// by its chain and the policy line it came from (its comment).
+    public var phrase: String {
+        func elements(_ e: [SetElement]) -> String { e.count == 1 ? "element \(e[0].text)" : "\(e.count) elements" }
+        func from(_ rule: Rule) -> String { rule.comment.map { " from \($0)" } ?? "" }
+        return switch self {
+        case .createTable(let ref): "create table \(ref)"
+        case .addSet(let s): "add set \(s.name)"
+        case .deleteSet(let name): "remove set \(name)"
+        case .addElements(let set, _, let e): "add \(elements(e)) to set \(set)"
+        case .removeElements(let set, _, let e): "remove \(elements(e)) from set \(set)"
+        case .addChain(let c): "add chain \(c.name)"
+        case .changeChainPolicy(let chain, _, let to): "set the policy of chain \(chain) to \(to.rawValue)"
+        case .deleteChain(let chain): "remove chain \(chain)"
+        case .addRule(let chain, let rule, _, _): "add a rule to chain \(chain)" + from(rule)
+        case .deleteRule(let chain, let handle, let rule): "remove rule \(handle) of chain \(chain)" + from(rule)
+        }
+    }
+
     /// Whether the change adds, changes or removes an object, for the summary. Element
     /// changes change their set in place (Terraform's `~`): the set is the object.
     public var action: ChangeAction {

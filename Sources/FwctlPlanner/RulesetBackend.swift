@@ -46,6 +46,16 @@ public enum BackendError: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// One line for the operator naming the change refused and, for a rule, the policy line
+    /// it came from: `cannot add a rule to chain input from scale-up.policy:31: ... (ENOENT:
+    /// rule refers to missing set role_x_v4); nothing was applied`.
+    public func message(for plan: Plan) -> String {
+        guard case .rejected(let index?, let errno, let reason) = self, plan.changes.indices.contains(index) else {
+            return description
+        }
+        return "cannot \(plan.changes[index].phrase) (\(Self.errnoName(errno)): \(reason)); nothing was applied"
+    }
+
     /// The symbolic name of the error numbers the kernel answers nf_tables batches with.
     public static func errnoName(_ code: Int32) -> String {
         switch code {

@@ -189,3 +189,27 @@ struct Refused: CustomTestStringConvertible, Sendable {
         #expect(after.sameContent(as: grown))
     }
 }
+
+@Suite struct BackendErrorMessageTests {
+    @Test(arguments: [
+        (Change.addRule(chain: "input", rule: Fixture.allow(from: "role_x_v4", port: 22, line: 31), position: .append, id: 1),
+         "cannot add a rule to chain input from scale-up.policy:31: allow role_x_v4 port 22 (ENOENT: rule refers to missing set role_x_v4); nothing was applied"),
+        (.deleteSet(name: "role_db_v4"),
+         "cannot remove set role_db_v4 (EBUSY: set role_db_v4 is used by rule 8 of chain input); nothing was applied"),
+        (.addElements(set: "role_web_v4", keyType: .ipv4Addr, elements: [Fixture.v4("192.0.2.10")]),
+         "cannot add element 192.0.2.10 to set role_web_v4 (EEXIST: set role_web_v4 already holds 192.0.2.10); nothing was applied"),
+        (.deleteRule(chain: "input", handle: 99, rule: Fixture.deny(from: "role_db_v4", line: 7)),
+         "cannot remove rule 99 of chain input from scale-up.policy:7: deny role_db_v4 (ENOENT: chain input has no rule with handle 99); nothing was applied"),
+    ] as [(Change, String)])
+    func namesTheObjectAndPolicyLine(change: Change, expected: String) throws {
+        let backend = InMemoryBackend()
+        backend.load(Fixture.base)
+        let plan = Plan(table: Fixture.ref, generation: nil, changes: [change])
+        do {
+            _ = try backend.apply(plan)
+            Issue.record("the plan was accepted")
+        } catch let e as BackendError {
+            #expect(e.message(for: plan) == expected)
+        }
+    }
+}
