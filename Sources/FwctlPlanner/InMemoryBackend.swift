@@ -4,7 +4,14 @@ import FwctlRuleset
 /// A kernel fake that behaves like nf_tables for what fwctl does: tables with kernel-style
 /// handles (one counter per table), a generation id bumped by each commit, atomic batches
 /// applied to a copy and swapped in only when every change is valid, and the refusals the
-/// kernel would answer (ENOENT, EEXIST, EBUSY, EINVAL, EOPNOTSUPP, ELOOP).
+/// kernel would answer (ENOENT, EEXIST, EBUSY, EINVAL, EOPNOTSUPP, EMLINK).
+///
+/// Checked against Linux 6.18 with nft 1.0.6 in a scratch namespace: deleting a set in use
+/// or a chain jumped to is EBUSY, a jump to a base chain or a policy on a regular chain
+/// EOPNOTSUPP, a jump loop EMLINK on the rule closing it, a missing object ENOENT. Two
+/// refusals are stricter than that kernel, on purpose, so plans never lean on leniency: an
+/// existing set, chain or element added again is EEXIST (the kernel answers so only with
+/// NLM_F_EXCL), and a chain still holding rules cannot be deleted (the kernel flushes it).
 ///
 /// It runs the planner's tests without root, and lets them play the other programs on the
 /// host: `load`, `modify` and `remove` change the state as a concurrent `nft` command would.

@@ -53,7 +53,7 @@ struct KernelState {
         return true
     }
 
-    /// Runs every change of `plan` in order, then the checks the kernel makes at commit.
+    /// Runs every change of `plan` in order; the first refusal aborts the whole batch.
     mutating func apply(_ plan: Plan) throws {
         var batch = Batch()
         for (index, change) in plan.changes.enumerated() {
@@ -62,10 +62,6 @@ struct KernelState {
             } catch let refusal as Refusal {
                 throw BackendError.rejected(changeIndex: index, errno: refusal.errno, reason: refusal.reason)
             }
-        }
-        if let t = table(plan.table), let cycle = t.table.jumpCycle() {
-            throw BackendError.rejected(changeIndex: nil, errno: ELOOP,
-                                        reason: "jumps form a loop: \(cycle.joined(separator: " -> "))")
         }
     }
 
@@ -101,7 +97,8 @@ struct Refusal: Error {
 }
 
 extension Table {
-    /// The chains of a jump loop, if there is one; the kernel refuses those at commit.
+    /// The chains of a jump loop, if there is one. The kernel validates the table when a
+    /// rule with a jump arrives and refuses that rule (EMLINK on Linux 6.18).
     func jumpCycle() -> [String]? {
         var edges: [String: [String]] = [:]
         for c in chains {

@@ -89,6 +89,9 @@ struct KernelTable {
             rule.handle = nextHandle()
             table.chains[i].rules.insert(rule, at: at)
             batch.newRules[id] = (chain, rule.handle!)
+            if !rule.jumpTargets.isEmpty, let cycle = table.jumpCycle() {
+                throw Refusal(EMLINK, "jumps would loop: \(cycle.joined(separator: " -> "))")
+            }
         case .deleteRule(let chain, let handle, _):
             let i = try chainIndex(chain)
             guard let j = table.chains[i].rules.firstIndex(where: { $0.handle == handle }) else {

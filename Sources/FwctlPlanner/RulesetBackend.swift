@@ -29,8 +29,8 @@ public enum BackendError: Error, Hashable, Sendable, CustomStringConvertible {
     /// carrying NFNL_BATCH_GENID). `actual` is the current generation when the backend knows it.
     case generationChanged(expected: UInt32, actual: UInt32?)
     /// The backend refused one change of the plan. `changeIndex` is its index in
-    /// `Plan.changes` (`nil` when the refusal concerns the batch as a whole, e.g. a jump
-    /// loop found at commit); `errno` is the kernel's error number for it.
+    /// `Plan.changes` (`nil` when the refusal concerns the batch as a whole, e.g. a failed
+    /// commit); `errno` is the kernel's error number for it.
     case rejected(changeIndex: Int?, errno: Int32, reason: String)
 
     public var description: String {
@@ -65,6 +65,7 @@ public enum BackendError: Error, Hashable, Sendable, CustomStringConvertible {
         case EINVAL: "EINVAL"
         case EOPNOTSUPP: "EOPNOTSUPP"
         case ELOOP: "ELOOP"
+        case EMLINK: "EMLINK"
         case ERANGE: "ERANGE"
         case EPERM: "EPERM"
         default: "errno \(code)"

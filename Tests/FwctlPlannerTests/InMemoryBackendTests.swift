@@ -38,7 +38,12 @@ struct Refused: CustomTestStringConvertible, Sendable {
         ], index: 0, errno: EOPNOTSUPP),
         Refused(name: "jump loop", changes: [
             .addRule(chain: "web_in", rule: Rule([.verdict(.jump("web_in"))]), position: .append, id: 1),
-        ], index: nil, errno: ELOOP),
+        ], index: 0, errno: EMLINK),
+        Refused(name: "jump loop through two chains", changes: [
+            .addChain(Chain(name: "a")),
+            .addRule(chain: "a", rule: Rule([.verdict(.jump("web_in"))]), position: .append, id: 1),
+            .addRule(chain: "web_in", rule: Rule([.verdict(.goto("a"))]), position: .top, id: 2),
+        ], index: 2, errno: EMLINK),
         Refused(name: "unknown expression", changes: [
             .addRule(chain: "input", rule: Rule([.unknown("meta mark 1")]), position: .append, id: 1),
         ], index: 0, errno: EINVAL),
