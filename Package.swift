@@ -20,6 +20,10 @@ let package = Package(
         .target(name: "FwctlRuleset", dependencies: ["FwctlNet"]),
         // Fleet + host -> Ruleset.
         .target(name: "FwctlCompiler", dependencies: ["FwctlNet", "FwctlPolicy", "FwctlRuleset"]),
+        // libnftnl + libmnl for Swift: module map and C shims (only FwctlNetlink imports it).
+        .systemLibrary(name: "CNftnl", pkgConfig: "libnftnl"),
+        // Ruleset <-> nf_tables netlink: codec, batches, dumps, generation ids.
+        .target(name: "FwctlNetlink", dependencies: ["CNftnl", "FwctlNet", "FwctlRuleset"]),
         .executableTarget(
             name: "fwctl",
             dependencies: [
@@ -28,5 +32,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FwctlNetTests", dependencies: ["FwctlNet"]),
+        .testTarget(name: "FwctlNetlinkTests", dependencies: ["FwctlNetlink", "FwctlNet", "FwctlRuleset"]),
     ]
 )

@@ -1,0 +1,131 @@
+import FwctlNet
+import FwctlRuleset
+
+/// An anonymous set (`{ 80, 443 }`) a rule needs; created in the same batch as the rule,
+/// which refers to it by the placeholder name `__set%d` and the batch-local set id.
+struct AnonymousSet: Hashable, Sendable {
+    var id: UInt32
+    var key: SetKeyFormat
+    var isInterval: Bool
+    var elements: [KernelSetElement]
+
+    static let placeholderName = "__set%d"
+}
+
+/// What lowering a rule needs besides the rule: batch-wide set ids, and the namespace's
+/// interface indexes (`iif "lo"` is an ifindex compare).
+struct EncodeContext {
+    var nextSetID: UInt32 = 1
+    var anonymousSets: [AnonymousSet] = []
+    var interfaceIndex: (String) -> UInt32?
+
+    init(interfaceIndex: @escaping (String) -> UInt32?) { self.interfaceIndex = interfaceIndex }
+
+    mutating func addAnonymousSet(key: SetKeyFormat, ranges: [ClosedRange<UInt128>]) -> KernelExpr {
+        let interval = ranges.contains { $0.lowerBound != $0.upperBound }
+        let set = AnonymousSet(id: nextSetID, key: key, isInterval: interval,
+                               elements: SetElementCodec.kernelElements(ranges, keyLength: key.length, interval: interval))
+        nextSetID += 1
+        anonymousSets.append(set)
+        return .lookup(sreg: NFT.reg1, set: AnonymousSet.placeholderName, setID: set.id)
+    }
+}
+
+/// What decoding a rule needs: the table's anonymous sets (by kernel name) and interface names.
+struct DecodeContext {
+    var anonymousSets: [String: (key: SetKeyFormat, elements: [KernelSetElement], interval: Bool)] = [:]
+    var interfaceName: (UInt32) -> String? = { _ in nil }
+
+    /// The key ranges of an anonymous set of the expected key type; nil otherwise.
+    func anonymousRanges(_ name: String, datatype: UInt32) -> [ClosedRange<UInt128>]? {
+        guard let s = anonymousSets[name], s.key.datatype == datatype else { return nil }
+        return SetElementCodec.ranges(s.elements, interval: s.interval)
+    }
+}
+
+/// A read position in a rule's kernel expressions; decoders work on a copy and the driver
+/// keeps it only when the whole pattern matched.
+struct ExprCursor {
+    let exprs: [KernelExpr]
+    var index = 0
+
+    var atEnd: Bool { index >= exprs.count }
+    mutating func next() -> KernelExpr? {
+        guard index < exprs.count else { return nil }
+        defer { index += 1 }
+        return exprs[index]
+    }
+}
+
+/// Lowers model expressions to kernel expressions exactly as nft 1.0.6 does, and decodes
+/// kernel expressions back. Each expression kind has its encoder and mirror-image decoder
+/// side by side in its own file (`Codec/*Codec.swift`).
+enum RuleCodec {
+    static func encode(_ rule: Rule, context: inout EncodeContext) throws -> [KernelExpr] {
+        var out: [KernelExpr] = []
+        for e in rule.expressions {
+            switch e {
+            case .address(let family, let field, let match):
+                out += AddressMatchCodec.encode(family: family, field: field, match: match, context: &context)
+            case .port(let proto, let field, let match):
+                out += PortMatchCodec.encode(proto: proto, field: field, match: match, context: &context)
+            case .l4proto(let p): out += MetaMatchCodec.encodeL4proto(p)
+            case .nfproto(let f): out += MetaMatchCodec.encodeNfproto(f)
+            case .icmpType(let family, let types):
+                out += IcmpTypeCodec.encode(family: family, types: types, context: &context)
+            case .ctState(let s): out += CtStateCodec.encode(s)
+            case .interface(let dir, let name):
+                guard let index = context.interfaceIndex(name) else {
+                    throw EncodingError(object: "\(dir.rawValue) \"\(name)\"", reason: "no such interface in the namespace")
+                }
+                out += MetaMatchCodec.encodeInterface(dir, index: index)
+            case .counter, .limit, .log, .verdict:
+                out += StatementCodec.encode(e)
+            case .unknown(let text):
+                throw EncodingError(object: "expression \(text)", reason: "fwctl does not generate it and cannot re-encode it")
+            }
+        }
+        return out
+    }
+
+    /// Decoders in the order they are tried: longer patterns before their prefixes
+    /// (an address match starts like `meta nfproto`, a port match like `meta l4proto`).
+    static var decoders: [(inout ExprCursor, DecodeContext) -> Expression?] {
+        [
+            AddressMatchCodec.decode, IcmpTypeCodec.decode, MetaMatchCodec.decodeNfproto,
+            PortMatchCodec.decode, MetaMatchCodec.decodeL4proto, MetaMatchCodec.decodeInterface,
+            CtStateCodec.decode, StatementCodec.decode,
+        ]
+    }
+
+    /// Never fails: what no decoder recognises becomes `.unknown` (consecutive kernel
+    /// expressions joined into one description).
+    static func decode(_ exprs: [KernelExpr], context: DecodeContext) -> [Expression] {
+        var cursor = ExprCursor(exprs: exprs)
+        var out: [Expression] = []
+        var unknown: [String] = []
+        func flush() {
+            if !unknown.isEmpty { out.append(.unknown(unknown.joined(separator: "; "))) }
+            unknown = []
+        }
+        while !cursor.atEnd {
+            var matched: Expression?
+            for d in decoders {
+                var probe = cursor
+                if let e = d(&probe, context) {
+                    matched = e
+                    cursor = probe
+                    break
+                }
+            }
+            if let m = matched {
+                flush()
+                out.append(m)
+            } else if let k = cursor.next() {
+                unknown.append(k.text)
+            }
+        }
+        flush()
+        return out
+    }
+}
