@@ -58,3 +58,13 @@ func normalisingCounters(_ text: String) -> String {
 }
 
 let isRoot = getuid() == 0
+
+/// The lines that differ between two listings, for readable failure messages.
+func lineDiff(_ got: String, _ want: String) -> String {
+    let g = got.split(separator: "\n", omittingEmptySubsequences: false)
+    let w = want.split(separator: "\n", omittingEmptySubsequences: false)
+    return (0..<max(g.count, w.count)).compactMap { i in
+        let a = i < g.count ? String(g[i]) : "<none>", b = i < w.count ? String(w[i]) : "<none>"
+        return a == b ? nil : "line \(i + 1): got «\(a)» want «\(b)»"
+    }.joined(separator: "\n")
+}

@@ -34,7 +34,10 @@ enum StatementCodec {
             return .limit(rate: rate, per: per, burst: burst)
         case .log(let prefix, let level)?:
             if let level, level >= LogLevel.allCases.count { return nil }
-            return .log(prefix: prefix, level: level.map { LogLevel.allCases[Int($0)] })
+            // The kernel reports its default level (warn) even when none was given, and nft
+            // then prints none: decode it as "no level" like nft does.
+            let given = level == LogLevel.warn.number ? nil : level
+            return .log(prefix: prefix, level: given.map { LogLevel.allCases[Int($0)] })
         case .verdict(let code, let chain)?:
             switch (code, chain) {
             case (NFT.accept, nil): return .verdict(.accept)
