@@ -23,7 +23,7 @@ enum SetMessages {
     }
 
     static func newSet(table: TableRef, name: String, key: SetKeyFormat, flags: UInt32, id: UInt32,
-                       comment: String?, size: Int?) throws -> NftnlObject {
+                       comment: String?, size: Int?, origin: KeyOrigin? = nil) throws -> NftnlObject {
         let s = try NftnlObject(.set)
         nftnl_set_set_str(s.ptr, attr(NFTNL_SET_TABLE), table.name)
         nftnl_set_set_str(s.ptr, attr(NFTNL_SET_NAME), name)
@@ -33,17 +33,30 @@ enum SetMessages {
         nftnl_set_set_u32(s.ptr, attr(NFTNL_SET_KEY_LEN), UInt32(key.length))
         nftnl_set_set_u32(s.ptr, attr(NFTNL_SET_ID), id)
         if let size { nftnl_set_set_u32(s.ptr, attr(NFTNL_SET_DESC_SIZE), UInt32(size)) }
+        let udata = try userData(name: name, key: key, flags: flags, comment: comment, origin: origin)
+        let bytes = udata.bytes
+        bytes.withUnsafeBytes { _ = nftnl_set_set_data(s.ptr, attr(NFTNL_SET_USERDATA), $0.baseAddress, UInt32($0.count)) }
+        return s
+    }
+
+    /// The set's udata as nft writes it: key byte order, comment; for a rule's anonymous set
+    /// also auto-merge (interval sets) and the payload field its keys come from.
+    static func userData(name: String, key: SetKeyFormat, flags: UInt32, comment: String?, origin: KeyOrigin?) throws -> UserData {
         var udata = UserData()
         udata.append(UserData.setKeyByteorder, u32: key.byteorder)
+        if let origin {
+            // What nft writes for the anonymous sets of a rule: auto-merge on interval sets,
+            // and the payload field the keys come from.
+            if flags & NFT.setInterval != 0 { udata.append(UserData.setMergeElements, u32: 1) }
+            udata.append(UserData.setKeyTypeof, nested: origin.userData)
+        }
         if let comment {
             guard comment.utf8.count < UserData.commentMaxLength else {
                 throw EncodingError(object: "set \(name)", reason: "comment longer than \(UserData.commentMaxLength - 1) bytes")
             }
             udata.append(UserData.setComment, string: comment)
         }
-        let bytes = udata.bytes
-        bytes.withUnsafeBytes { _ = nftnl_set_set_data(s.ptr, attr(NFTNL_SET_USERDATA), $0.baseAddress, UInt32($0.count)) }
-        return s
+        return udata
     }
 
     /// Element-list objects (one per message) for the set `name` (or the anonymous set `id`).

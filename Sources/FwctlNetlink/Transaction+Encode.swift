@@ -122,7 +122,7 @@ extension Transaction {
         for anon in context.anonymousSets[before...] {
             let flags = NFT.setAnonymous | NFT.setConstant | (anon.isInterval ? NFT.setInterval : 0)
             let s = try SetMessages.newSet(table: t, name: AnonymousSet.placeholderName, key: anon.key, flags: flags,
-                                           id: anon.id, comment: nil, size: anon.elements.count)
+                                           id: anon.id, comment: nil, size: anon.elements.count, origin: anon.origin)
             out.append(b.message(NftMsg.newSet, family: t.family, flags: NftMsg.create, object: s,
                                  operation: "add anonymous set", describing: "anonymous set of \(what)"))
             for list in try SetMessages.elementLists(table: t, name: AnonymousSet.placeholderName, id: anon.id, elements: anon.elements) {

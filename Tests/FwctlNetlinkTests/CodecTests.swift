@@ -73,6 +73,30 @@ import Testing
         #expect(single[0].elements.map(\.key) == [[135], [136]])
     }
 
+    /// Set udata byte for byte as `nft --debug=mnl` showed nft 1.0.6 writing it.
+    static let setUserData: [(SetKeyFormat, UInt32, String?, KeyOrigin?, String)] = [
+        // set web_v4 { type ipv4_addr; flags interval; comment "web hosts" }
+        (.ipv4, 4, "web hosts", nil, "00 04 02 00 00 00 07 0a 77 65 62 20 68 6f 73 74 73 00"),
+        // set protos { type inet_proto; ... }: no byte order
+        (.inetProto, 4, nil, nil, "00 04 00 00 00 00"),
+        // tcp dport { 80, 443 }
+        (.inetService, 3, nil, .port(.tcp, .dport), "00 04 02 00 00 00 03 14 00 04 07 00 00 00 01 0c 00 04 08 00 00 00 01 04 02 00 00 00"),
+        // tcp sport { 1-5, 7 }: interval, so auto-merge too
+        (.inetService, 7, nil, .port(.tcp, .sport),
+         "00 04 02 00 00 00 02 04 01 00 00 00 03 14 00 04 07 00 00 00 01 0c 00 04 08 00 00 00 01 04 01 00 00 00"),
+        // ip6 daddr { ::1, ::2 }
+        (.ipv6, 3, nil, .address(.v6, .daddr), "00 04 02 00 00 00 03 14 00 04 07 00 00 00 01 0c 00 04 0d 00 00 00 01 04 09 00 00 00"),
+        // icmp type { echo-request, echo-reply }
+        (.icmpType, 3, nil, .icmpType(.v4), "00 04 02 00 00 00 03 14 00 04 07 00 00 00 01 0c 00 04 04 00 00 00 01 04 01 00 00 00"),
+    ]
+
+    @Test(arguments: 0..<setUserData.count)
+    func setUserDataLikeNft(_ i: Int) throws {
+        let (key, flags, comment, origin, hex) = Self.setUserData[i]
+        let bytes = try SetMessages.userData(name: "s", key: key, flags: flags, comment: comment, origin: origin).bytes
+        #expect(bytes.map { String($0, radix: 16).leftPadded(2) }.joined(separator: " ") == hex)
+    }
+
     /// Every fixture rule survives encode → decode (anonymous sets renamed as the kernel would).
     @Test(arguments: Fixtures.all.flatMap { $0.table.chains.flatMap(\.rules) })
     func roundTrips(_ rule: Rule) throws {
@@ -108,5 +132,28 @@ import Testing
                                     .payload(base: 2, offset: 2, len: 2, dreg: 1), .lookup(sreg: 1, set: "__set0", setID: nil)],
                                    context: ctx)
         #expect(odd.contains { if case .unknown = $0 { true } else { false } })
+    }
+}
+
+/// `Transaction.messageCount` predicts the encoded batch (anonymous sets, element chunks).
+@Suite struct TransactionEncodingTests {
+    @Test(arguments: Fixtures.all.indices)
+    func messageCountMatchesEncoding(_ i: Int) throws {
+        let tx = creating(Fixtures.all[i].table)
+        let messages = try tx.encode(MessageBuilder(firstSeq: 1)) { $0 == "lo" ? 1 : nil }
+        #expect(tx.messageCount == messages.count)
+        #expect(Set(messages.map(\.seq)).count == messages.count)
+    }
+
+    @Test func rangesInPlainSetsAreRefused() {
+        var tx = Transaction()
+        tx.addSet(table: TableRef(name: "fwctl"), set: NamedSet(name: "s", keyType: .ipv4Addr, isInterval: false,
+                                                                elements: [.address(net("10.0.0.0/24"))]))
+        #expect(throws: EncodingError.self) { try tx.encode(MessageBuilder(firstSeq: 1)) { _ in nil } }
+    }
+
+    @Test func emptyTransaction() {
+        #expect(Transaction().isEmpty)
+        #expect(Transaction().messageCount == 0)
     }
 }

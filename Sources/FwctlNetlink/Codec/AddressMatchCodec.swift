@@ -25,7 +25,7 @@ enum AddressMatchCodec {
         case .set(let name):
             out += [load, .lookup(sreg: NFT.reg1, set: name, setID: nil)]
         case .anonymousSet(let ranges):
-            out += [load, context.addAnonymousSet(key: .family(family), ranges: ranges.map { SetElement.address($0).keyRange })]
+            out += [load, context.addAnonymousSet(key: .family(family), origin: .address(family, field), ranges: ranges.map { SetElement.address($0).keyRange })]
         case .range(let r) where r.isSingle:
             out += [load, Lowering.cmp(NFT.cmpEq, r.lower.bytes)]
         case .range(let r):

@@ -16,7 +16,7 @@ enum IcmpTypeCodec {
         if types.count == 1 {
             out.append(Lowering.cmp(NFT.cmpEq, types))
         } else {
-            out.append(context.addAnonymousSet(key: key(family), ranges: types.sorted().map { UInt128($0)...UInt128($0) }))
+            out.append(context.addAnonymousSet(key: key(family), origin: .icmpType(family), ranges: types.sorted().map { UInt128($0)...UInt128($0) }))
         }
         return out
     }

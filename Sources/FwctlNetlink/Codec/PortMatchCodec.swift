@@ -17,7 +17,7 @@ enum PortMatchCodec {
         case .range(let r):
             out += Lowering.cmpRange(bytes(r.lower), bytes(r.upper))
         case .anonymousSet(let ranges):
-            out.append(context.addAnonymousSet(key: .inetService, ranges: ranges.map { SetElement.port($0).keyRange }))
+            out.append(context.addAnonymousSet(key: .inetService, origin: .port(proto, field), ranges: ranges.map { SetElement.port($0).keyRange }))
         }
         return out
     }

@@ -6,10 +6,41 @@ import FwctlRuleset
 struct AnonymousSet: Hashable, Sendable {
     var id: UInt32
     var key: SetKeyFormat
+    var origin: KeyOrigin
     var isInterval: Bool
     var elements: [KernelSetElement]
 
     static let placeholderName = "__set%d"
+}
+
+/// The payload field an anonymous set's keys come from, which nft records in the set's
+/// udata (NFTNL_UDATA_SET_KEY_TYPEOF): nft's protocol description id and field index.
+struct KeyOrigin: Hashable, Sendable {
+    var proto: UInt32
+    var field: UInt32
+
+    // proto_desc ids and template indexes of nft 1.0.6 (observed with --debug=mnl).
+    static func address(_ f: IPFamily, _ field: AddressField) -> KeyOrigin {
+        f == .v4 ? KeyOrigin(proto: 12, field: field == .saddr ? 11 : 12) : KeyOrigin(proto: 13, field: field == .saddr ? 8 : 9)
+    }
+
+    static func port(_ p: PortProtocol, _ field: PortField) -> KeyOrigin {
+        let desc: UInt32 = switch p { case .tcp: 8; case .udp: 6; case .sctp: 10 }
+        return KeyOrigin(proto: desc, field: field == .sport ? 1 : 2)
+    }
+
+    static func icmpType(_ f: IPFamily) -> KeyOrigin { KeyOrigin(proto: f == .v4 ? 4 : 14, field: 1) }
+
+    /// {TYPEOF_EXPR: payload (7), TYPEOF_DATA: {desc, field}}.
+    var userData: UserData {
+        var data = UserData()
+        data.append(0, u32: proto)
+        data.append(1, u32: field)
+        var typeof = UserData()
+        typeof.append(0, u32: 7)
+        typeof.append(1, nested: data)
+        return typeof
+    }
 }
 
 /// What lowering a rule needs besides the rule: batch-wide set ids, and the namespace's
@@ -21,9 +52,9 @@ struct EncodeContext {
 
     init(interfaceIndex: @escaping (String) -> UInt32?) { self.interfaceIndex = interfaceIndex }
 
-    mutating func addAnonymousSet(key: SetKeyFormat, ranges: [ClosedRange<UInt128>]) -> KernelExpr {
+    mutating func addAnonymousSet(key: SetKeyFormat, origin: KeyOrigin, ranges: [ClosedRange<UInt128>]) -> KernelExpr {
         let interval = ranges.contains { $0.lowerBound != $0.upperBound }
-        let set = AnonymousSet(id: nextSetID, key: key, isInterval: interval,
+        let set = AnonymousSet(id: nextSetID, key: key, origin: origin, isInterval: interval,
                                elements: SetElementCodec.kernelElements(ranges, keyLength: key.length, interval: interval))
         nextSetID += 1
         anonymousSets.append(set)

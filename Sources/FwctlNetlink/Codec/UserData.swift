@@ -9,6 +9,8 @@ struct UserData: Hashable, Sendable {
     static let ruleComment: UInt8 = 0          // NFTNL_UDATA_RULE_COMMENT
     static let chainComment: UInt8 = 0         // NFTNL_UDATA_CHAIN_COMMENT
     static let setKeyByteorder: UInt8 = 0      // NFTNL_UDATA_SET_KEYBYTEORDER
+    static let setMergeElements: UInt8 = 2     // NFTNL_UDATA_SET_MERGE_ELEMENTS
+    static let setKeyTypeof: UInt8 = 3         // NFTNL_UDATA_SET_KEY_TYPEOF
     static let setComment: UInt8 = 7           // NFTNL_UDATA_SET_COMMENT
     static let elemFlags: UInt8 = 1            // NFTNL_UDATA_SET_ELEM_FLAGS
     static let elemFlagIntervalOpen: UInt32 = 1
@@ -19,6 +21,10 @@ struct UserData: Hashable, Sendable {
     mutating func append(_ type: UInt8, u32 value: UInt32) {
         // nft writes these in host order (nftnl_udata_put_u32).
         records.append((type, withUnsafeBytes(of: value) { Array($0) }))
+    }
+
+    mutating func append(_ type: UInt8, nested: UserData) {
+        records.append((type, nested.bytes))
     }
 
     mutating func append(_ type: UInt8, string: String) {
