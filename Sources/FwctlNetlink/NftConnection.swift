@@ -1,4 +1,3 @@
-import CNftnl
 import FwctlRuleset
 #if canImport(Glibc)
 import Glibc
@@ -32,9 +31,7 @@ public final class NftConnection {
     public func generation() throws -> UInt32 {
         let reply = try request(NftMsg.getGen, family: nil, flags: NftMsg.ack, object: nil, operation: "read generation id")
         guard let m = reply.messages.first else { throw NetlinkError(errno: ENODATA, operation: "read generation id") }
-        let gen = try NftnlObject(.gen)
-        try gen.parse(m)
-        return nftnl_gen_get_u32(gen.ptr, attr(NFTNL_GEN_ID))
+        return try TableDecoder.generation(m)
     }
 
     /// Sends one request and collects its reply messages: up to NLMSG_DONE for a dump, up
@@ -65,18 +62,6 @@ public final class NftConnection {
     /// "other tables' base chains on the same hooks" warnings.
     public func listBaseChains() throws -> [(family: TableFamily, table: String, chain: String, hook: Hook, priority: Int32, policy: ChainPolicy)] {
         let reply = try request(NftMsg.getChain, family: nil, flags: NftMsg.dump, object: nil, operation: "list chains")
-        var out: [(family: TableFamily, table: String, chain: String, hook: Hook, priority: Int32, policy: ChainPolicy)] = []
-        for m in reply.messages {
-            let c = try NftnlObject(.chain)
-            try c.parse(m)
-            guard nftnl_chain_is_set(c.ptr, attr(NFTNL_CHAIN_HOOKNUM)),
-                  let family = TableFamily(nfproto: nftnl_chain_get_u32(c.ptr, attr(NFTNL_CHAIN_FAMILY))),
-                  let hook = Hook(number: nftnl_chain_get_u32(c.ptr, attr(NFTNL_CHAIN_HOOKNUM)), family: family) else { continue }
-            out.append((family, String(cString: nftnl_chain_get_str(c.ptr, attr(NFTNL_CHAIN_TABLE))),
-                        String(cString: nftnl_chain_get_str(c.ptr, attr(NFTNL_CHAIN_NAME))), hook,
-                        nftnl_chain_get_s32(c.ptr, attr(NFTNL_CHAIN_PRIO)),
-                        nftnl_chain_get_u32(c.ptr, attr(NFTNL_CHAIN_POLICY)) == 1 ? .accept : .drop))
-        }
-        return out
+        return try reply.messages.compactMap(TableDecoder.baseChain)
     }
 }

@@ -1,4 +1,3 @@
-import CNftnl
 import FwctlRuleset
 
 extension Transaction {
@@ -8,111 +7,74 @@ extension Transaction {
         var context = EncodeContext(interfaceIndex: interfaceIndex)
         var rulesPerChain: [String: Int] = [:]
         var out: [BatchMessage] = []
+        func send(_ type: UInt16, _ t: TableRef, _ flags: UInt16, _ o: NftnlObject, _ op: String, _ what: String) {
+            out.append(b.message(type, family: t.family, flags: flags, object: o, operation: op, describing: what))
+        }
         for op in operations {
             switch op {
             case .addTable(let t):
-                let o = try NftnlObject(.table)
-                nftnl_table_set_str(o.ptr, attr(NFTNL_TABLE_NAME), t.name)
-                nftnl_table_set_u32(o.ptr, attr(NFTNL_TABLE_FLAGS), 0)
-                out.append(b.message(NftMsg.newTable, family: t.family, flags: NftMsg.create, object: o,
-                                     operation: "add table", describing: "table \(t)"))
+                send(NftMsg.newTable, t, NftMsg.create, try NftnlBuild.table(t, forCreation: true), "add table", "table \(t)")
             case .deleteTable(let t):
-                let o = try NftnlObject(.table)
-                nftnl_table_set_str(o.ptr, attr(NFTNL_TABLE_NAME), t.name)
-                out.append(b.message(NftMsg.delTable, family: t.family, flags: 0, object: o,
-                                     operation: "delete table", describing: "table \(t)"))
+                send(NftMsg.delTable, t, 0, try NftnlBuild.table(t), "delete table", "table \(t)")
             case .addChain(let t, let chain):
-                out.append(b.message(NftMsg.newChain, family: t.family, flags: NftMsg.create, object: try chainObject(t, chain),
-                                     operation: "add chain", describing: "chain \(chain.name)"))
+                send(NftMsg.newChain, t, NftMsg.create, try NftnlBuild.chain(t, chain), "add chain", "chain \(chain.name)")
             case .deleteChain(let t, let name):
-                out.append(b.message(NftMsg.delChain, family: t.family, flags: 0, object: try chainObject(t, Chain(name: name)),
-                                     operation: "delete chain", describing: "chain \(name)"))
+                send(NftMsg.delChain, t, 0, try NftnlBuild.chain(t, Chain(name: name)), "delete chain", "chain \(name)")
             case .flushChain(let t, let name):
-                out.append(b.message(NftMsg.delRule, family: t.family, flags: 0, object: try ruleObject(t, name),
-                                     operation: "flush chain", describing: "chain \(name)"))
+                // DELRULE with table and chain but no handle empties the chain.
+                send(NftMsg.delRule, t, 0, try NftnlBuild.rule(t, chain: name), "flush chain", "chain \(name)")
             case .addSet(let t, let set):
                 let id = context.nextSetID
                 context.nextSetID += 1
                 let o = try SetMessages.newSet(table: t, name: set.name, key: SetKeyFormat(set.keyType),
                                                flags: set.isInterval ? NFT.setInterval : 0, id: id, comment: set.comment, size: nil)
-                out.append(b.message(NftMsg.newSet, family: t.family, flags: NftMsg.create, object: o,
-                                     operation: "add set", describing: "set \(set.name)"))
+                send(NftMsg.newSet, t, NftMsg.create, o, "add set", "set \(set.name)")
                 out += try elementMessages(b, NftMsg.newSetElem, t, set, set.elements, adding: true)
             case .deleteSet(let t, let name):
-                let o = try NftnlObject(.set)
-                nftnl_set_set_str(o.ptr, attr(NFTNL_SET_TABLE), t.name)
-                nftnl_set_set_str(o.ptr, attr(NFTNL_SET_NAME), name)
-                out.append(b.message(NftMsg.delSet, family: t.family, flags: 0, object: o,
-                                     operation: "delete set", describing: "set \(name)"))
+                send(NftMsg.delSet, t, 0, try NftnlBuild.setRef(t, name: name), "delete set", "set \(name)")
             case .addElements(let t, let set, let elements):
                 out += try elementMessages(b, NftMsg.newSetElem, t, set, elements, adding: true)
             case .deleteElements(let t, let set, let elements):
                 out += try elementMessages(b, NftMsg.delSetElem, t, set, elements, adding: false)
             case .addRule(let t, let chain, let rule, let position, let id):
                 rulesPerChain[chain, default: 0] += 1
-                let what = "rule \(rulesPerChain[chain]!) of chain \(chain)"
-                let o = try ruleObject(t, chain, rule: rule, what: what, context: &context, out: &out, builder: b)
-                nftnl_rule_set_u32(o.ptr, attr(NFTNL_RULE_ID), UInt32(id))
+                let what = describe(rule, "rule \(rulesPerChain[chain]!) of chain \(chain)")
                 var flags = NftMsg.create
+                var anchor: RuleAnchor?
                 switch position {
                 case .append: flags |= NftMsg.append
                 case .top: break
-                case .afterHandle(let h): flags |= NftMsg.append; nftnl_rule_set_u64(o.ptr, attr(NFTNL_RULE_POSITION), h)
-                case .beforeHandle(let h): nftnl_rule_set_u64(o.ptr, attr(NFTNL_RULE_POSITION), h)
-                case .afterNew(let i): flags |= NftMsg.append; nftnl_rule_set_u32(o.ptr, attr(NFTNL_RULE_POSITION_ID), UInt32(i))
-                case .beforeNew(let i): nftnl_rule_set_u32(o.ptr, attr(NFTNL_RULE_POSITION_ID), UInt32(i))
+                case .afterHandle(let h): flags |= NftMsg.append; anchor = .handle(h)
+                case .beforeHandle(let h): anchor = .handle(h)
+                case .afterNew(let i): flags |= NftMsg.append; anchor = .newRule(UInt32(i))
+                case .beforeNew(let i): anchor = .newRule(UInt32(i))
                 }
-                out.append(b.message(NftMsg.newRule, family: t.family, flags: flags, object: o, operation: "add rule", describing: what))
+                let exprs = try lower(rule, what, t, &context, &out, b)
+                let o = try NftnlBuild.rule(t, chain: chain, exprs: exprs, comment: rule.comment, id: UInt32(id), anchor: anchor, what: what)
+                send(NftMsg.newRule, t, flags, o, "add rule", what)
             case .replaceRule(let t, let chain, let handle, let rule):
-                let what = "rule handle \(handle) of chain \(chain)"
-                let o = try ruleObject(t, chain, rule: rule, what: what, context: &context, out: &out, builder: b)
-                nftnl_rule_set_u64(o.ptr, attr(NFTNL_RULE_HANDLE), handle)
-                out.append(b.message(NftMsg.newRule, family: t.family, flags: NftMsg.replace, object: o,
-                                     operation: "replace rule", describing: what))
+                let what = describe(rule, "rule handle \(handle) of chain \(chain)")
+                let exprs = try lower(rule, what, t, &context, &out, b)
+                let o = try NftnlBuild.rule(t, chain: chain, exprs: exprs, comment: rule.comment, handle: handle, what: what)
+                send(NftMsg.newRule, t, NftMsg.replace, o, "replace rule", what)
             case .deleteRule(let t, let chain, let handle):
-                let o = try ruleObject(t, chain)
-                nftnl_rule_set_u64(o.ptr, attr(NFTNL_RULE_HANDLE), handle)
-                out.append(b.message(NftMsg.delRule, family: t.family, flags: 0, object: o,
-                                     operation: "delete rule", describing: "rule handle \(handle) of chain \(chain)"))
+                send(NftMsg.delRule, t, 0, try NftnlBuild.rule(t, chain: chain, handle: handle), "delete rule",
+                     "rule handle \(handle) of chain \(chain)")
             }
         }
         return out
     }
 
-    private func chainObject(_ t: TableRef, _ chain: Chain) throws -> NftnlObject {
-        let o = try NftnlObject(.chain)
-        nftnl_chain_set_str(o.ptr, attr(NFTNL_CHAIN_TABLE), t.name)
-        nftnl_chain_set_str(o.ptr, attr(NFTNL_CHAIN_NAME), chain.name)
-        if let h = chain.hook {
-            nftnl_chain_set_u32(o.ptr, attr(NFTNL_CHAIN_HOOKNUM), h.hook.number(in: t.family))
-            nftnl_chain_set_s32(o.ptr, attr(NFTNL_CHAIN_PRIO), h.priority)
-            nftnl_chain_set_str(o.ptr, attr(NFTNL_CHAIN_TYPE), h.type.rawValue)
-            nftnl_chain_set_u32(o.ptr, attr(NFTNL_CHAIN_POLICY), h.policy == .accept ? 1 : 0)
-        }
-        if let comment = chain.comment {
-            guard comment.utf8.count < UserData.commentMaxLength else {
-                throw EncodingError(object: "chain \(chain.name)", reason: "comment longer than \(UserData.commentMaxLength - 1) bytes")
-            }
-            var u = UserData()
-            u.append(UserData.chainComment, string: comment)
-            u.bytes.withUnsafeBytes { _ = nftnl_chain_set_data(o.ptr, attr(NFTNL_CHAIN_USERDATA), $0.baseAddress, UInt32($0.count)) }
-        }
-        return o
+    /// Names a rule for error reports; its comment (fwctl writes `file:line: flow` there)
+    /// leads back to the policy line.
+    private func describe(_ rule: Rule, _ position: String) -> String {
+        rule.comment.map { "\(position), \"\($0)\"" } ?? position
     }
 
-    private func ruleObject(_ t: TableRef, _ chain: String) throws -> NftnlObject {
-        let o = try NftnlObject(.rule)
-        nftnl_rule_set_str(o.ptr, attr(NFTNL_RULE_TABLE), t.name)
-        nftnl_rule_set_str(o.ptr, attr(NFTNL_RULE_CHAIN), chain)
-        nftnl_rule_set_u32(o.ptr, attr(NFTNL_RULE_FAMILY), UInt32(t.family.nfproto))
-        return o
-    }
-
-    /// The rule with its expressions and comment; the anonymous sets it needs are appended
-    /// to `out` first (NEWSET + NEWSETELEM each), so the rule can refer to them by set id.
-    private func ruleObject(_ t: TableRef, _ chain: String, rule: Rule, what: String, context: inout EncodeContext,
-                            out: inout [BatchMessage], builder b: MessageBuilder) throws -> NftnlObject {
-        let o = try ruleObject(t, chain)
+    /// The rule's kernel expressions; the anonymous sets they need are appended to `out`
+    /// first (NEWSET + NEWSETELEM each), so the rule can refer to them by set id.
+    private func lower(_ rule: Rule, _ what: String, _ t: TableRef, _ context: inout EncodeContext,
+                       _ out: inout [BatchMessage], _ b: MessageBuilder) throws -> [KernelExpr] {
         let before = context.anonymousSets.count
         let exprs: [KernelExpr]
         do { exprs = try RuleCodec.encode(rule, context: &context) } catch var e as EncodingError {
@@ -130,15 +92,7 @@ extension Transaction {
                                      operation: "add anonymous set elements", describing: "anonymous set of \(what)"))
             }
         }
-        for e in exprs { try e.add(to: o) }
-        if let comment = rule.comment {
-            // NFT_USERDATA_MAXLEN is 256 bytes for the whole blob: 2 bytes of TLV header + NUL.
-            guard comment.utf8.count <= 253 else { throw EncodingError(object: what, reason: "comment longer than 253 bytes") }
-            var u = UserData()
-            u.append(UserData.ruleComment, string: comment)
-            u.bytes.withUnsafeBytes { _ = nftnl_rule_set_data(o.ptr, attr(NFTNL_RULE_USERDATA), $0.baseAddress, UInt32($0.count)) }
-        }
-        return o
+        return exprs
     }
 
     private func elementMessages(_ b: MessageBuilder, _ type: UInt16, _ t: TableRef, _ set: NamedSet,

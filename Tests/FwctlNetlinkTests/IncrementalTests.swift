@@ -73,6 +73,26 @@ struct IncrementalTests {
         }
     }
 
+    /// NEWCHAIN on an existing base chain changes its policy and keeps its rules.
+    @Test func addChainUpdatesPolicy() throws {
+        try TestNamespace.with { ns in
+            let conn = try NftConnection(netnsPath: ns.path)
+            var chain = Chain(name: "input", hook: BaseChainHook(hook: .input, priority: 0, policy: .accept))
+            var tx = Transaction()
+            tx.addTable(family: .inet, name: "fwctl")
+            tx.addChain(table: Self.t, chain: chain)
+            tx.addRule(table: Self.t, chain: "input", rule: Self.port(22), position: .append)
+            _ = try conn.commit(tx, expectedGeneration: nil, checkOnly: false)
+            chain.hook?.policy = .drop
+            var tx2 = Transaction()
+            tx2.addChain(table: Self.t, chain: chain)
+            _ = try conn.commit(tx2, expectedGeneration: try conn.generation(), checkOnly: false)
+            let read = try #require(try conn.readTable(family: .inet, name: "fwctl").table?.chain(named: "input"))
+            #expect(read.hook?.policy == .drop)
+            #expect(Self.ports(read.rules) == [22])
+        }
+    }
+
     /// A batch far beyond the default socket buffers (thousands of rules and elements).
     @Test func largeBatch() throws {
         try TestNamespace.with { ns in

@@ -1,4 +1,3 @@
-import CNftnl
 
 /// One received netlink message, copied out of the receive buffer (header included) so it
 /// can outlive the buffer and be handed to `nftnl_*_nlmsg_parse`.
