@@ -63,7 +63,7 @@ enum AddressMatchCodec {
         case .lookup:
             guard let name = c.lookup() else { return nil }
             if ctx.anonymousSets[name] == nil { return result(.set(name)) }
-            guard let ranges = ctx.anonymousRanges(name, datatype: SetKeyFormat.family(family).datatype) else { return nil }
+            guard let ranges = ctx.anonymousRanges(name, key: .family(family)) else { return nil }
             let elements = ranges.compactMap { SetElement($0, type: family == .v4 ? .ipv4Addr : .ipv6Addr) }
             let list: [AddressRange] = elements.compactMap { if case .address(let r) = $0 { r } else { nil } }
             return result(.anonymousSet(list))

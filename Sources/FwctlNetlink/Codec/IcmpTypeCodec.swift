@@ -30,7 +30,7 @@ enum IcmpTypeCodec {
             guard let d = c.cmp(NFT.cmpEq), d.count == 1 else { return nil }
             return .icmpType(family: family, types: d)
         case .lookup?:
-            guard let name = c.lookup(), let ranges = ctx.anonymousRanges(name, datatype: key(family).datatype) else { return nil }
+            guard let name = c.lookup(), let ranges = ctx.anonymousRanges(name, key: key(family)) else { return nil }
             return .icmpType(family: family, types: ranges.flatMap { $0 }.map { UInt8($0) })
         default:
             return nil

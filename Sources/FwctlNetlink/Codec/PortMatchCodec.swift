@@ -38,7 +38,7 @@ enum PortMatchCodec {
             return result(.range(PortRange(port(lo), port(hi))))
         case .lookup:
             guard let name = c.lookup(),
-                  let ranges = ctx.anonymousRanges(name, datatype: SetKeyFormat.inetService.datatype) else { return nil }
+                  let ranges = ctx.anonymousRanges(name, key: .inetService) else { return nil }
             return result(.anonymousSet(ranges.map { PortRange(UInt16($0.lowerBound), UInt16($0.upperBound)) }))
         default:
             return nil

@@ -67,9 +67,11 @@ struct DecodeContext {
     var anonymousSets: [String: (key: SetKeyFormat, elements: [KernelSetElement], interval: Bool)] = [:]
     var interfaceName: (UInt32) -> String? = { _ in nil }
 
-    /// The key ranges of an anonymous set of the expected key type; nil otherwise.
-    func anonymousRanges(_ name: String, datatype: UInt32) -> [ClosedRange<UInt128>]? {
-        guard let s = anonymousSets[name], s.key.datatype == datatype else { return nil }
+    /// The key ranges of an anonymous set of the expected key type and length; nil otherwise
+    /// (so a hand-made set of another shape decodes as `.unknown`, never as a bad value).
+    func anonymousRanges(_ name: String, key: SetKeyFormat) -> [ClosedRange<UInt128>]? {
+        guard let s = anonymousSets[name], s.key.datatype == key.datatype, s.key.length == key.length,
+              s.elements.allSatisfy({ $0.key.count == key.length }) else { return nil }
         return SetElementCodec.ranges(s.elements, interval: s.interval)
     }
 }

@@ -32,7 +32,7 @@ enum SetElementCodec {
 
     /// The mirror image: kernel elements (in any order) back to sorted, merged ranges.
     static func ranges(_ elements: [KernelSetElement], interval: Bool) -> [ClosedRange<UInt128>] {
-        guard let keyLength = elements.first?.key.count else { return [] }
+        guard let keyLength = elements.map(\.key.count).max() else { return [] }
         // An END and a start at the same key (adjacent ranges): the END closes first.
         let sorted = elements.sorted { (value($0.key), $0.isEnd ? 0 : 1) < (value($1.key), $1.isEnd ? 0 : 1) }
         guard interval else { return sorted.filter { !$0.isEnd }.map { value($0.key)...value($0.key) } }
@@ -49,7 +49,7 @@ enum SetElementCodec {
                 start = k
             }
         }
-        if let s = start { out.append(s...maxKey(keyLength)) }
+        if let s = start, s <= maxKey(keyLength) { out.append(s...maxKey(keyLength)) }
         return merged(out)
     }
 
