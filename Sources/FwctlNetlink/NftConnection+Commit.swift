@@ -30,7 +30,11 @@ extension NftConnection {
         while let replies = try socket.receive(blocking: false, operation: "read batch replies") {
             for r in replies {
                 guard let sent = bySeq[r.seq], let e = r.errorInfo, e.errno != 0 else { continue }
-                errors.append(NetlinkError(errno: e.errno, operation: sent.operation, object: sent.object,
+                var object = sent.object
+                if let offset = e.offset, let location = ExtAck.describe(sent, offset: offset) {
+                    object = (object.map { "\($0), " } ?? "") + location
+                }
+                errors.append(NetlinkError(errno: e.errno, operation: sent.operation, object: object,
                                            extAckOffset: e.offset, message: e.message))
                 seqs.append(r.seq)
             }

@@ -49,14 +49,17 @@ extension Transaction {
                 case .afterNew(let i): flags |= NftMsg.append; anchor = .newRule(UInt32(i))
                 case .beforeNew(let i): anchor = .newRule(UInt32(i))
                 }
-                let exprs = try lower(rule, what, t, &context, &out, b)
-                let o = try NftnlBuild.rule(t, chain: chain, exprs: exprs, comment: rule.comment, id: UInt32(id), anchor: anchor, what: what)
+                let groups = try lower(rule, what, t, &context, &out, b)
+                let o = try NftnlBuild.rule(t, chain: chain, exprs: groups.flatMap { $0 }, comment: rule.comment, id: UInt32(id),
+                                            anchor: anchor, what: what)
                 send(NftMsg.newRule, t, flags, o, "add rule", what)
+                out[out.count - 1].expressionSpans = groups.map(\.count)
             case .replaceRule(let t, let chain, let handle, let rule):
                 let what = describe(rule, "rule handle \(handle) of chain \(chain)")
-                let exprs = try lower(rule, what, t, &context, &out, b)
-                let o = try NftnlBuild.rule(t, chain: chain, exprs: exprs, comment: rule.comment, handle: handle, what: what)
+                let groups = try lower(rule, what, t, &context, &out, b)
+                let o = try NftnlBuild.rule(t, chain: chain, exprs: groups.flatMap { $0 }, comment: rule.comment, handle: handle, what: what)
                 send(NftMsg.newRule, t, NftMsg.replace, o, "replace rule", what)
+                out[out.count - 1].expressionSpans = groups.map(\.count)
             case .deleteRule(let t, let chain, let handle):
                 send(NftMsg.delRule, t, 0, try NftnlBuild.rule(t, chain: chain, handle: handle), "delete rule",
                      "rule handle \(handle) of chain \(chain)")
@@ -74,10 +77,10 @@ extension Transaction {
     /// The rule's kernel expressions; the anonymous sets they need are appended to `out`
     /// first (NEWSET + NEWSETELEM each), so the rule can refer to them by set id.
     private func lower(_ rule: Rule, _ what: String, _ t: TableRef, _ context: inout EncodeContext,
-                       _ out: inout [BatchMessage], _ b: MessageBuilder) throws -> [KernelExpr] {
+                       _ out: inout [BatchMessage], _ b: MessageBuilder) throws -> [[KernelExpr]] {
         let before = context.anonymousSets.count
-        let exprs: [KernelExpr]
-        do { exprs = try RuleCodec.encode(rule, context: &context) } catch var e as EncodingError {
+        let exprs: [[KernelExpr]]
+        do { exprs = try RuleCodec.encodeEach(rule, context: &context) } catch var e as EncodingError {
             e.object = "\(what): \(e.object)"
             throw e
         }

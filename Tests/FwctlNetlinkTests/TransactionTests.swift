@@ -10,7 +10,9 @@ struct TransactionTests {
     static let table = TableRef(name: "fwctl")
     static let input = Chain(name: "input", hook: BaseChainHook(hook: .input, policy: .drop))
     static let accept443 = Rule([.port(proto: .tcp, field: .dport, match: .range(PortRange(443))), .verdict(.accept)])
-    static let missingSetRule = Rule([.address(family: .v4, field: .saddr, match: .set("nope")), .verdict(.accept)])
+    /// Refers to a set that does not exist, in its second expression.
+    static let missingSetRule = Rule([.port(proto: .tcp, field: .dport, match: .range(PortRange(22))),
+                                      .address(family: .v4, field: .saddr, match: .set("nope")), .verdict(.accept)])
 
     /// A namespace holding `table inet fwctl` with an input chain and one rule.
     func withBaseTable(_ body: (TestNamespace, NftConnection) throws -> Void) throws {
@@ -60,7 +62,7 @@ struct TransactionTests {
                 try conn.commit(bad, expectedGeneration: gen, checkOnly: true)
             }
             #expect(error?.operation == "add rule")
-            #expect(error?.object == "rule 2 of chain input")
+            #expect(error?.object == "rule 2 of chain input, expression 2 of the rule (kernel lookup)")
             #expect(error?.errno == 2)   // ENOENT: no such set
             #expect(try ns.nft("list", "ruleset") == before)
             #expect(try conn.generation() == gen)
@@ -78,7 +80,7 @@ struct TransactionTests {
                 try conn.commit(tx, expectedGeneration: gen, checkOnly: false)
             }
             #expect(error?.operation == "add rule")
-            #expect(error?.object == "rule 2 of chain sub")
+            #expect(error?.object == "rule 2 of chain sub, expression 2 of the rule (kernel lookup)")
             #expect(error?.extAckOffset != nil)
             #expect(try ns.nft("list", "ruleset") == "")
             #expect(try conn.generation() == gen)

@@ -95,8 +95,15 @@ struct ExprCursor {
 /// side by side in its own file (`Codec/*Codec.swift`).
 enum RuleCodec {
     static func encode(_ rule: Rule, context: inout EncodeContext) throws -> [KernelExpr] {
-        var out: [KernelExpr] = []
+        try encodeEach(rule, context: &context).flatMap { $0 }
+    }
+
+    /// The kernel expressions of each model expression, in order (to map a kernel error's
+    /// attribute offset back to the model expression that caused it).
+    static func encodeEach(_ rule: Rule, context: inout EncodeContext) throws -> [[KernelExpr]] {
+        var groups: [[KernelExpr]] = []
         for e in rule.expressions {
+            var out: [KernelExpr] = []
             switch e {
             case .address(let family, let field, let match):
                 out += AddressMatchCodec.encode(family: family, field: field, match: match, context: &context)
@@ -117,8 +124,9 @@ enum RuleCodec {
             case .unknown(let text):
                 throw EncodingError(object: "expression \(text)", reason: "fwctl does not generate it and cannot re-encode it")
             }
+            groups.append(out)
         }
-        return out
+        return groups
     }
 
     /// Decoders in the order they are tried: longer patterns before their prefixes

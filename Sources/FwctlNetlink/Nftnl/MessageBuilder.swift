@@ -44,6 +44,8 @@ struct BatchMessage {
     var seq: UInt32
     var operation: String
     var object: String?
+    /// For rules: how many kernel expressions each model expression lowered to.
+    var expressionSpans: [Int] = []
 }
 
 /// Builds netlink messages with libnftnl into a scratch buffer and copies each out.
