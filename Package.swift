@@ -24,6 +24,10 @@ let package = Package(
         .target(name: "FwctlApply", dependencies: ["FwctlNet", "FwctlRuleset"]),
         // Desired × current table -> Plan; the RulesetBackend protocol and its in-memory kernel fake.
         .target(name: "FwctlPlanner", dependencies: ["FwctlNet", "FwctlRuleset"]),
+        // libnftnl + libmnl for Swift: module map and C shims (only FwctlNetlink imports it).
+        .systemLibrary(name: "CNftnl", pkgConfig: "libnftnl"),
+        // Ruleset <-> nf_tables netlink: codec, batches, dumps, generation ids.
+        .target(name: "FwctlNetlink", dependencies: ["CNftnl", "FwctlNet", "FwctlRuleset"]),
         .executableTarget(
             name: "fwctl",
             dependencies: [
@@ -35,5 +39,6 @@ let package = Package(
         .testTarget(name: "FwctlApplyTests", dependencies: ["FwctlApply"]),
         .testTarget(name: "FwctlCompilerTests", dependencies: ["FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlNet"]),
         .testTarget(name: "FwctlPlannerTests", dependencies: ["FwctlPlanner", "FwctlRuleset", "FwctlNet"]),
+        .testTarget(name: "FwctlNetlinkTests", dependencies: ["FwctlNetlink", "FwctlNet", "FwctlRuleset"]),
     ]
 )
