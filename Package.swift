@@ -21,7 +21,7 @@ let package = Package(
         // Fleet + host -> Ruleset.
         .target(name: "FwctlCompiler", dependencies: ["FwctlNet", "FwctlPolicy", "FwctlRuleset"]),
         // Orchestration around the kernel: host lock, lock-out guard, confirm/rollback.
-        .target(name: "FwctlApply", dependencies: ["FwctlNet", "FwctlRuleset"]),
+        .target(name: "FwctlApply", dependencies: ["FwctlNet", "FwctlRuleset", "FwctlPlanner", "FwctlNetlink"]),
         // Desired × current table -> Plan; the RulesetBackend protocol and its in-memory kernel fake.
         .target(name: "FwctlPlanner", dependencies: ["FwctlNet", "FwctlRuleset"]),
         // libnftnl + libmnl for Swift: module map and C shims (only FwctlNetlink imports it).
