@@ -11,6 +11,10 @@ struct FleetIndex: Sendable {
     private let roleAddresses: [String: AddressSet]
     private let networkAddresses: [String: AddressSet]
     private let fleetAddresses: AddressSet
+    /// Per role and for the fleet: the hosts' own ranges, overlaps merged, adjacent ones kept
+    /// apart. Set elements follow hosts, so adding a host adds exactly its own elements.
+    private let roleElements: [String: [AddressRange]]
+    private let fleetElements: [AddressRange]
 
     init(_ fleet: Fleet) {
         var hosts: [String: AddressSet] = [:]
@@ -22,11 +26,15 @@ struct FleetIndex: Sendable {
             all.formUnion(h.addresses)
         }
         var roleAddrs: [String: AddressSet] = [:]
+        var roleElems: [String: [AddressRange]] = [:]
         for r in fleet.roles {
             var set = AddressSet()
             for h in r.hosts { set.formUnion(hosts[h] ?? AddressSet()) }
             roleAddrs[r.name] = set
+            roleElems[r.name] = Self.elements(r.hosts.compactMap { hosts[$0] })
         }
+        roleElements = roleElems
+        fleetElements = Self.elements(fleet.hosts.map(\.addresses))
         hostAddresses = hosts
         hostRoles = roles
         roleAddresses = roleAddrs
@@ -43,6 +51,33 @@ struct FleetIndex: Sendable {
         case .fleet: fleetAddresses
         case .addresses(let set, _): set
         }
+    }
+
+    /// The elements of the named set standing for a role or the fleet (one family); for a
+    /// network, its merged ranges.
+    func setElements(of endpoint: Endpoint, family: IPFamily) -> [AddressRange] {
+        switch endpoint {
+        case .role(let n): (roleElements[n] ?? []).filter { $0.family == family }
+        case .fleet: fleetElements.filter { $0.family == family }
+        default: addresses(of: endpoint).ranges(family)
+        }
+    }
+
+    /// The hosts' ranges sorted, duplicates dropped and overlapping ranges merged (the kernel
+    /// refuses overlapping elements), adjacent ranges kept as separate elements.
+    static func elements(_ hostSets: [AddressSet]) -> [AddressRange] {
+        var all: [AddressRange] = []
+        for s in hostSets { all += s.ranges(.v4) + s.ranges(.v6) }
+        all.sort { ($0.lower, $0.upper) < ($1.lower, $1.upper) }
+        var out: [AddressRange] = []
+        for r in all {
+            if let last = out.last, last.family == r.family, !(last.upper < r.lower) {
+                if last.upper < r.upper { out[out.count - 1] = AddressRange(lower: last.lower, upper: r.upper) }
+            } else {
+                out.append(r)
+            }
+        }
+        return out
     }
 
     /// True when one of `endpoints` names `host` (same meaning as `Fleet.endpoints(_:include:)`).

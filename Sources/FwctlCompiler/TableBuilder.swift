@@ -83,21 +83,21 @@ struct TableBuilder {
         let suffix = family == .v4 ? "_v4" : "_v6"
         switch endpoint {
         case .role(let name):
-            return namedSet("role_" + name + suffix, family: family, addresses: addresses, comment: "role \(name)")
+            return namedSet("role_" + name + suffix, family: family, elements: index.setElements(of: endpoint, family: family), comment: "role \(name)")
         case .network(let name):
-            return namedSet("net_" + name + suffix, family: family, addresses: addresses, comment: "network \(name)")
+            return namedSet("net_" + name + suffix, family: family, elements: index.setElements(of: endpoint, family: family), comment: "network \(name)")
         case .fleet:
-            return namedSet("fleet" + suffix, family: family, addresses: addresses, comment: "every host of the fleet")
+            return namedSet("fleet" + suffix, family: family, elements: index.setElements(of: endpoint, family: family), comment: "every host of the fleet")
         case .host, .addresses:
             let ranges = addresses.ranges(family)
             return ranges.count == 1 ? .range(ranges[0]) : .anonymousSet(ranges)
         }
     }
 
-    private mutating func namedSet(_ name: String, family: IPFamily, addresses: AddressSet, comment: String) -> AddressMatch {
+    private mutating func namedSet(_ name: String, family: IPFamily, elements: [AddressRange], comment: String) -> AddressMatch {
         if setsByName[name] == nil {
             setsByName[name] = NamedSet(name: name, keyType: family == .v4 ? .ipv4Addr : .ipv6Addr, isInterval: true,
-                                        comment: comment, elements: addresses.ranges(family).map(SetElement.address))
+                                        comment: comment, elements: elements.map(SetElement.address))
         }
         return .set(name)
     }
