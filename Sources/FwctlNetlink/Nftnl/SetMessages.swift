@@ -15,8 +15,8 @@ enum SetMessages {
     static func kernelElements(_ set: NamedSet, _ elements: [SetElement], adding: Bool) -> [KernelSetElement] {
         let key = SetKeyFormat(set.keyType)
         // Only interval sets merge adjacent ranges; a plain set keeps each key as an element.
-        let ranges = set.isInterval ? SetElementCodec.merged(elements.map(\.keyRange))
-                                    : Array(Set(elements.map(\.keyRange))).sorted { $0.lowerBound < $1.lowerBound }
+        let ranges = set.isInterval ? SetElementCodec.merged(elements.map({ $0.keyRange }))
+                                    : Array(Set(elements.map({ $0.keyRange }))).sorted { $0.lowerBound < $1.lowerBound }
         var out = SetElementCodec.kernelElements(ranges, keyLength: key.length, interval: set.isInterval)
         if !adding, let first = out.first, first.isEnd { out.removeFirst() }
         return out
