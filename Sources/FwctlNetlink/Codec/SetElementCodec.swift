@@ -30,7 +30,8 @@ enum SetElementCodec {
         return out
     }
 
-    /// The mirror image: kernel elements (in any order) back to sorted, merged ranges.
+    /// The mirror image: kernel elements (in any order) back to sorted ranges, exactly as
+    /// the kernel holds them.
     static func ranges(_ elements: [KernelSetElement], interval: Bool) -> [ClosedRange<UInt128>] {
         guard let keyLength = elements.map({ $0.key.count }).max() else { return [] }
         // Keys are converted once (sets can hold 100,000 elements); an END and a start at
@@ -57,7 +58,9 @@ enum SetElementCodec {
             }
         }
         if let s = start, s <= maxKey(keyLength) { out.append(s...maxKey(keyLength)) }
-        return merged(out)
+        // Not merged: adjacent ranges the kernel holds separately stay separate, so that
+        // deleting a decoded range deletes elements that really exist.
+        return out
     }
 
     static func merged(_ ranges: [ClosedRange<UInt128>]) -> [ClosedRange<UInt128>] {
