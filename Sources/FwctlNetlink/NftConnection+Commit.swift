@@ -3,7 +3,8 @@ import FwctlRuleset
 extension NftConnection {
     /// Sends the transaction as ONE batch (BATCH_BEGIN with NFNL_BATCH_GENID when
     /// `expectedGeneration` is given … BATCH_END, or without BATCH_END when `checkOnly`).
-    /// All or nothing. Returns the new generation id (nil for checkOnly).
+    /// All or nothing. Returns the new generation id (nil for checkOnly), read right after
+    /// the commit.
     ///
     /// A stale `expectedGeneration` fails with `NetlinkError.isGenerationConflict` and
     /// changes nothing. Check-only mode lets the kernel validate every message and abort;
@@ -44,8 +45,8 @@ extension NftConnection {
             throw first.1
         }
         if checkOnly { return nil }
-        // A commit that changed something bumps the id by exactly one; an empty one does not.
-        if let expectedGeneration, !tx.isEmpty { return expectedGeneration &+ 1 }
+        // Read rather than computed: a batch that changes nothing in the kernel (re-adding an
+        // existing table, flushing an empty chain) does not bump the id.
         return try generation()
     }
 }

@@ -110,35 +110,3 @@ extension Transaction {
         }
     }
 }
-
-extension Hook {
-    /// The hook number in a table of `family` (NF_INET_* for inet/ip/ip6, NF_NETDEV_INGRESS).
-    func number(in family: TableFamily) -> UInt32 {
-        switch self {
-        case .prerouting: 0
-        case .input: 1
-        case .forward: 2
-        case .output: 3
-        case .postrouting: 4
-        case .ingress: family == .netdev ? 0 : 5
-        }
-    }
-
-    init?(number: UInt32, family: TableFamily) {
-        switch (family, number) {
-        case (.netdev, 0): self = .ingress
-        case (.netdev, _): return nil
-        case (.arp, 0): self = .input
-        case (.arp, 1): self = .output
-        case (.arp, 2): self = .forward
-        case (.arp, _): return nil
-        case (_, 0): self = .prerouting
-        case (_, 1): self = .input
-        case (_, 2): self = .forward
-        case (_, 3): self = .output
-        case (_, 4): self = .postrouting
-        case (_, 5): self = .ingress
-        default: return nil
-        }
-    }
-}

@@ -73,6 +73,36 @@ struct IncrementalTests {
         }
     }
 
+    /// Growing a range into its neighbour: delete the old range and add the merged one in one
+    /// batch (what a planner diffing exact element lists sends); deleting one of two adjacent
+    /// ranges removes exactly that one.
+    @Test func adjacentRanges() throws {
+        try TestNamespace.with { ns in
+            let conn = try NftConnection(netnsPath: ns.path)
+            let set = NamedSet(name: "hosts", keyType: .ipv4Addr, elements: [.address(host("10.0.0.1"))])
+            var tx = Transaction()
+            tx.addTable(family: .inet, name: "fwctl")
+            tx.addSet(table: Self.t, set: set)
+            _ = try conn.commit(tx, expectedGeneration: nil, checkOnly: false)
+
+            var grow = Transaction()
+            grow.deleteElements(table: Self.t, set: set, elements: [.address(host("10.0.0.1"))])
+            grow.addElements(table: Self.t, set: set, elements: [.address(span("10.0.0.1", "10.0.0.2"))])
+            _ = try conn.commit(grow, expectedGeneration: try conn.generation(), checkOnly: false)
+            #expect(try conn.readTable(family: .inet, name: "fwctl").table?.set(named: "hosts")?.elements
+                    == [.address(span("10.0.0.1", "10.0.0.2"))])
+
+            try ns.nft("add", "element", "inet", "fwctl", "hosts", "{ 10.0.0.3 }")
+            let split = try conn.readTable(family: .inet, name: "fwctl").table?.set(named: "hosts")?.elements
+            #expect(split == [.address(span("10.0.0.1", "10.0.0.2")), .address(host("10.0.0.3"))])
+            var shrink = Transaction()
+            shrink.deleteElements(table: Self.t, set: set, elements: [.address(span("10.0.0.1", "10.0.0.2"))])
+            _ = try conn.commit(shrink, expectedGeneration: try conn.generation(), checkOnly: false)
+            #expect(try conn.readTable(family: .inet, name: "fwctl").table?.set(named: "hosts")?.elements == [.address(host("10.0.0.3"))])
+            #expect(try ns.nft("list", "set", "inet", "fwctl", "hosts").contains("elements = { 10.0.0.3 }"))
+        }
+    }
+
     /// NEWCHAIN on an existing base chain changes its policy and keeps its rules.
     @Test func addChainUpdatesPolicy() throws {
         try TestNamespace.with { ns in

@@ -30,16 +30,24 @@ enum SetElementCodec {
         return out
     }
 
-    /// The mirror image: kernel elements (in any order) back to sorted, merged ranges.
+    /// The mirror image: kernel elements (in any order) back to sorted ranges, exactly as
+    /// the kernel holds them.
     static func ranges(_ elements: [KernelSetElement], interval: Bool) -> [ClosedRange<UInt128>] {
-        guard let keyLength = elements.map(\.key.count).max() else { return [] }
-        // An END and a start at the same key (adjacent ranges): the END closes first.
-        let sorted = elements.sorted { (value($0.key), $0.isEnd ? 0 : 1) < (value($1.key), $1.isEnd ? 0 : 1) }
-        guard interval else { return sorted.filter { !$0.isEnd }.map { value($0.key)...value($0.key) } }
+        guard let keyLength = elements.map({ $0.key.count }).max() else { return [] }
+        // Keys are converted once (sets can hold 100,000 elements); an END and a start at
+        // the same key (adjacent ranges) sort END first so it closes before the next opens.
+        let keys = elements.map { (value: value($0.key), isEnd: $0.isEnd) }
+        let before: ((value: UInt128, isEnd: Bool), (value: UInt128, isEnd: Bool)) -> Bool = {
+            $0.value != $1.value ? $0.value < $1.value : ($0.isEnd && !$1.isEnd)
+        }
+        // The kernel dumps an rbtree set from its highest key down: reversing is enough then.
+        let sorted = zip(keys.dropFirst(), keys).allSatisfy { !before($1, $0) } ? keys.reversed() : keys.sorted(by: before)
+        guard interval else { return sorted.filter { !$0.isEnd }.map { $0.value...$0.value } }
         var out: [ClosedRange<UInt128>] = []
+        out.reserveCapacity(sorted.count / 2 + 1)
         var start: UInt128?
         for e in sorted {
-            let k = value(e.key)
+            let k = e.value
             if e.isEnd {
                 // An END without an open start is nft's leading zero element: nothing to close.
                 if let s = start, k > s { out.append(s...(k - 1)) }
@@ -50,12 +58,16 @@ enum SetElementCodec {
             }
         }
         if let s = start, s <= maxKey(keyLength) { out.append(s...maxKey(keyLength)) }
-        return merged(out)
+        // Not merged: adjacent ranges the kernel holds separately stay separate, so that
+        // deleting a decoded range deletes elements that really exist.
+        return out
     }
 
     static func merged(_ ranges: [ClosedRange<UInt128>]) -> [ClosedRange<UInt128>] {
         var out: [ClosedRange<UInt128>] = []
-        for r in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+        out.reserveCapacity(ranges.count)
+        let isSorted = zip(ranges, ranges.dropFirst()).allSatisfy { $0.lowerBound <= $1.lowerBound }
+        for r in isSorted ? ranges : ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
             if let last = out.last, last.upperBound == UInt128.max || r.lowerBound <= last.upperBound + 1 {
                 out[out.count - 1] = last.lowerBound...Swift.max(last.upperBound, r.upperBound)
             } else {
@@ -71,7 +83,11 @@ enum SetElementCodec {
         (0..<length).map { UInt8(truncatingIfNeeded: v >> UInt128(8 * (length - 1 - $0))) }
     }
 
-    static func value(_ bytes: [UInt8]) -> UInt128 { bytes.reduce(0) { $0 << 8 | UInt128($1) } }
+    static func value(_ bytes: [UInt8]) -> UInt128 {
+        var v: UInt128 = 0
+        for b in bytes { v = v << 8 | UInt128(b) }
+        return v
+    }
 }
 
 /// How each model key type is stored: nft datatype id, key length, and byte order udata.
@@ -120,26 +136,34 @@ extension SetElement {
     /// The element as a closed range of big-endian key values.
     var keyRange: ClosedRange<UInt128> {
         switch self {
-        case .address(let r): SetElementCodec.value(r.lower.bytes)...SetElementCodec.value(r.upper.bytes)
+        case .address(let r): Self.value(r.lower)...Self.value(r.upper)
         case .port(let p): UInt128(p.lower)...UInt128(p.upper)
         case .proto(let p): UInt128(p)...UInt128(p)
         }
     }
 
+    private static func value(_ a: IPAddress) -> UInt128 {
+        switch a {
+        case .v4(let v): UInt128(v)
+        case .v6(let v): v
+        }
+    }
+
     /// The model element for a key range of `type`; nil when it does not fit the type.
     init?(_ range: ClosedRange<UInt128>, type: SetKeyType) {
-        let f = SetKeyFormat(type)
-        let lo = SetElementCodec.bytes(range.lowerBound, f.length), hi = SetElementCodec.bytes(range.upperBound, f.length)
+        let (lo, hi) = (range.lowerBound, range.upperBound)
         switch type {
-        case .ipv4Addr, .ipv6Addr:
-            let fam: IPFamily = type == .ipv4Addr ? .v4 : .v6
-            guard let a = IPAddress(family: fam, bytes: lo), let b = IPAddress(family: fam, bytes: hi) else { return nil }
-            self = .address(AddressRange(lower: a, upper: b))
+        case .ipv4Addr:
+            guard hi <= UInt128(UInt32.max) else { return nil }
+            self = .address(AddressRange(lower: .v4(UInt32(lo)), upper: .v4(UInt32(hi))))
+        case .ipv6Addr:
+            self = .address(AddressRange(lower: .v6(lo), upper: .v6(hi)))
         case .inetService:
-            self = .port(PortRange(UInt16(range.lowerBound), UInt16(range.upperBound)))
+            guard hi <= UInt128(UInt16.max) else { return nil }
+            self = .port(PortRange(UInt16(lo), UInt16(hi)))
         case .inetProto:
-            guard range.lowerBound == range.upperBound else { return nil }
-            self = .proto(UInt8(range.lowerBound))
+            guard lo == hi, hi <= UInt128(UInt8.max) else { return nil }
+            self = .proto(UInt8(lo))
         }
     }
 }

@@ -18,25 +18,6 @@ enum NftMsg {
     static let append: UInt16 = 0x800
 }
 
-extension TableFamily {
-    /// NFPROTO_* number of the family, the nfgenmsg family of every message.
-    var nfproto: UInt16 {
-        switch self {
-        case .inet: 1
-        case .ip: 2
-        case .arp: 3
-        case .netdev: 5
-        case .bridge: 7
-        case .ip6: 10
-        }
-    }
-
-    init?(nfproto: UInt32) {
-        guard let f = [TableFamily.inet, .ip, .ip6, .arp, .bridge, .netdev].first(where: { UInt32($0.nfproto) == nfproto }) else { return nil }
-        self = f
-    }
-}
-
 /// One encoded message of a batch and what it is about, so a kernel error (which names the
 /// message by its sequence number) can be reported as "add rule (rule 3 of chain input)".
 struct BatchMessage {

@@ -10,13 +10,15 @@ enum SetMessages {
 
     static func chunkCount(_ elements: Int) -> Int { (elements + chunk - 1) / chunk }
 
-    /// The kernel elements for model elements of `set`. Deleting omits nft's leading zero
-    /// END element, which belongs to the set rather than to any range.
+    /// The kernel elements for model elements of `set`. Adding merges adjacent ranges of an
+    /// interval set (the canonical form nft also loads); deleting takes the ranges exactly as
+    /// given (as `readTable` returned them) and omits nft's leading zero END element, which
+    /// belongs to the set rather than to any range.
     static func kernelElements(_ set: NamedSet, _ elements: [SetElement], adding: Bool) -> [KernelSetElement] {
         let key = SetKeyFormat(set.keyType)
-        // Only interval sets merge adjacent ranges; a plain set keeps each key as an element.
-        let ranges = set.isInterval ? SetElementCodec.merged(elements.map(\.keyRange))
-                                    : Array(Set(elements.map(\.keyRange))).sorted { $0.lowerBound < $1.lowerBound }
+        let given = elements.map { $0.keyRange }
+        let ranges = set.isInterval && adding ? SetElementCodec.merged(given)
+                                              : Array(Set(given)).sorted { $0.lowerBound < $1.lowerBound }
         var out = SetElementCodec.kernelElements(ranges, keyLength: key.length, interval: set.isInterval)
         if !adding, let first = out.first, first.isEnd { out.removeFirst() }
         return out
