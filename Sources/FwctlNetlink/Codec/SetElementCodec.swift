@@ -63,20 +63,6 @@ enum SetElementCodec {
         return out
     }
 
-    static func merged(_ ranges: [ClosedRange<UInt128>]) -> [ClosedRange<UInt128>] {
-        var out: [ClosedRange<UInt128>] = []
-        out.reserveCapacity(ranges.count)
-        let isSorted = zip(ranges, ranges.dropFirst()).allSatisfy { $0.lowerBound <= $1.lowerBound }
-        for r in isSorted ? ranges : ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
-            if let last = out.last, last.upperBound == UInt128.max || r.lowerBound <= last.upperBound + 1 {
-                out[out.count - 1] = last.lowerBound...Swift.max(last.upperBound, r.upperBound)
-            } else {
-                out.append(r)
-            }
-        }
-        return out
-    }
-
     static func maxKey(_ length: Int) -> UInt128 { length >= 16 ? .max : (UInt128(1) << (8 * length)) - 1 }
 
     static func bytes(_ v: UInt128, _ length: Int) -> [UInt8] {

@@ -10,15 +10,14 @@ enum SetMessages {
 
     static func chunkCount(_ elements: Int) -> Int { (elements + chunk - 1) / chunk }
 
-    /// The kernel elements for model elements of `set`. Adding merges adjacent ranges of an
-    /// interval set (the canonical form nft also loads); deleting takes the ranges exactly as
-    /// given (as `readTable` returned them) and omits nft's leading zero END element, which
-    /// belongs to the set rather than to any range.
+    /// The kernel elements for model elements of `set`, exactly the ranges given: adjacent
+    /// ranges stay separate elements (as nft loads `{ 192.0.2.10, 192.0.2.11 }`), so a set
+    /// reads back as it was written and adding one host adds exactly its own element.
+    /// Deleting omits nft's leading zero END element, which belongs to the set rather than
+    /// to any range. Overlapping ranges are the caller's error (the kernel refuses them).
     static func kernelElements(_ set: NamedSet, _ elements: [SetElement], adding: Bool) -> [KernelSetElement] {
         let key = SetKeyFormat(set.keyType)
-        let given = elements.map { $0.keyRange }
-        let ranges = set.isInterval && adding ? SetElementCodec.merged(given)
-                                              : Array(Set(given)).sorted { $0.lowerBound < $1.lowerBound }
+        let ranges = Array(Set(elements.map { $0.keyRange })).sorted { $0.lowerBound < $1.lowerBound }
         var out = SetElementCodec.kernelElements(ranges, keyLength: key.length, interval: set.isInterval)
         if !adding, let first = out.first, first.isEnd { out.removeFirst() }
         return out
