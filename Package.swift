@@ -21,7 +21,7 @@ let package = Package(
         // Fleet + host -> Ruleset.
         .target(name: "FwctlCompiler", dependencies: ["FwctlNet", "FwctlPolicy", "FwctlRuleset"]),
         // Orchestration around the kernel: host lock, lock-out guard, confirm/rollback.
-        .target(name: "FwctlApply", dependencies: ["FwctlNet", "FwctlRuleset", "FwctlPlanner", "FwctlNetlink"]),
+        .target(name: "FwctlApply", dependencies: ["FwctlNet", "FwctlRuleset", "FwctlPlanner", "FwctlNetlink", "FwctlVerifier"]),
         // Desired × current table -> Plan; the RulesetBackend protocol and its in-memory kernel fake.
         .target(name: "FwctlPlanner", dependencies: ["FwctlNet", "FwctlRuleset"]),
         // libnftnl + libmnl for Swift: module map and C shims (only FwctlNetlink imports it).
@@ -31,7 +31,7 @@ let package = Package(
         .executableTarget(
             name: "fwctl",
             dependencies: [
-                "FwctlNet", "FwctlPolicy", "FwctlRuleset", "FwctlCompiler",
+                "FwctlNet", "FwctlPolicy", "FwctlRuleset", "FwctlCompiler", "FwctlPlanner", "FwctlApply",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

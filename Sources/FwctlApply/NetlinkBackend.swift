@@ -39,6 +39,14 @@ public final class NetlinkBackend: RulesetBackend {
         }
     }
 
+    /// Removes fwctl's own table (a rollback to "no table"). Absent already: nothing to do.
+    public func removeTable(_ ref: TableRef) throws {
+        guard try read(table: ref).table != nil else { return }
+        var tx = Transaction()
+        tx.deleteTable(family: ref.family, name: ref.name)
+        _ = try connection.commit(tx, expectedGeneration: nil, checkOnly: false)
+    }
+
     /// Other tables' base chains, read-only: a drop there is final whatever fwctl admits.
     public func otherBaseChains(excluding ref: TableRef) throws -> [(family: TableFamily, table: String, chain: String, hook: Hook, priority: Int32, policy: ChainPolicy)] {
         try connection.listBaseChains().filter { !($0.family == ref.family && $0.table == ref.name) }
