@@ -30,6 +30,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FwctlNetTests", dependencies: ["FwctlNet"]),
+        .testTarget(name: "FwctlPolicyTests", dependencies: ["FwctlPolicy", "FwctlNet"], exclude: ["Corpus", "Golden"]),
         .testTarget(name: "FwctlApplyTests", dependencies: ["FwctlApply"]),
         .testTarget(name: "FwctlCompilerTests", dependencies: ["FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlNet"]),
     ]
