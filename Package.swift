@@ -43,5 +43,6 @@ let package = Package(
         // Network namespaces and process helpers for kernel tests (never the host's firewall).
         .target(name: "FwctlTestSupport"),
         .testTarget(name: "FwctlRulesetTests", dependencies: ["FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
+        .testTarget(name: "FwctlPolicyTests", dependencies: ["FwctlPolicy", "FwctlNet"], exclude: ["Corpus", "Golden"]),
     ]
 )
