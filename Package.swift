@@ -22,6 +22,8 @@ let package = Package(
         .target(name: "FwctlCompiler", dependencies: ["FwctlNet", "FwctlPolicy", "FwctlRuleset"]),
         // Orchestration around the kernel: host lock, lock-out guard, confirm/rollback.
         .target(name: "FwctlApply", dependencies: ["FwctlNet", "FwctlRuleset"]),
+        // Ruleset(s) -> packet classes -> verdicts, unreachable rules, reachability matrix (pure).
+        .target(name: "FwctlVerifier", dependencies: ["FwctlNet", "FwctlRuleset", "FwctlPolicy"]),
         .executableTarget(
             name: "fwctl",
             dependencies: [
@@ -32,5 +34,6 @@ let package = Package(
         .testTarget(name: "FwctlNetTests", dependencies: ["FwctlNet"]),
         .testTarget(name: "FwctlApplyTests", dependencies: ["FwctlApply"]),
         .testTarget(name: "FwctlCompilerTests", dependencies: ["FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlNet"]),
+        .testTarget(name: "FwctlVerifierTests", dependencies: ["FwctlVerifier", "FwctlRuleset", "FwctlNet", "FwctlPolicy"]),
     ]
 )
