@@ -28,6 +28,8 @@ let package = Package(
         .systemLibrary(name: "CNftnl", pkgConfig: "libnftnl"),
         // Ruleset <-> nf_tables netlink: codec, batches, dumps, generation ids.
         .target(name: "FwctlNetlink", dependencies: ["CNftnl", "FwctlNet", "FwctlRuleset"]),
+        // Ruleset(s) -> packet classes -> verdicts, unreachable rules, reachability matrix (pure).
+        .target(name: "FwctlVerifier", dependencies: ["FwctlNet", "FwctlRuleset", "FwctlPolicy"]),
         .executableTarget(
             name: "fwctl",
             dependencies: [
@@ -44,5 +46,6 @@ let package = Package(
         .target(name: "FwctlTestSupport"),
         .testTarget(name: "FwctlRulesetTests", dependencies: ["FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
         .testTarget(name: "FwctlPolicyTests", dependencies: ["FwctlPolicy", "FwctlNet"], exclude: ["Corpus", "Golden"]),
+        .testTarget(name: "FwctlVerifierTests", dependencies: ["FwctlVerifier", "FwctlRuleset", "FwctlNet", "FwctlPolicy"]),
     ]
 )
