@@ -31,5 +31,8 @@ let package = Package(
         ),
         .testTarget(name: "FwctlNetTests", dependencies: ["FwctlNet"]),
         .testTarget(name: "FwctlPlannerTests", dependencies: ["FwctlPlanner", "FwctlRuleset", "FwctlNet"]),
+        // Network namespaces and process helpers for kernel tests (never the host's firewall).
+        .target(name: "FwctlTestSupport"),
+        .testTarget(name: "FwctlRulesetTests", dependencies: ["FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
     ]
 )

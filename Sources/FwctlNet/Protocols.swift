@@ -36,7 +36,8 @@ public struct PortRange: Hashable, Sendable, Comparable, CustomStringConvertible
 public enum IPProtocolNames {
     /// Number to the name nft prints for `meta l4proto` / `ip protocol`.
     public static let names: [UInt8: String] = [
-        1: "icmp", 2: "igmp", 4: "ipencap", 6: "tcp", 8: "egp", 12: "pup", 17: "udp",
+        0: "ip", 1: "icmp", 2: "igmp", 3: "ggp", 4: "ipencap", 5: "st", 6: "tcp", 8: "egp",
+        9: "igp", 12: "pup", 17: "udp",
         20: "hmp", 22: "xns-idp", 27: "rdp", 29: "iso-tp4", 33: "dccp", 36: "xtp",
         37: "ddp", 38: "idpr-cmtp", 41: "ipv6", 43: "ipv6-route", 44: "ipv6-frag",
         45: "idrp", 46: "rsvp", 47: "gre", 50: "esp", 51: "ah", 57: "skip",

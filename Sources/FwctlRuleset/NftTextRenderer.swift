@@ -1,0 +1,90 @@
+import FwctlNet
+
+/// Renders a `Ruleset` as nft 1.0.6 text, byte for byte what `nft list` prints for it.
+///
+/// The contract: loading `render(table)` with `nft -f` into an empty namespace and running
+/// `nft list table FAMILY NAME` prints exactly `render(table)` again (counter values
+/// aside). Layout facts reproduced here: one tab per nesting level, a blank line between
+/// blocks (sets first, then chains, each in declaration order), set element lists wrapped
+/// the way nft's `calculate_delim` wraps them, priorities named relative to the nearest
+/// standard priority. See `NftText+Rule.swift` for the canonical forms of rules.
+public enum NftText {
+    /// Every table, one after another, as `nft list ruleset` prints them.
+    public static func render(_ ruleset: Ruleset) -> String {
+        ruleset.tables.map { render($0) }.joined()
+    }
+
+    /// Exactly what `nft list table FAMILY NAME` prints for the table.
+    public static func render(_ table: Table) -> String {
+        var blocks: [String] = []
+        blocks += table.sets.map { render(set: $0) }
+        blocks += table.chains.map { render(chain: $0) }
+        return "table \(table.family.rawValue) \(table.name) {\n" + blocks.joined(separator: "\n") + "}\n"
+    }
+
+    /// The set block, indented one tab, ending with `\t}\n`.
+    public static func render(set: NamedSet) -> String {
+        var s = "\tset \(set.name) {\n"
+        s += "\t\ttype \(set.keyType.rawValue)\n"
+        if set.isInterval { s += "\t\tflags interval\n" }
+        if let comment = set.comment { s += "\t\tcomment \"\(comment)\"\n" }
+        if !set.elements.isEmpty {
+            s += "\t\telements = " + elementList(sortedElements(set.elements), keyType: set.keyType) + "\n"
+        }
+        return s + "\t}\n"
+    }
+
+    /// The chain block with its rules, indented one tab, ending with `\t}\n`.
+    public static func render(chain: Chain) -> String {
+        var s = "\tchain \(chain.name) {\n"
+        if let comment = chain.comment { s += "\t\tcomment \"\(comment)\"\n" }
+        if let hook = chain.hook { s += "\t\t" + render(hook: hook, family: .inet) + "\n" }
+        for rule in chain.rules { s += "\t\t" + render(rule: rule) + "\n" }
+        return s + "\t}\n"
+    }
+
+    /// The chain's opening lines without indentation, for plan output:
+    /// `chain input {` and, for a base chain, a tab-indented hook line. No trailing newline.
+    public static func render(chainHeader chain: Chain) -> String {
+        var lines = ["chain \(chain.name) {"]
+        if let comment = chain.comment { lines.append("\tcomment \"\(comment)\"") }
+        if let hook = chain.hook { lines.append("\t" + render(hook: hook, family: .inet)) }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `type filter hook input priority filter; policy drop;`
+    public static func render(hook: BaseChainHook, family: TableFamily) -> String {
+        let prio = ChainPriority.name(hook.priority, family: family, hook: hook.hook)
+        return "type \(hook.type.rawValue) hook \(hook.hook.rawValue) priority \(prio); policy \(hook.policy.rawValue);"
+    }
+
+    /// nft keeps interval set elements sorted by key; fwctl's elements are sorted and
+    /// disjoint already, sorting again makes hand-built sets print as nft would.
+    static func sortedElements(_ elements: [SetElement]) -> [SetElement] {
+        func key(_ e: SetElement) -> (Int, IPAddress, IPAddress, UInt16, UInt16) {
+            switch e {
+            case .address(let r): (0, r.lower, r.upper, 0, 0)
+            case .port(let r): (1, .v4(0), .v4(0), r.lower, r.upper)
+            case .proto(let p): (2, .v4(0), .v4(0), UInt16(p), UInt16(p))
+            }
+        }
+        return Array(Set(elements)).sorted { key($0) < key($1) }
+    }
+
+    /// `{ a, b,\n\t\t\t     c }`: nft breaks a named set's element list after every 2nd
+    /// IPv4 address, every 5th port or protocol, and after every IPv6 address.
+    static func elementList(_ elements: [SetElement], keyType: SetKeyType) -> String {
+        let perLine: Int
+        switch keyType {
+        case .ipv4Addr: perLine = 2
+        case .inetService, .inetProto: perLine = 5
+        case .ipv6Addr: perLine = 1
+        }
+        var s = "{ "
+        for (i, e) in elements.enumerated() {
+            if i > 0 { s += i % perLine == 0 ? ",\n\t\t\t     " : ", " }
+            s += render(element: e)
+        }
+        return s + " }"
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// A command that exited non-zero (or could not be started), with what it said.
+public struct CommandFailure: Error, CustomStringConvertible {
+    public let argv: [String]
+    public let status: Int32
+    public let stderr: String
+
+    public var description: String {
+        "`\(argv.joined(separator: " "))` exited \(status): \(stderr.trimmingCharacters(in: .whitespacesAndNewlines))"
+    }
+}
+
+/// Runs `argv` (argv[0] looked up in PATH) to completion and returns its exit status,
+/// stdout and stderr. Never throws for a non-zero exit: callers decide what failure means.
+///
+/// Output goes to temporary files rather than pipes so a chatty child (`nft list` of a big
+/// table) can never block on a full pipe while we wait for it.
+public func runProcess(_ argv: [String], stdin: String?) throws -> (Int32, String, String) {
+    precondition(!argv.isEmpty, "runProcess needs a command")
+    let fm = FileManager.default
+    let dir = fm.temporaryDirectory.appendingPathComponent("fwctl-proc-\(UUID().uuidString)")
+    try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? fm.removeItem(at: dir) }
+
+    let outURL = dir.appendingPathComponent("stdout")
+    let errURL = dir.appendingPathComponent("stderr")
+    let inURL = dir.appendingPathComponent("stdin")
+    try Data().write(to: outURL)
+    try Data().write(to: errURL)
+    try Data((stdin ?? "").utf8).write(to: inURL)
+
+    let out = try FileHandle(forWritingTo: outURL)
+    let err = try FileHandle(forWritingTo: errURL)
+    let input = try FileHandle(forReadingFrom: inURL)
+    defer { try? out.close(); try? err.close(); try? input.close() }
+
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = argv
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    process.waitUntilExit()
+
+    let stdout = String(decoding: try Data(contentsOf: outURL), as: UTF8.self)
+    let stderr = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
+    return (process.terminationStatus, stdout, stderr)
+}
+
+/// Zeroes counter values in nft text, so listings taken after traffic compare equal to a
+/// render: `counter packets 12 bytes 3400` becomes `counter packets 0 bytes 0`.
+public func normaliseCounters(_ nftText: String) -> String {
+    nftText.replacing(/counter packets \d+ bytes \d+/, with: "counter packets 0 bytes 0")
+}
