@@ -4,9 +4,14 @@ import FwctlNet
 ///
 /// Canonical forms (what nft 1.0.6 lists back; the compiler should generate these so a
 /// rule reads back equal to itself):
-/// - `.nfproto(f)` before an `.address(family: f)` or `.icmpType(family: f)` is a dependency
+/// - `.nfproto(f)` anywhere before an `.address(family: f)`, an `.icmpType(family: f)` or the
+///   family's own ICMP protocol (`.l4proto(1)` for v4, `.l4proto(58)` for v6) is a dependency
 ///   nft elides on listing (`meta nfproto ipv4 ip saddr 1.2.3.4` lists as `ip saddr 1.2.3.4`,
-///   also with other matches in between). It is kept before ports or `meta l4proto`.
+///   `meta nfproto ipv4 meta l4proto icmp` as `meta l4proto icmp`, also with other matches
+///   in between). Beware: re-loading that listing drops the nfproto check, so the
+///   compiler should not rely on `nfproto` + `l4proto icmp`; `icmp type` keeps the family
+///   check in the kernel by itself. It is kept before ports, other protocols, `iif`, `ct`,
+///   and when it comes after the match that implies it.
 /// - `.l4proto(p)` before a `.port(proto:)` of protocol p, or before `.icmpType` (p = 1 for
 ///   v4, 58 for v6), is elided the same way (`meta l4proto tcp tcp dport 22` lists as
 ///   `tcp dport 22`). Both elisions are reproduced here, so such rules still round-trip,
@@ -17,7 +22,9 @@ import FwctlNet
 ///   prefix when they are one, otherwise `a-b`.
 /// - Set lookups of ports and addresses use `@name`; ICMP type lists are sorted by number.
 /// - Strings (comments, log prefixes, interface names) cannot contain `"`: nft has no
-///   escape for it.
+///   escape for it. nft's parser rejects comments longer than 128 bytes.
+/// - Conflicting matches (`meta l4proto udp tcp dport 22`, `meta nfproto ipv4 ip6 saddr ::1`)
+///   render as written; nft refuses to load them.
 extension NftText {
     /// The rule as nft lists it, without indentation:
     /// `ip saddr @x tcp dport 443 counter packets 0 bytes 0 accept comment "..."`.
@@ -122,6 +129,7 @@ extension NftText {
             return rest.contains {
                 switch $0 {
                 case .address(let family, _, _), .icmpType(let family, _): family == f
+                case .l4proto(let p): p == (f == .v4 ? 1 : 58)
                 default: false
                 }
             }

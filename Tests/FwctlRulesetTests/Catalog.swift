@@ -51,6 +51,27 @@ enum Catalog {
             Rule([.log(prefix: nil, level: .emerg), .log(prefix: nil, level: .alert), .log(prefix: nil, level: .crit),
                   .log(prefix: nil, level: .err), .log(prefix: nil, level: .notice)]),
             Rule([.counter(packets: 0, bytes: 0)]),
+            // Shapes the compiler generates.
+            Rule([.nfproto(.v4), .l4proto(1), F.counter, F.accept]),
+            Rule([.nfproto(.v6), .l4proto(58), F.counter, F.accept]),
+            Rule([F.saddrSet(.v4, "web_v4"), .l4proto(1), F.accept]),
+            // Dependency elision, both ways (see NftText.render(rule:)).
+            Rule([.nfproto(.v4), .interface(direction: .iif, name: "lo"), F.accept]),
+            Rule([.nfproto(.v4), .ctState(.new), F.accept]),
+            Rule([.nfproto(.v4), .l4proto(58), F.accept]),
+            Rule([.nfproto(.v6), .l4proto(1), F.accept]),
+            Rule([.nfproto(.v6), .icmpType(family: .v4, types: [8]), F.accept]),
+            Rule([F.saddr(.v4, "1.2.3.4"), .nfproto(.v4), F.accept]),
+            Rule([F.dport(.tcp, 22), .l4proto(6), F.accept]),
+            Rule([.nfproto(.v4), F.dport(.udp, 53), .l4proto(1), F.accept]),
+            Rule([.nfproto(.v4), .nfproto(.v4), F.accept]),
+            Rule([.l4proto(1), F.saddr(.v4, "1.2.3.4"), .icmpType(family: .v4, types: [0]), F.accept]),
+            Rule([F.saddrSet(.v6, "web_v6"), .l4proto(47), F.accept]),
+            Rule([.nfproto(.v6), F.dports(.udp, [(53, 53), (5353, 5353)]), F.accept]),
+            Rule([.ctState(.new), .limit(rate: 10, per: .minute, burst: 5), .log(prefix: "fwctl drop in: ", level: nil)],
+                 comment: "fwctl: log what the policy drops"),
+            Rule([F.accept], comment: String(repeating: "c", count: 128)),
+            Rule([F.accept], comment: "ünïcødé ✓"),
             Rule([.verdict(.jump("sub"))]),
             Rule([.verdict(.goto("sub"))]),
             Rule([.nfproto(.v6), .verdict(.return)]),
@@ -81,6 +102,10 @@ enum Catalog {
             sets.append(NamedSet(name: "v6_\(n)", keyType: .ipv6Addr, comment: "six \(n)", elements: F.addressElements(.v6, count: n)))
             sets.append(NamedSet(name: "ports_\(n)", keyType: .inetService, elements: F.portElements(count: n)))
         }
+        // Adjacent elements stay separate (one per host), also where they would merge into a prefix.
+        sets.append(NamedSet(name: "adjacent_v4", keyType: .ipv4Addr, elements: ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4-10.0.0.6", "10.0.0.7", "10.0.0.8/29", "10.0.0.16/28"].map { .address(F.r($0)) }))
+        sets.append(NamedSet(name: "adjacent_v6", keyType: .ipv6Addr, elements: ["2001:db8::", "2001:db8::1", "2001:db8::2-2001:db8::3", "2001:db8::4/126"].map { .address(F.r($0)) }))
+        sets.append(NamedSet(name: "adjacent_ports", keyType: .inetService, elements: [.port(PortRange(80)), .port(PortRange(81)), .port(PortRange(82, 90)), .port(PortRange(91))]))
         sets.append(NamedSet(name: "protos", keyType: .inetProto, elements: [6, 17, 1, 58, 112, 253, 7].map { .proto($0) }))
         sets.append(NamedSet(name: "hosts", keyType: .ipv4Addr, isInterval: false, elements: [.address(F.r("192.0.2.1"))]))
         return Table(name: "fwctl_sets", sets: sets, chains: [
