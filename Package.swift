@@ -47,5 +47,7 @@ let package = Package(
         .testTarget(name: "FwctlRulesetTests", dependencies: ["FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
         .testTarget(name: "FwctlPolicyTests", dependencies: ["FwctlPolicy", "FwctlNet"], exclude: ["Corpus", "Golden"]),
         .testTarget(name: "FwctlVerifierTests", dependencies: ["FwctlVerifier", "FwctlRuleset", "FwctlNet", "FwctlPolicy"]),
+        .testTarget(name: "FwctlIntegrationTests",
+                    dependencies: ["fwctl", "FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlTestSupport"]),
     ]
 )

@@ -32,7 +32,7 @@ struct CompileCommand: ParsableCommand {
             let (fleet, _) = try PolicyLoading.load(policy, quietWarnings: true)
             let names = try hosts.selectedHosts(in: fleet)
             let compiler = Compiler(fleet: fleet)
-            let render: (Ruleset) -> String = format == .nft ? NftText.render : NftJSON.render
+            let render: (Ruleset) -> String = format == .nft ? { NftText.render($0) } : { NftJSON.render($0) }
             if let dir = outputDirectory {
                 try write(names: names, compiler: compiler, render: render, to: dir)
                 return

@@ -30,13 +30,15 @@ enum CLI {
         p.standardError = err
         try p.run()
         // Read both pipes fully before waiting, so a large output cannot block the child.
-        var o = Data(), r = Data()
+        final class Box: @unchecked Sendable { var data = Data() }
+        let errBox = Box()
         let group = DispatchGroup()
         group.enter()
-        DispatchQueue.global().async { r = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        o = out.fileHandleForReading.readDataToEndOfFile()
+        DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        let o = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         p.waitUntilExit()
+        let r = errBox.data
         return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: r, as: UTF8.self))
     }
 }
