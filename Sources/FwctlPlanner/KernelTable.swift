@@ -1,0 +1,165 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FwctlRuleset
+
+/// One table in the in-memory kernel, with the table's handle counter: the kernel numbers
+/// the sets, chains and rules of a table from one counter that never goes back.
+struct KernelTable {
+    var table: Table
+    private var lastHandle: UInt64 = 0
+
+    init(table: Table) {
+        self.table = table
+        lastHandle = Self.highestHandle(in: table)
+    }
+
+    private static func highestHandle(in t: Table) -> UInt64 {
+        let handles = t.sets.map(\.handle) + t.chains.map(\.handle) + t.chains.flatMap { $0.rules.map(\.handle) }
+        return handles.compactMap { $0 }.max() ?? 0
+    }
+
+    private mutating func nextHandle() -> UInt64 {
+        lastHandle += 1
+        return lastHandle
+    }
+
+    /// Gives every object without a handle the next one, in listing order.
+    mutating func assignMissingHandles() {
+        lastHandle = max(lastHandle, Self.highestHandle(in: table))
+        for i in table.sets.indices where table.sets[i].handle == nil { table.sets[i].handle = nextHandle() }
+        for i in table.chains.indices {
+            if table.chains[i].handle == nil { table.chains[i].handle = nextHandle() }
+            for j in table.chains[i].rules.indices where table.chains[i].rules[j].handle == nil {
+                table.chains[i].rules[j].handle = nextHandle()
+            }
+        }
+    }
+
+    mutating func apply(_ change: Change, batch: inout Batch) throws {
+        switch change {
+        case .createTable(let ref):
+            throw Refusal(EEXIST, "table \(ref) already exists")
+        case .addSet(var set):
+            guard table.set(named: set.name) == nil else { throw Refusal(EEXIST, "set \(set.name) already exists") }
+            try SetElementRules.check(set.elements, against: [], of: set)
+            set.elements.sort(by: SetElement.ascending)
+            set.handle = nextHandle()
+            table.sets.append(set)
+        case .deleteSet(let name):
+            guard let i = table.sets.firstIndex(where: { $0.name == name }) else { throw Refusal(ENOENT, "set \(name) does not exist") }
+            if let user = firstRule(where: { $0.referencedSets.contains(name) }) {
+                throw Refusal(EBUSY, "set \(name) is used by rule \(user.handle.map(String.init) ?? "?") of chain \(user.chain)")
+            }
+            table.sets.remove(at: i)
+        case .addElements(let name, let keyType, let elements):
+            let i = try setIndex(name, keyType: keyType)
+            try SetElementRules.check(elements, against: table.sets[i].elements, of: table.sets[i])
+            table.sets[i].elements = (table.sets[i].elements + elements).sorted(by: SetElement.ascending)
+        case .removeElements(let name, let keyType, let elements):
+            let i = try setIndex(name, keyType: keyType)
+            var present = Set(table.sets[i].elements)
+            for e in elements {
+                guard present.remove(e) != nil else { throw Refusal(ENOENT, "set \(name) has no element \(e.text)") }
+            }
+            table.sets[i].elements.removeAll { !present.contains($0) }
+        case .addChain(var chain):
+            guard table.chain(named: chain.name) == nil else { throw Refusal(EEXIST, "chain \(chain.name) already exists") }
+            guard chain.rules.isEmpty else { throw Refusal(EINVAL, "a chain is created empty; its rules come as separate changes") }
+            chain.handle = nextHandle()
+            table.chains.append(chain)
+        case .changeChainPolicy(let name, _, let to):
+            let i = try chainIndex(name)
+            guard table.chains[i].hook != nil else { throw Refusal(EOPNOTSUPP, "chain \(name) is not a base chain and has no policy") }
+            table.chains[i].hook?.policy = to
+        case .deleteChain(let name):
+            let i = try chainIndex(name)
+            guard table.chains[i].rules.isEmpty else { throw Refusal(EBUSY, "chain \(name) still holds \(table.chains[i].rules.count) rule(s)") }
+            if let user = firstRule(where: { $0.jumpTargets.contains(name) }) {
+                throw Refusal(EBUSY, "chain \(name) is jumped to by rule \(user.handle.map(String.init) ?? "?") of chain \(user.chain)")
+            }
+            table.chains.remove(at: i)
+        case .addRule(let chain, var rule, let position, let id):
+            let i = try chainIndex(chain)
+            try checkRule(rule)
+            guard batch.newRules[id] == nil else { throw Refusal(EINVAL, "rule id \(id) used twice in one batch") }
+            let at = try index(of: position, in: i, batch: batch)
+            rule.handle = nextHandle()
+            table.chains[i].rules.insert(rule, at: at)
+            batch.newRules[id] = (chain, rule.handle!)
+            if !rule.jumpTargets.isEmpty, let cycle = table.jumpCycle() {
+                throw Refusal(EMLINK, "jumps would loop: \(cycle.joined(separator: " -> "))")
+            }
+        case .deleteRule(let chain, let handle, _):
+            let i = try chainIndex(chain)
+            guard let j = table.chains[i].rules.firstIndex(where: { $0.handle == handle }) else {
+                throw Refusal(ENOENT, "chain \(chain) has no rule with handle \(handle)")
+            }
+            table.chains[i].rules.remove(at: j)
+        }
+    }
+
+    private func setIndex(_ name: String, keyType: SetKeyType) throws -> Int {
+        guard let i = table.sets.firstIndex(where: { $0.name == name }) else { throw Refusal(ENOENT, "set \(name) does not exist") }
+        guard table.sets[i].keyType == keyType else {
+            throw Refusal(EINVAL, "set \(name) holds \(table.sets[i].keyType.rawValue), not \(keyType.rawValue)")
+        }
+        return i
+    }
+
+    private func chainIndex(_ name: String) throws -> Int {
+        guard let i = table.chains.firstIndex(where: { $0.name == name }) else { throw Refusal(ENOENT, "chain \(name) does not exist") }
+        return i
+    }
+
+    private func firstRule(where predicate: (Rule) -> Bool) -> (chain: String, handle: UInt64?)? {
+        for c in table.chains {
+            if let r = c.rules.first(where: predicate) { return (c.name, r.handle) }
+        }
+        return nil
+    }
+
+    /// What NEWRULE checks: everything it refers to exists and fits, and it can be encoded.
+    private func checkRule(_ rule: Rule) throws {
+        if rule.hasUnknownExpression { throw Refusal(EINVAL, "rule holds an expression fwctl cannot encode") }
+        // NFTA_RULE_USERDATA is at most 256 bytes: type, length, text and its NUL.
+        if let c = rule.comment, c.utf8.count + 3 > 256 { throw Refusal(EINVAL, "rule comment longer than 253 bytes") }
+        for e in rule.expressions {
+            guard case .address(let family, _, .set(let name)) = e else { continue }
+            guard let set = table.set(named: name) else { throw Refusal(ENOENT, "rule refers to missing set \(name)") }
+            guard set.keyType.family == family else {
+                throw Refusal(EINVAL, "set \(name) holds \(set.keyType.rawValue), not \(family.nftKeyword) addresses")
+            }
+        }
+        for target in rule.jumpTargets.sorted() {
+            guard let chain = table.chain(named: target) else { throw Refusal(ENOENT, "rule jumps to missing chain \(target)") }
+            guard chain.hook == nil else { throw Refusal(EOPNOTSUPP, "rule jumps to base chain \(target)") }
+        }
+    }
+
+    /// The index a new rule goes to in chain `c`.
+    private func index(of position: RuleAnchor, in c: Int, batch: Batch) throws -> Int {
+        let rules = table.chains[c].rules
+        let name = table.chains[c].name
+        func find(_ handle: UInt64) throws -> Int {
+            guard let j = rules.firstIndex(where: { $0.handle == handle }) else {
+                throw Refusal(ENOENT, "chain \(name) has no rule with handle \(handle)")
+            }
+            return j
+        }
+        switch position {
+        case .top: return 0
+        case .append: return rules.count
+        case .afterHandle(let h): return try find(h) + 1
+        case .beforeHandle(let h): return try find(h)
+        case .afterNew(let id):
+            // The kernel looks the id up among this batch's rules of the same chain.
+            guard let new = batch.newRules[id], new.chain == name else {
+                throw Refusal(ENOENT, "no rule with id \(id) was added to chain \(name) in this batch")
+            }
+            return try find(new.handle) + 1
+        }
+    }
+}

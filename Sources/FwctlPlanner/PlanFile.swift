@@ -1,0 +1,138 @@
+import Foundation
+import FwctlRuleset
+
+/// A plan saved by `fwctl plan --out FILE` and applied later by `fwctl apply FILE`.
+///
+/// JSON, one object:
+/// ```
+/// {"formatVersion": 1,
+///  "desiredSHA256": "<64 hex digits>",
+///  "table": {"family": "inet", "name": "fwctl"},
+///  "generation": 42,                      // or null: made without a kernel
+///  "summary": {"add": 1, "change": 0, "remove": 0},
+///  "changes": [ ... ]}                    // as Plan's JSON (see Change+Codable.swift)
+/// ```
+/// `desiredSHA256` fingerprints the compiled table the plan leads to: the SHA-256 of its JSON
+/// (sorted keys, handles and counter values left out). `apply` compares it with a fresh
+/// compile to notice a policy edited since the plan was made; the generation id separately
+/// guards against the kernel having changed. Readers refuse other format versions.
+public struct PlanFile: Hashable, Sendable {
+    /// The format this code writes and the only one it reads.
+    public static let currentFormatVersion = 1
+
+    public var plan: Plan
+    public var desiredSHA256: String
+
+    public init(plan: Plan, desired: Table) {
+        self.plan = plan
+        self.desiredSHA256 = Self.fingerprint(of: desired)
+    }
+
+    public init(plan: Plan, desiredSHA256: String) {
+        self.plan = plan
+        self.desiredSHA256 = desiredSHA256
+    }
+
+    /// True when `desired` is the table this plan was made for.
+    public func matches(desired: Table) -> Bool {
+        desiredSHA256 == Self.fingerprint(of: desired)
+    }
+
+    /// SHA-256 of the table's canonical JSON, without kernel state.
+    public static func fingerprint(of table: Table) -> String {
+        var t = table
+        t.handle = nil
+        for i in t.sets.indices { t.sets[i].handle = nil }
+        for i in t.chains.indices {
+            t.chains[i].handle = nil
+            for j in t.chains[i].rules.indices {
+                t.chains[i].rules[j].handle = nil
+                t.chains[i].rules[j].expressions = t.chains[i].rules[j].expressions.map(\.withoutState)
+            }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Encoding plain model values cannot fail (no floats, no custom throwing encoders).
+        let data = try! encoder.encode(t)
+        return SHA256.hex(data)
+    }
+
+    /// The file's bytes: pretty-printed JSON with sorted keys, newline-terminated.
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(self)
+        data.append(0x0A)
+        return data
+    }
+
+    public static func decode(_ data: Data) throws -> PlanFile {
+        do {
+            return try JSONDecoder().decode(PlanFile.self, from: data)
+        } catch let e as PlanFileError {
+            throw e
+        } catch {
+            throw PlanFileError.malformed(String(describing: error))
+        }
+    }
+
+    /// Writes the file atomically (a temporary file renamed into place), so a reader never
+    /// sees half a plan.
+    public func write(to path: String) throws {
+        do {
+            try encoded().write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw PlanFileError.unwritable(path: path, reason: error.localizedDescription)
+        }
+    }
+
+    public static func read(from path: String) throws -> PlanFile {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw PlanFileError.unreadable(path: path, reason: error.localizedDescription)
+        }
+        return try decode(data)
+    }
+}
+
+extension PlanFile: Codable {
+    private enum Key: String, CodingKey { case formatVersion, desiredSHA256, table, generation, summary, changes }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        let version = try c.decode(Int.self, forKey: .formatVersion)
+        guard version == Self.currentFormatVersion else { throw PlanFileError.unsupportedVersion(version) }
+        desiredSHA256 = try c.decode(String.self, forKey: .desiredSHA256)
+        plan = try Plan(from: decoder)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(Self.currentFormatVersion, forKey: .formatVersion)
+        try c.encode(desiredSHA256, forKey: .desiredSHA256)
+        // The plan's own keys sit beside these in the same object.
+        try c.encode(plan.table, forKey: .table)
+        try c.encode(plan.generation, forKey: .generation)
+        try c.encode(plan.summary, forKey: .summary)
+        try c.encode(plan.changes, forKey: .changes)
+    }
+}
+
+/// Why a plan file could not be read or written: one line for the operator each.
+public enum PlanFileError: Error, Hashable, Sendable, CustomStringConvertible {
+    case unreadable(path: String, reason: String)
+    case unwritable(path: String, reason: String)
+    case unsupportedVersion(Int)
+    case malformed(String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason): "cannot read plan file \(path): \(reason)"
+        case .unwritable(let path, let reason): "cannot write plan file \(path): \(reason)"
+        case .unsupportedVersion(let v): "plan file format \(v) is not supported (this fwctl reads format \(PlanFile.currentFormatVersion)); make the plan again"
+        case .malformed(let reason): "plan file is not a valid fwctl plan: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import FwctlNet
+import FwctlRuleset
+
+/// Computes plans: the smallest correct set of changes turning the kernel's table into the
+/// compiled one. Pure: it reads two values and returns a third.
+public enum Planner {
+    /// The smallest correct change set turning `current` (`nil` = the table is absent) into
+    /// `desired`, ordered so that the whole plan is valid as one atomic batch.
+    ///
+    /// - Set membership changes touch only elements; a set whose key type, flags or comment
+    ///   changed is deleted and re-added, with the rules using it deleted first and re-added.
+    /// - A chain whose hook, type, priority or comment changed is re-created the same way; a
+    ///   policy change alone is made in place.
+    /// - Rules are matched by `Rule.sameContent` along a longest common subsequence, so
+    ///   unchanged rules keep their handles and counters; rules holding something fwctl does
+    ///   not generate (`Expression.unknown`) are drift and removed.
+    ///
+    /// `current` must be the same table as `desired` (same family and name) and carry the
+    /// kernel's rule handles, as `RulesetBackend.read` returns it.
+    public static func plan(current: Table?, desired: Table, generation: UInt32?) -> Plan {
+        precondition(current.map { $0.ref == desired.ref } ?? true, "current and desired must be the same table")
+        var changes: [Change] = []
+        // An absent table is an empty one plus its creation: one code path for both cases.
+        let base: Table
+        if let current {
+            base = current
+        } else {
+            changes.append(.createTable(desired.ref))
+            base = Table(family: desired.family, name: desired.name)
+        }
+        changes += Diff(current: base, desired: desired).changes()
+        return Plan(table: desired.ref, generation: generation, changes: changes)
+    }
+}
+
+/// One diff between two versions of the same table.
+struct Diff {
+    let current: Table
+    let desired: Table
+    /// Sets that cannot stay as they are: gone from the policy, or with a new header.
+    let goneSets: Set<String>
+    /// Chains that cannot stay: gone from the policy, or with a header the kernel cannot update.
+    let goneChains: Set<String>
+
+    init(current: Table, desired: Table) {
+        self.current = current
+        self.desired = desired
+        var goneSets: Set<String> = []
+        for s in current.sets {
+            if let d = desired.set(named: s.name), d.sameHeader(as: s) { continue }
+            goneSets.insert(s.name)
+        }
+        var goneChains: Set<String> = []
+        for c in current.chains {
+            if let d = desired.chain(named: c.name), Self.canUpdate(c, to: d) { continue }
+            goneChains.insert(c.name)
+        }
+        self.goneSets = goneSets
+        self.goneChains = goneChains
+    }
+
+    /// The kernel updates a base chain's policy in place (NEWCHAIN on an existing chain);
+    /// its type, hook, priority and comment only by deleting and re-creating it.
+    static func canUpdate(_ c: Chain, to d: Chain) -> Bool {
+        guard c.name == d.name, c.comment == d.comment else { return false }
+        switch (c.hook, d.hook) {
+        case (nil, nil): return true
+        case (let a?, let b?): return a.type == b.type && a.hook == b.hook && a.priority == b.priority
+        default: return false
+        }
+    }
+
+    /// The changes, ordered for one valid batch: rules go before the sets and chains they
+    /// use are deleted; sets and chains exist before the rules that use them are added.
+    func changes() -> [Change] {
+        let rules = RuleDiff(diff: self).changes()
+        return rules.deletions + chainDeletions() + setDeletions() + setAdditions() + elementChanges()
+            + chainAdditions() + policyChanges() + rules.additions
+    }
+
+    private func setDeletions() -> [Change] {
+        current.sets.filter { goneSets.contains($0.name) }.map { .deleteSet(name: $0.name) }
+    }
+
+    private func setAdditions() -> [Change] {
+        desired.sets.filter { current.set(named: $0.name) == nil || goneSets.contains($0.name) }.map {
+            var s = $0
+            s.handle = nil
+            return .addSet(s)
+        }
+    }
+
+    /// Exact element differences of the sets that stay: a range that changed is its old
+    /// self removed and its new self added, as the kernel matches elements exactly. Removals
+    /// come first so a changed range never overlaps its old self inside the batch.
+    private func elementChanges() -> [Change] {
+        var out: [Change] = []
+        for d in desired.sets where !goneSets.contains(d.name) {
+            guard let c = current.set(named: d.name) else { continue }
+            let have = Set(c.elements), want = Set(d.elements)
+            let removed = c.elements.filter { !want.contains($0) }
+            let added = d.elements.filter { !have.contains($0) }
+            if !removed.isEmpty { out.append(.removeElements(set: d.name, keyType: d.keyType, elements: removed)) }
+            if !added.isEmpty { out.append(.addElements(set: d.name, keyType: d.keyType, elements: added)) }
+        }
+        return out
+    }
+
+    private func chainDeletions() -> [Change] {
+        current.chains.filter { goneChains.contains($0.name) }.map { .deleteChain(name: $0.name) }
+    }
+
+    private func chainAdditions() -> [Change] {
+        desired.chains.filter { current.chain(named: $0.name) == nil || goneChains.contains($0.name) }
+            .map { .addChain($0.header) }
+    }
+
+    private func policyChanges() -> [Change] {
+        var out: [Change] = []
+        for d in desired.chains where !goneChains.contains(d.name) {
+            guard let c = current.chain(named: d.name), let from = c.hook?.policy, let to = d.hook?.policy, from != to
+            else { continue }
+            out.append(.changeChainPolicy(chain: d.name, from: from, to: to))
+        }
+        return out
+    }
+}

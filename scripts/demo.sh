@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The main job on the bundled policy, in a throwaway network namespace standing for one host:
+# check the policy, compile it, plan against the empty kernel table, apply through netlink
+# (one atomic transaction), show the loaded table, plan again (no changes).
+# The root namespace's firewall is never touched; the namespace is removed on every exit path.
+set -euo pipefail
+fwctl=${1:?usage: demo.sh FWCTL POLICY HOST}
+policy=${2:?}
+host=${3:?}
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "fwctl check --policy $policy"
+"$fwctl" check --policy "$policy"
+
+if [ "$(id -u)" != 0 ]; then
+  step "fwctl compile --policy $policy --host $host"
+  "$fwctl" compile --policy "$policy" --host "$host"
+  echo "(not root: stopping before the kernel part; run as root to plan and apply in a throwaway namespace)"
+  exit 0
+fi
+
+ns="fwctl-demo-$$-$RANDOM"
+state=$(mktemp -d /tmp/fwctl-demo-state.XXXXXX)
+cleanup() { ip netns del "$ns" 2>/dev/null || true; rm -rf "$state"; }
+trap cleanup EXIT INT TERM
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+in_ns() { ip netns exec "$ns" "$@"; }
+opts=(--policy "$policy" --host "$host" --state-dir "$state")
+
+step "[$ns] fwctl plan --host $host   (the namespace has no firewall yet)"
+in_ns "$fwctl" plan "${opts[@]}"
+
+step "[$ns] fwctl apply --host $host --yes   (one netlink transaction)"
+in_ns "$fwctl" apply "${opts[@]}" --yes | tail -n 2
+
+step "[$ns] nft list table inet fwctl   (what the kernel holds, as nft decodes our bytes)"
+in_ns nft list table inet fwctl
+if diff <("$fwctl" compile --policy "$policy" --host "$host") <(in_ns nft list table inet fwctl) >/dev/null; then
+  echo "=> identical to \`fwctl compile --host $host\`"
+else
+  echo "=> differs from fwctl compile:"; diff <("$fwctl" compile --policy "$policy" --host "$host") <(in_ns nft list table inet fwctl) || true
+  exit 1
+fi
+
+step "[$ns] fwctl plan --host $host --detailed-exitcode   (again: nothing to change)"
+in_ns "$fwctl" plan "${opts[@]}" --detailed-exitcode
+
+step "removing namespace $ns"
