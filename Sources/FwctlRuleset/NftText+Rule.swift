@@ -22,7 +22,9 @@ import FwctlNet
 ///   prefix when they are one, otherwise `a-b`.
 /// - Set lookups of ports and addresses use `@name`; ICMP type lists are sorted by number.
 /// - Strings (comments, log prefixes, interface names) cannot contain `"`: nft has no
-///   escape for it. nft's parser rejects comments longer than 128 bytes.
+///   escape for it. nft's parser rejects comments longer than 128 bytes; the kernel
+///   rejects log prefixes longer than 127 bytes and a limit burst of 0; `iif`/`oif` need
+///   the interface to exist where the table is loaded (`lo` always does).
 /// - A rule needs at least one expression: a line holding only `comment "..."` is a chain
 ///   comment to nft's parser.
 /// - Conflicting matches (`meta l4proto udp tcp dport 22`, `meta nfproto ipv4 ip6 saddr ::1`)
