@@ -16,6 +16,9 @@ import FwctlNet
 ///   v4, 58 for v6), is elided the same way (`meta l4proto tcp tcp dport 22` lists as
 ///   `tcp dport 22`). Both elisions are reproduced here, so such rules still round-trip,
 ///   but the shorter form is the canonical one.
+/// - `.l4proto` always prints `meta l4proto NAME` (works in both families of an inet
+///   table); nft would list an `ip protocol` / `ip6 nexthdr` match differently, and the
+///   model has no such case. Names are /etc/protocols' (checked for all 256 numbers).
 /// - An anonymous set with exactly one element lists as the plain value
 ///   (`tcp dport { 443 }` → `tcp dport 443`); this renderer prints it that way.
 /// - Anonymous set elements are printed sorted (nft sorts them); address ranges print as a

@@ -151,5 +151,17 @@ enum Catalog {
         ]),
     ]
 
-    static let all: [Table] = [expressions, sets] + otherFamilies
+    /// Every IP protocol number and every ICMP and ICMPv6 type, so each name nft prints
+    /// (or its number, when nft has no name) is checked against nft itself.
+    static let names: Table = {
+        let all = (0...255).map { UInt8($0) }
+        var rules = all.map { Rule([.l4proto($0), F.accept]) }
+        rules.append(Rule([.icmpType(family: .v4, types: all), F.accept]))
+        rules.append(Rule([.icmpType(family: .v6, types: all), F.accept]))
+        return Table(name: "fwctl_names", sets: [
+            NamedSet(name: "protos", keyType: .inetProto, isInterval: false, elements: all.map { .proto($0) }),
+        ], chains: [Chain(name: "c", rules: rules)])
+    }()
+
+    static let all: [Table] = [expressions, sets, names] + otherFamilies
 }
