@@ -28,7 +28,7 @@ struct PlanLines {
             }
         }
         for (name, changes) in sets.groups { setLines(name, changes) }
-        for (name, changes) in chains.groups { chainLines(name, changes) }
+        for (name, changes) in chains.groups { chainLines(name, changes, family: plan.table.family) }
     }
 
     private mutating func setLines(_ name: String, _ changes: [Change]) {
@@ -59,11 +59,11 @@ struct PlanLines {
         }
     }
 
-    private mutating func chainLines(_ name: String, _ changes: [Change]) {
+    private mutating func chainLines(_ name: String, _ changes: [Change], family: TableFamily) {
         let deleted = changes.contains { if case .deleteChain = $0 { true } else { false } }
         let added = changes.lazy.compactMap { if case .addChain(let c) = $0 { c } else { nil } }.first
         if let chain = added {
-            lines.append(Line(symbol: deleted ? .replace : .add, depth: 0, text: "chain \(name)" + Self.header(chain)))
+            lines.append(Line(symbol: deleted ? .replace : .add, depth: 0, text: "chain \(name)" + Self.header(chain, family: family)))
         } else if deleted {
             lines.append(Line(symbol: .remove, depth: 0, text: "chain \(name)"))
         }
@@ -98,13 +98,12 @@ struct PlanLines {
         return parts.joined(separator: ", ")
     }
 
-    private static func header(_ chain: Chain) -> String {
+    /// ` (type filter hook input priority filter; policy drop;)` as nft writes a hook.
+    private static func header(_ chain: Chain, family: TableFamily) -> String {
         var parts: [String] = []
-        if let h = chain.hook {
-            parts.append("type \(h.type.rawValue) hook \(h.hook.rawValue) priority \(h.priority); policy \(h.policy.rawValue)")
-        }
+        if let h = chain.hook { parts.append(NftText.render(hook: h, family: family)) }
         if let c = chain.comment { parts.append("comment \"\(c)\"") }
-        return parts.isEmpty ? "" : " (" + parts.joined(separator: "; ") + ")"
+        return parts.isEmpty ? "" : " (" + parts.joined(separator: " ") + ")"
     }
 }
 
