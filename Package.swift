@@ -20,19 +20,34 @@ let package = Package(
         .target(name: "FwctlRuleset", dependencies: ["FwctlNet"]),
         // Fleet + host -> Ruleset.
         .target(name: "FwctlCompiler", dependencies: ["FwctlNet", "FwctlPolicy", "FwctlRuleset"]),
+        // Orchestration around the kernel: host lock, lock-out guard, confirm/rollback.
+        .target(name: "FwctlApply", dependencies: ["FwctlNet", "FwctlRuleset", "FwctlPlanner", "FwctlNetlink", "FwctlVerifier"]),
         // Desired × current table -> Plan; the RulesetBackend protocol and its in-memory kernel fake.
         .target(name: "FwctlPlanner", dependencies: ["FwctlNet", "FwctlRuleset"]),
+        // libnftnl + libmnl for Swift: module map and C shims (only FwctlNetlink imports it).
+        .systemLibrary(name: "CNftnl", pkgConfig: "libnftnl"),
+        // Ruleset <-> nf_tables netlink: codec, batches, dumps, generation ids.
+        .target(name: "FwctlNetlink", dependencies: ["CNftnl", "FwctlNet", "FwctlRuleset"]),
+        // Ruleset(s) -> packet classes -> verdicts, unreachable rules, reachability matrix (pure).
+        .target(name: "FwctlVerifier", dependencies: ["FwctlNet", "FwctlRuleset", "FwctlPolicy"]),
         .executableTarget(
             name: "fwctl",
             dependencies: [
-                "FwctlNet", "FwctlPolicy", "FwctlRuleset", "FwctlCompiler",
+                "FwctlNet", "FwctlPolicy", "FwctlRuleset", "FwctlCompiler", "FwctlPlanner", "FwctlApply",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "FwctlNetTests", dependencies: ["FwctlNet"]),
+        .testTarget(name: "FwctlApplyTests", dependencies: ["FwctlApply", "FwctlPlanner", "FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
+        .testTarget(name: "FwctlCompilerTests", dependencies: ["FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
         .testTarget(name: "FwctlPlannerTests", dependencies: ["FwctlPlanner", "FwctlRuleset", "FwctlNet"]),
+        .testTarget(name: "FwctlNetlinkTests", dependencies: ["FwctlNetlink", "FwctlNet", "FwctlRuleset"]),
         // Network namespaces and process helpers for kernel tests (never the host's firewall).
         .target(name: "FwctlTestSupport"),
         .testTarget(name: "FwctlRulesetTests", dependencies: ["FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
+        .testTarget(name: "FwctlPolicyTests", dependencies: ["FwctlPolicy", "FwctlNet"], exclude: ["Corpus", "Golden"]),
+        .testTarget(name: "FwctlVerifierTests", dependencies: ["FwctlVerifier", "FwctlRuleset", "FwctlNet", "FwctlPolicy"]),
+        .testTarget(name: "FwctlIntegrationTests",
+                    dependencies: ["fwctl", "FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlTestSupport"]),
     ]
 )

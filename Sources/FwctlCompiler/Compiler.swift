@@ -1,2 +1,59 @@
+import FwctlNet
 import FwctlPolicy
 import FwctlRuleset
+
+/// Compiles a checked `Fleet` into one nftables table per host.
+///
+/// The table (see docs/COMPILER.md for the full layout) has an input and an output chain with
+/// policy drop, conntrack and loopback rules first, then the policy's `deny` rules, the
+/// essential ICMP, then one counted and commented rule per `allow`, end and family, and last
+/// rate-limited logging of what the policy drops. Role, network and fleet memberships are
+/// named interval sets, one per family, so membership changes touch set elements only.
+/// Pure: the same fleet gives the same ruleset, byte for byte.
+public struct Compiler: Sendable {
+    public let fleet: Fleet
+    let index: FleetIndex
+
+    public init(fleet: Fleet) {
+        self.fleet = fleet
+        index = FleetIndex(fleet)
+    }
+
+    /// The ruleset for `hostName`.
+    public func compile(host hostName: String) throws(CompileError) -> Ruleset {
+        guard let host = fleet.host(named: hostName) else {
+            throw .unknownHost(hostName, known: fleet.hosts.map(\.name))
+        }
+        return Ruleset(tables: [table(for: host)])
+    }
+
+    /// Every host's ruleset, in the fleet's host order.
+    public func compileAll() -> [(host: String, ruleset: Ruleset)] {
+        fleet.hosts.map { ($0.name, Ruleset(tables: [table(for: $0)])) }
+    }
+
+    func table(for host: Host) -> Table {
+        var builder = TableBuilder(fleet: fleet, index: index, host: host)
+        let d = fleet.defaults
+        var chains = [
+            builder.filterChain(direction: .input, policy: .drop, logDrops: d.logDrops),
+            builder.filterChain(direction: .output, policy: d.egressFiltering ? .drop : .accept,
+                                logDrops: d.logDrops && d.egressFiltering),
+        ]
+        if d.manageForward { chains.append(builder.forwardChain()) }
+        return Table(family: .inet, name: d.tableName, sets: builder.sets, chains: chains)
+    }
+}
+
+/// Why a host could not be compiled.
+public enum CompileError: Error, Equatable, CustomStringConvertible {
+    case unknownHost(String, known: [String])
+
+    public var description: String {
+        switch self {
+        case .unknownHost(let name, let known):
+            let list = known.isEmpty ? "the policy defines no hosts" : "known hosts: " + known.joined(separator: ", ")
+            return "unknown host '\(name)' (\(list))"
+        }
+    }
+}

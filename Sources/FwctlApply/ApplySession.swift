@@ -1,0 +1,137 @@
+import Foundation
+import FwctlPlanner
+import FwctlRuleset
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One `fwctl plan` / `apply` / `confirm` run against the kernel: holds the host lock for its
+/// whole life, so two runs never interleave reading, planning and applying.
+public final class ApplySession {
+    public let backend: NetlinkBackend
+    public let state: StateDirectory
+    private let lock: HostLock
+
+    public init(stateDirectory: String, lockTimeout: Double, netnsPath: String? = nil) throws {
+        state = StateDirectory(path: stateDirectory)
+        try state.prepare()
+        do {
+            lock = try HostLock(path: state.lockPath, timeout: lockTimeout)
+        } catch {
+            throw ApplyError(error.description)
+        }
+        do {
+            backend = try NetlinkBackend(netnsPath: netnsPath)
+        } catch {
+            throw ApplyError("cannot open a netlink socket to nf_tables: \(error)")
+        }
+    }
+
+    /// Reads fwctl's table and plans toward `desired`.
+    public func plan(toward desired: Table) throws -> Plan {
+        try Self.explained { try backend.plan(toward: desired) }
+    }
+
+    /// Base chains of other tables on the hooks fwctl uses: a drop there is final whatever
+    /// fwctl admits, so the user is told; they are never touched.
+    public func otherTablesWarnings(for desired: Table) -> [String] {
+        let hooks = Set(desired.chains.compactMap { $0.hook?.hook })
+        let others = (try? backend.otherBaseChains(excluding: desired.ref)) ?? []
+        return others.filter { hooks.contains($0.hook) }.map {
+            "table \($0.family.rawValue) \($0.table) has base chain \($0.chain) on hook \($0.hook.rawValue) (priority \($0.priority), policy \($0.policy.rawValue)): its drops apply too; fwctl leaves it alone"
+        }
+    }
+
+    /// What `apply` did.
+    public struct Outcome: Sendable {
+        public var generation: UInt32?
+        public var pending: PendingConfirmation?
+    }
+
+    /// Applies `plan` in one atomic batch, refusing if the kernel moved on since the plan was
+    /// made. With `confirmSeconds`, the previous table is saved first and a watchdog restores
+    /// it unless `fwctl confirm` comes in time. With `check`, the kernel validates the batch
+    /// and nothing changes.
+    public func apply(_ plan: Plan, confirmSeconds: Double?, check: Bool) throws -> Outcome {
+        if let p = try state.readPending() {
+            throw ApplyError("an earlier apply is waiting for `fwctl confirm` (it rolls back at \(Self.time(p.deadline))); confirm it or let it roll back first")
+        }
+        if check {
+            return Outcome(generation: try Self.explained { try backend.apply(plan, checkOnly: true) }, pending: nil)
+        }
+        guard let seconds = confirmSeconds else {
+            return Outcome(generation: try Self.explained { try backend.apply(plan) }, pending: nil)
+        }
+        // Save what is there now; the generation check below proves it is what the plan saw.
+        let (previous, generation) = try Self.explained { try backend.read(table: plan.table) }
+        if let planned = plan.generation, planned != generation {
+            throw ApplyError(BackendError.generationChanged(expected: planned, actual: generation).description)
+        }
+        var pending = PendingConfirmation(table: plan.table, previous: previous, deadline: Date().timeIntervalSince1970 + seconds)
+        try state.writePending(pending)
+        let newGeneration: UInt32?
+        do {
+            newGeneration = try Self.explained { try backend.apply(plan) }
+        } catch {
+            state.removePending()
+            throw error
+        }
+        do {
+            pending.watchdogPID = try Rollback.spawnWatchdog(id: pending.id, stateDirectory: state.path)
+            try state.writePending(pending)
+        } catch {
+            // Without a watchdog nothing would roll back: restore now rather than leave an
+            // unconfirmed ruleset in place.
+            _ = try? Rollback.restore(pending, backend: backend)
+            state.removePending()
+            throw error
+        }
+        return Outcome(generation: newGeneration, pending: pending)
+    }
+
+    /// `fwctl confirm`: keeps the applied ruleset; the watchdog finds nothing to do.
+    public func confirm() throws -> PendingConfirmation {
+        guard let pending = try state.readPending() else {
+            throw ApplyError("nothing to confirm: no apply with --confirm is waiting")
+        }
+        state.removePending()
+        if let pid = pending.watchdogPID, pid > 0 { kill(pid, SIGTERM) }
+        return pending
+    }
+
+    /// The watchdog's last step: restores the previous table if `id` is still unconfirmed.
+    public func rollBackIfUnconfirmed(id: String) throws -> String? {
+        guard let pending = try state.readPending(), pending.id == id else { return nil }
+        let done = try Self.explained { try Rollback.restore(pending, backend: backend) }
+        state.removePending()
+        return done
+    }
+
+    public func release() { lock.release() }
+
+    /// Kernel errors as one line the user can act on.
+    static func explained<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let e as BackendError {
+            throw ApplyError(e.description)
+        } catch let e as ApplyError {
+            throw e
+        } catch {
+            let text = "\(error)"
+            if text.contains("Operation not permitted") {
+                throw ApplyError("the kernel refused: operation not permitted. Reading or changing nf_tables needs root (CAP_NET_ADMIN): run fwctl with sudo")
+            }
+            if text.contains("Protocol not supported") || text.contains("Address family not supported") {
+                throw ApplyError("this kernel has no nf_tables (netlink NETLINK_NETFILTER unavailable): load the nf_tables module or use a kernel built with it")
+            }
+            throw ApplyError(text)
+        }
+    }
+
+    static func time(_ t: Double) -> String {
+        let f = DateFormatter()
+        f.dateFormat = "HH:mm:ss"
+        return f.string(from: Date(timeIntervalSince1970: t))
+    }
+}

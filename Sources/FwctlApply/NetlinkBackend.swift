@@ -1,0 +1,96 @@
+import FwctlNetlink
+import FwctlPlanner
+import FwctlRuleset
+
+/// The real backend: the kernel's nf_tables, through netlink (never by running `nft`).
+///
+/// Each change of a plan becomes one message of a single batch, so the kernel applies the
+/// plan entirely or not at all, and the batch carries the generation id the plan was made
+/// at, so a ruleset changed in between is refused instead of overwritten.
+public final class NetlinkBackend: RulesetBackend {
+    let connection: NftConnection
+
+    /// Opens a netlink socket in this process's network namespace, or in `netnsPath`.
+    public init(netnsPath: String? = nil) throws {
+        connection = try NftConnection(netnsPath: netnsPath)
+    }
+
+    public func read(table ref: TableRef) throws -> (table: Table?, generation: UInt32) {
+        try connection.readTable(family: ref.family, name: ref.name)
+    }
+
+    public func apply(_ plan: Plan, expectedGeneration: UInt32?, checkOnly: Bool) throws -> UInt32? {
+        if plan.changes.isEmpty { return checkOnly ? nil : try connection.generation() }
+        // A policy change re-sends the chain's hook as the kernel holds it (NEWCHAIN updates
+        // a base chain in place only when the hook and priority are unchanged).
+        var hooks: [String: BaseChainHook] = [:]
+        if plan.changes.contains(where: { if case .changeChainPolicy = $0 { true } else { false } }) {
+            for chain in try read(table: plan.table).table?.chains ?? [] { hooks[chain.name] = chain.hook }
+        }
+        let tx = Self.transaction(for: plan, hooks: hooks)
+        do {
+            return try connection.commit(tx, expectedGeneration: expectedGeneration, checkOnly: checkOnly)
+        } catch let e as NetlinkError where e.isGenerationConflict {
+            throw BackendError.generationChanged(expected: expectedGeneration ?? 0, actual: try? connection.generation())
+        } catch let e as NetlinkError {
+            throw BackendError.rejected(changeIndex: nil, errno: e.errno, reason: e.description)
+        } catch let e as EncodingError {
+            throw BackendError.rejected(changeIndex: nil, errno: 22, reason: e.description)
+        }
+    }
+
+    /// Removes fwctl's own table (a rollback to "no table"). Absent already: nothing to do.
+    public func removeTable(_ ref: TableRef) throws {
+        guard try read(table: ref).table != nil else { return }
+        var tx = Transaction()
+        tx.deleteTable(family: ref.family, name: ref.name)
+        _ = try connection.commit(tx, expectedGeneration: nil, checkOnly: false)
+    }
+
+    /// Other tables' base chains, read-only: a drop there is final whatever fwctl admits.
+    public func otherBaseChains(excluding ref: TableRef) throws -> [(family: TableFamily, table: String, chain: String, hook: Hook, priority: Int32, policy: ChainPolicy)] {
+        try connection.listBaseChains().filter { !($0.family == ref.family && $0.table == ref.name) }
+    }
+
+    /// One transaction operation per change, in plan order.
+    static func transaction(for plan: Plan, hooks: [String: BaseChainHook]) -> Transaction {
+        var tx = Transaction()
+        let t = plan.table
+        var localIDs: [Int: Int] = [:]   // plan rule id -> transaction rule id
+        for change in plan.changes {
+            switch change {
+            case .createTable(let ref):
+                tx.addTable(family: ref.family, name: ref.name)
+            case .addSet(let set):
+                tx.addSet(table: t, set: set)
+            case .deleteSet(let name):
+                tx.deleteSet(table: t, name: name)
+            case .addElements(let set, let keyType, let elements):
+                tx.addElements(table: t, set: NamedSet(name: set, keyType: keyType), elements: elements)
+            case .removeElements(let set, let keyType, let elements):
+                tx.deleteElements(table: t, set: NamedSet(name: set, keyType: keyType), elements: elements)
+            case .addChain(let chain):
+                tx.addChain(table: t, chain: chain)
+            case .changeChainPolicy(let name, _, let to):
+                // NEWCHAIN on an existing base chain updates its policy in place.
+                var hook = hooks[name] ?? BaseChainHook(hook: .input, policy: to)
+                hook.policy = to
+                tx.addChain(table: t, chain: Chain(name: name, hook: hook))
+            case .deleteChain(let name):
+                tx.deleteChain(table: t, name: name)
+            case .addRule(let chain, let rule, let anchor, let id):
+                let position: RulePosition = switch anchor {
+                case .top: .top
+                case .append: .append
+                case .afterHandle(let h): .afterHandle(h)
+                case .beforeHandle(let h): .beforeHandle(h)
+                case .afterNew(let other): .afterNew(localIDs[other] ?? 0)
+                }
+                localIDs[id] = tx.addRule(table: t, chain: chain, rule: rule, position: position)
+            case .deleteRule(let chain, let handle, _):
+                tx.deleteRule(table: t, chain: chain, handle: handle)
+            }
+        }
+        return tx
+    }
+}

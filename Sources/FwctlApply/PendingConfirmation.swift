@@ -1,0 +1,79 @@
+import Foundation
+import FwctlRuleset
+
+/// An apply made with `--confirm`, waiting for `fwctl confirm`.
+///
+/// Written to the state directory before the kernel is touched, so a watchdog that outlives
+/// fwctl and the SSH session knows what to restore. `previous` is the table as it was before
+/// the apply (nil: there was none, and rolling back removes ours).
+public struct PendingConfirmation: Codable, Hashable, Sendable {
+    public var id: String
+    public var table: TableRef
+    public var previous: Table?
+    /// Seconds since 1970 after which the previous table comes back.
+    public var deadline: Double
+    /// The watchdog's process id, once it runs.
+    public var watchdogPID: Int32?
+
+    public init(id: String = UUID().uuidString, table: TableRef, previous: Table?, deadline: Double, watchdogPID: Int32? = nil) {
+        self.id = id
+        self.table = table
+        self.previous = previous
+        self.deadline = deadline
+        self.watchdogPID = watchdogPID
+    }
+}
+
+/// Where fwctl keeps its state on a host: the lock and a pending confirmation.
+public struct StateDirectory: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    public var lockPath: String { path + "/lock" }
+    public var pendingPath: String { path + "/pending-confirm.json" }
+
+    /// Creates the directory (mode 0700: it holds rulesets) when missing.
+    public func prepare() throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw ApplyError("cannot create state directory \(path): \(error.localizedDescription)")
+        }
+    }
+
+    public func readPending() throws -> PendingConfirmation? {
+        guard let data = FileManager.default.contents(atPath: pendingPath) else { return nil }
+        do {
+            return try JSONDecoder().decode(PendingConfirmation.self, from: data)
+        } catch {
+            throw ApplyError("\(pendingPath) is damaged (\(error)); remove it after checking the loaded ruleset")
+        }
+    }
+
+    /// Writes atomically (temporary file, fsync, rename): a crash leaves the old or the new file.
+    public func writePending(_ p: PendingConfirmation) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(p)
+        let tmp = pendingPath + ".tmp"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw ApplyError("cannot write \(tmp): \(String(cString: strerror(errno)))") }
+        let ok = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) == $0.count } && fsync(fd) == 0
+        close(fd)
+        guard ok, rename(tmp, pendingPath) == 0 else {
+            unlink(tmp)
+            throw ApplyError("cannot write \(pendingPath): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    public func removePending() {
+        unlink(pendingPath)
+    }
+}
+
+/// An error of the apply machinery that the user can act on.
+public struct ApplyError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

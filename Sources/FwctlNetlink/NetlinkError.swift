@@ -1,0 +1,56 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A failure reported by the kernel (or by the socket) while talking nf_tables netlink.
+///
+/// `operation` names the call or batch message that failed ("add rule", "dump chains");
+/// `object` the object it was about ("rule 3 of chain input"); `extAckOffset` is the
+/// kernel's NLMSGERR_ATTR_OFFS, the byte offset of the offending attribute inside the failing
+/// message; `message` the kernel's extended-ack text when it sent one.
+public struct NetlinkError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var errno: Int32
+    public var operation: String
+    public var object: String?
+    public var extAckOffset: UInt32?
+    public var message: String?
+
+    public init(errno: Int32, operation: String, object: String? = nil, extAckOffset: UInt32? = nil, message: String? = nil) {
+        self.errno = errno
+        self.operation = operation
+        self.object = object
+        self.extAckOffset = extAckOffset
+        self.message = message
+    }
+
+    /// ERESTART: the batch carried a generation id and the ruleset changed since it was
+    /// read. Nothing was applied; read again and re-plan.
+    public var isGenerationConflict: Bool { errno == 85 }
+
+    public var description: String {
+        var s = "\(operation)"
+        if let object { s += " (\(object))" }
+        if isGenerationConflict {
+            s += ": ruleset changed since it was read"
+        } else {
+            s += ": " + String(cString: strerror(errno))
+        }
+        if let message, !message.isEmpty { s += ": \(message)" }
+        if let extAckOffset { s += " [attribute at offset \(extAckOffset)]" }
+        return s
+    }
+}
+
+/// A model value the codec cannot put into netlink (e.g. an `.unknown` expression or an
+/// interface name that does not exist in the namespace). Raised before anything is sent.
+public struct EncodingError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var object: String
+    public var reason: String
+
+    public init(object: String, reason: String) {
+        self.object = object
+        self.reason = reason
+    }
+
+    public var description: String { "cannot encode \(object): \(reason)" }
+}

@@ -1,0 +1,72 @@
+import FwctlRuleset
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension NftConnection {
+    /// Dumps one table (chains, sets with elements, rules) consistently with its generation id
+    /// (retry if NLM_F_DUMP_INTR or the genid changed during the dump); nil table when absent.
+    public func readTable(family: TableFamily, name: String) throws -> (table: Table?, generation: UInt32) {
+        for _ in 0..<20 {
+            let before = try generation()
+            var consistent = true
+            let table = try dumpTable(TableRef(family: family, name: name), generation: before, consistent: &consistent)
+            if consistent, try generation() == before { return (table, before) }
+        }
+        throw NetlinkError(errno: EAGAIN, operation: "read table \(family.rawValue) \(name)",
+                           message: "the ruleset kept changing during the dump")
+    }
+
+    private func dumpTable(_ ref: TableRef, generation: UInt32, consistent: inout Bool) throws -> Table? {
+        var interrupted = false
+        var generations = Set<UInt16>()
+        func dump(_ type: UInt16, _ filter: NftnlObject, elements: Bool = false, _ what: String) throws -> [NetlinkMessage] {
+            let r = try request(type, family: ref.family, flags: NftMsg.dump, object: filter, elements: elements, operation: what)
+            interrupted = interrupted || r.interrupted
+            for m in r.messages { if let g = m.generationLow16 { generations.insert(g) } }
+            return r.messages
+        }
+
+        let tableReply: [NetlinkMessage]
+        do {
+            tableReply = try request(NftMsg.getTable, family: ref.family, flags: NftMsg.ack, object: try NftnlBuild.table(ref),
+                                     operation: "read table").messages
+        } catch let e as NetlinkError where e.errno == ENOENT {
+            return nil
+        }
+        guard let tm = tableReply.first else { return nil }
+        var table = Table(family: ref.family, name: ref.name, handle: try TableDecoder.tableHandle(tm))
+
+        for m in try dump(NftMsg.getChain, try NftnlBuild.chain(ref, nil), "dump chains") {
+            if let chain = try TableDecoder.chain(m, table: ref.name, family: ref.family) { table.chains.append(chain) }
+        }
+
+        var context = DecodeContext()
+        context.interfaceName = { [netnsPath] in NetworkNamespace.interfaceName($0, in: netnsPath) }
+        for m in try dump(NftMsg.getSet, try NftnlBuild.setRef(ref, name: nil), "dump sets") {
+            let header = try TableDecoder.setHeader(m)
+            guard header.table == ref.name else { continue }
+            var elements: [KernelSetElement] = []
+            for em in try dump(NftMsg.getSetElem, try NftnlBuild.setRef(ref, name: header.name), elements: true,
+                               "dump elements of set \(header.name)") {
+                elements += try TableDecoder.elements(em)
+            }
+            switch DecodedSet(header, elements: elements) {
+            case .named(let set)?: table.sets.append(set)
+            case .anonymous(let key, let interval)?: context.anonymousSets[header.name] = (key, elements, interval)
+            case nil: break
+            }
+        }
+
+        for m in try dump(NftMsg.getRule, try NftnlBuild.rule(ref, chain: nil), "dump rules") {
+            let (t, chain, rule) = try TableDecoder.rule(m, context: context)
+            guard t == ref.name else { continue }
+            // A rule of a chain the chain dump did not show: the table changed in between.
+            guard let i = table.chains.firstIndex(where: { $0.name == chain }) else { consistent = false; continue }
+            table.chains[i].rules.append(rule)
+        }
+        // Every dump message carries the low 16 bits of the generation it was taken at.
+        if interrupted || generations.contains(where: { $0 != UInt16(truncatingIfNeeded: generation) }) { consistent = false }
+        return table
+    }
+}

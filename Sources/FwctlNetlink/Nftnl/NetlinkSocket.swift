@@ -1,0 +1,89 @@
+import CNftnl
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A NETLINK_NETFILTER socket (libmnl), opened in a given network namespace, with the
+/// send/receive calls fwctl needs. Every socket-level C call of the module lives here.
+final class NetlinkSocket {
+    private let nl: OpaquePointer
+    let portID: UInt32
+    private var fd: Int32 { mnl_socket_get_fd(nl) }
+    private var receiveBuffer: [UInt8]
+
+    init(netnsPath: String?) throws {
+        nl = try NetworkNamespace.run(in: netnsPath) {
+            guard let s = mnl_socket_open(NETLINK_NETFILTER) else {
+                throw NetlinkError(errno: errno, operation: "open netlink socket")
+            }
+            return s
+        }
+        guard mnl_socket_bind(nl, 0, pid_t(MNL_SOCKET_AUTOPID)) >= 0 else {
+            let e = errno
+            mnl_socket_close(nl)
+            throw NetlinkError(errno: e, operation: "bind netlink socket")
+        }
+        portID = mnl_socket_get_portid(nl)
+        // Large enough for a full dump skb; the kernel sizes dump messages to the reader.
+        receiveBuffer = [UInt8](repeating: 0, count: max(fwctl_mnl_socket_buffer_size(), 1 << 18))
+        // Extended acks tell which attribute of a failing message was wrong; capped acks keep
+        // error replies small when a big batch fails.
+        setOption(SOL_NETLINK, NETLINK_EXT_ACK, 1)
+        setOption(SOL_NETLINK, NETLINK_CAP_ACK, 1)
+    }
+
+    deinit { mnl_socket_close(nl) }
+
+    @discardableResult
+    private func setOption(_ level: Int32, _ name: Int32, _ value: Int32) -> Bool {
+        var v = value
+        return setsockopt(fd, level, name, &v, socklen_t(MemoryLayout<Int32>.size)) == 0
+    }
+
+    /// Raises the socket buffers for a batch of `bytes` (SO_*BUFFORCE as root, plain
+    /// SO_*BUF otherwise): the kernel refuses a datagram larger than the send buffer.
+    func reserve(bytes: Int) {
+        let size = Int32(clamping: max(bytes * 2, 1 << 20))
+        if !setOption(SOL_SOCKET, SO_SNDBUFFORCE, size) { setOption(SOL_SOCKET, SO_SNDBUF, size) }
+        if !setOption(SOL_SOCKET, SO_RCVBUFFORCE, size) { setOption(SOL_SOCKET, SO_RCVBUF, size) }
+    }
+
+    /// Sends one datagram (a request or a whole batch) with a single sendmsg.
+    func send(_ bytes: [UInt8], operation: String) throws {
+        var kernel = sockaddr_nl()
+        kernel.nl_family = sa_family_t(AF_NETLINK)
+        let sent: Int = bytes.withUnsafeBytes { raw in
+            var iov = iovec(iov_base: UnsafeMutableRawPointer(mutating: raw.baseAddress), iov_len: raw.count)
+            return withUnsafeMutablePointer(to: &kernel) { addr in
+                withUnsafeMutablePointer(to: &iov) { iovp in
+                    var msg = msghdr()
+                    msg.msg_name = UnsafeMutableRawPointer(addr)
+                    msg.msg_namelen = socklen_t(MemoryLayout<sockaddr_nl>.size)
+                    msg.msg_iov = iovp
+                    msg.msg_iovlen = 1
+                    return retryingEINTR { sendmsg(fd, &msg, 0) }
+                }
+            }
+        }
+        guard sent == bytes.count else { throw NetlinkError(errno: sent < 0 ? errno : EMSGSIZE, operation: operation) }
+    }
+
+    /// Receives one datagram; nil when `blocking` is false and nothing is queued (EAGAIN).
+    func receive(blocking: Bool, operation: String) throws -> [NetlinkMessage]? {
+        let n = receiveBuffer.withUnsafeMutableBytes { buf in
+            retryingEINTR { recv(fd, buf.baseAddress, buf.count, blocking ? 0 : Int32(MSG_DONTWAIT)) }
+        }
+        if n < 0 {
+            if !blocking && (errno == EAGAIN || errno == EWOULDBLOCK) { return nil }
+            throw NetlinkError(errno: errno, operation: operation)
+        }
+        return receiveBuffer.withUnsafeBytes { NetlinkMessage.split(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+    }
+
+    private func retryingEINTR(_ call: () -> Int) -> Int {
+        while true {
+            let r = call()
+            if r >= 0 || errno != EINTR { return r }
+        }
+    }
+}

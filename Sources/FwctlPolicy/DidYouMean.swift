@@ -1,0 +1,42 @@
+/// Suggestions for misspelt names, by edit distance (insertions, deletions, substitutions
+/// and transpositions of adjacent characters each cost one).
+enum DidYouMean {
+    /// The closest candidate, when it is close enough to be a plausible typo: at most one
+    /// edit per three characters (at least one, at most three). Ties go to the first in
+    /// sorted order so suggestions are deterministic.
+    static func suggestion(for name: String, among candidates: some Sequence<String>) -> String? {
+        let a = Array(name.unicodeScalars)
+        guard a.count <= 64 else { return nil }
+        let limit = min(3, max(1, a.count / 3))
+        var best: (distance: Int, name: String)? = nil
+        for c in candidates where c != name {
+            let b = Array(c.unicodeScalars)
+            if abs(a.count - b.count) > limit { continue }
+            let d = distance(a, b)
+            guard d <= limit else { continue }
+            if best == nil || d < best!.distance || (d == best!.distance && c < best!.name) { best = (d, c) }
+        }
+        return best?.name
+    }
+
+    /// Optimal string alignment distance.
+    static func distance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev2 = [Int](repeating: 0, count: b.count + 1)
+        var prev = Array(0...b.count)
+        var cur = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            cur[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    cur[j] = min(cur[j], prev2[j - 2] + 1)
+                }
+            }
+            (prev2, prev, cur) = (prev, cur, prev2)
+        }
+        return prev[b.count]
+    }
+}

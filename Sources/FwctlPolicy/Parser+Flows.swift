@@ -1,0 +1,211 @@
+import FwctlNet
+
+/// `allow` / `deny` statements and the flow shape they share with `expect`.
+extension Parser {
+    /// `allow SRC -> DST : SVC, ... [{ owner "..." because "..." review YYYY-MM-DD }]`
+    mutating func flow(_ action: FlowAction) throws {
+        let start = tok.start
+        recorded = []
+        advance()
+        let shape = try flowShape()
+        var metadata = FlowMetadata()
+        var metadataRange: SourceRange? = nil
+        var reviewRange: SourceRange? = nil
+        if tok.kind == .lbrace {
+            let open = tok
+            advance()
+            var seen: [String: SourceRange] = [:]
+            let end = block(opening: open, what: "metadata block", expected: "owner, because or review", isItemStart: { $0.tok.kind == .word && !$0.atStatementStart }) { p in
+                let key = p.text(p.tok), keyRange = p.range(p.tok)
+                p.advance()
+                guard ["owner", "because", "review"].contains(key) else {
+                    let help = DidYouMean.suggestion(for: key, among: ["owner", "because", "review"]).map { "did you mean '\($0)'?" } ?? "valid keys: owner \"TEAM\", because \"WHY\", review YYYY-MM-DD"
+                    p.sink.error("E-metadata-key", "unknown metadata key '\(key)'", at: keyRange, help: help)
+                    if p.tok.kind == .string || (p.tok.kind == .word && !["owner", "because", "review"].contains(p.text(p.tok))) { p.advance() }
+                    return
+                }
+                if let first = seen[key] {
+                    p.sink.error("E-duplicate-key", "'\(key)' is given twice", at: keyRange, notes: [.init(message: "first given here", range: first)])
+                }
+                seen[key] = seen[key] ?? keyRange
+                if key == "review" {
+                    guard p.tok.kind == .word else { throw p.fail("expected a review date YYYY-MM-DD") }
+                    let dateText = p.text(p.tok), dateRange = p.range(p.tok)
+                    p.advance()
+                    if let date = Self.date(dateText) {
+                        metadata.reviewBy = date
+                        reviewRange = dateRange
+                    } else {
+                        p.sink.error("E-bad-date", "'\(dateText)' is not a date", at: dateRange, help: "write a real calendar date as YYYY-MM-DD")
+                    }
+                } else {
+                    guard p.tok.kind == .string else { throw p.fail("expected a string in quotes after '\(key)'") }
+                    let value = p.stringValue(p.tok)
+                    p.advance()
+                    if key == "owner" { metadata.owner = value } else { metadata.justification = value }
+                }
+            }
+            let r = range(open.start, end)
+            metadataRange = r
+            if action == .deny {
+                sink.error("E-deny-metadata", "review metadata belongs to allow, not deny", at: r, help: "a deny needs no justification; remove the block")
+            }
+        }
+        syntax.flows.append(FlowSyntax(action: action, shape: shape, metadata: metadata, metadataRange: metadataRange, reviewRange: reviewRange, range: range(start, prev.end)))
+    }
+
+    /// `SRC, ... -> DST, ... : SVC, ...`; `recorded` must be on (the keyword already in it).
+    mutating func flowShape() throws -> FlowShape {
+        var complete = true
+        let sources = try ends("a source", complete: &complete)
+        guard tok.kind == .arrow else { throw fail("expected '->' after the source", help: "a flow reads SRC -> DST : SERVICE, ...") }
+        advance()
+        let destinations = try ends("a destination", complete: &complete)
+        guard tok.kind == .colon else { throw fail("expected ':' and the services after the destination", help: "a flow reads SRC -> DST : SERVICE, ...") }
+        advance()
+        var services: [ServiceItemSyntax] = []
+        repeat {
+            if let item = try serviceItem(inDefinition: false) { services.append(item) } else { complete = false }
+        } while consumeComma()
+        let text = Self.joined(recorded ?? [])
+        recorded = nil
+        return FlowShape(sources: sources, destinations: destinations, services: services, text: text, complete: complete)
+    }
+
+    /// Token texts on one line: one space between tokens, none before a comma.
+    static func joined(_ parts: [String]) -> String {
+        var out = ""
+        for p in parts {
+            if !out.isEmpty && p != "," { out += " " }
+            out += p
+        }
+        return out
+    }
+
+    private mutating func ends(_ what: String, complete: inout Bool) throws -> [EndSyntax] {
+        var out: [EndSyntax] = []
+        repeat {
+            switch tok.kind {
+            case .star:
+                out.append(.star(range(tok)))
+                advance()
+            case .word where !atStatementStart:
+                let t = text(tok)
+                if let f = t.utf8.first, (f >= 0x30 && f <= 0x39) || t.contains(":") {
+                    if let a = address() { out.append(.address(a)) } else { complete = false }
+                } else {
+                    out.append(.name(try name(what)))
+                }
+            default:
+                throw fail("expected \(what) (a role, network or host name, an address, or '*')")
+            }
+        } while consumeComma()
+        return out
+    }
+
+    /// One service item: an inline atom (`tcp/443`, `proto vrrp`, `icmp echo-request`,
+    /// `any`) or, in a flow, a service name. Returns nil after reporting a bad atom.
+    mutating func serviceItem(inDefinition: Bool) throws -> ServiceItemSyntax? {
+        guard tok.kind == .word, !atStatementStart else {
+            throw fail(inDefinition ? "expected a service (tcp/PORT, udp/PORT, sctp/PORT, proto NAME, icmp, icmpv6)" : "expected a service name or an inline service (tcp/443, any, ...)")
+        }
+        let first = tok
+        let t = text(tok)
+        advance()
+        func inline(_ atom: ServiceAtom) -> ServiceItemSyntax {
+            .inline(atom, text: text(from: first, to: prev), range: range(first.start, prev.end))
+        }
+        if t.contains("/") {
+            switch ServiceLiteral.ports(t) {
+            case .success(let atom): return inline(atom)
+            case .failure(let p):
+                sink.error(p.id, p.message, at: range(first), help: p.help)
+                return nil
+            }
+        }
+        switch t {
+        case "proto":
+            guard tok.kind == .word, !atStatementStart else { throw fail("expected an IP protocol name or number after 'proto'") }
+            let protoToken = tok
+            advance()
+            switch ServiceLiteral.proto(text(protoToken)) {
+            case .success(let n): return inline(.proto(n))
+            case .failure(let p):
+                sink.error(p.id, p.message, at: range(protoToken), help: p.help)
+                return nil
+            }
+        case "icmp", "icmpv6":
+            return icmp(v6: t == "icmpv6").map(inline)
+        case "any":
+            if inDefinition {
+                sink.error("E-any-in-service", "'any' can only be written inline in a flow", at: range(first), help: "write 'allow SRC -> DST : any'")
+                return nil
+            }
+            return inline(.any)
+        default:
+            let name = NameSyntax(text: t, range: range(first))
+            if inDefinition {
+                sink.error("E-bad-service", "'\(t)' is not a service atom", at: name.range, help: "a service lists tcp/PORT, udp/PORT, sctp/PORT, proto NAME, icmp [TYPE], icmpv6 [TYPE]; services do not nest")
+                return nil
+            }
+            if Keyword.reserved.contains(t) {
+                sink.error("E-reserved-name", "'\(t)' is a keyword and cannot be used as a name", at: name.range)
+            } else if !Self.isValidName(t) {
+                sink.error("E-bad-name", "'\(t)' is not a valid service name", at: name.range)
+            }
+            return .name(name)
+        }
+    }
+
+    /// After `icmp`/`icmpv6`: optional types, comma-separated (`icmpv6 echo-request, echo-reply`).
+    /// A word after a comma continues the types only when it is a type of that family.
+    private mutating func icmp(v6: Bool) -> ServiceAtom? {
+        var types: [UInt8] = []
+        var ok = true
+        guard tok.kind == .word, !Keyword.reserved.contains(text(tok)) else { return v6 ? .icmpv6(types: nil) : .icmp(types: nil) }
+        repeat {
+            let t = tok
+            advance()
+            switch ServiceLiteral.icmpType(text(t), v6: v6) {
+            case .success(let n): types.append(n)
+            case .failure(let p):
+                sink.error(p.id, p.message, at: range(t), help: p.help)
+                ok = false
+            }
+        } while tok.kind == .comma && nextIsIcmpType(v6: v6) && consumeComma()
+        guard ok else { return nil }
+        return v6 ? .icmpv6(types: types) : .icmp(types: types)
+    }
+
+    private func nextIsIcmpType(v6: Bool) -> Bool {
+        let n = peek()
+        guard n.kind == .word else { return false }
+        let t = text(n)
+        return t.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } || (v6 ? ServiceLiteral.icmpv6Types : ServiceLiteral.icmpTypes)[t] != nil
+    }
+
+    /// Source text of the tokens `first...last` on one line (re-lexed: they are few).
+    private func text(from first: Token, to last: Token) -> String {
+        if first.start == last.start { return text(first) }
+        var l = Lexer(bytes: lexer.bytes, offset: first.start)
+        var parts: [String] = []
+        while true {
+            let t = l.next()
+            if t.kind == .eof || t.start >= last.end { break }
+            if t.kind != .invalid { parts.append(text(t)) }
+        }
+        return Self.joined(parts)
+    }
+
+    /// `YYYY-MM-DD`, a real calendar date.
+    static func date(_ t: String) -> CalendarDate? {
+        let parts = t.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].utf8.count == 4, parts[1].utf8.count == 2, parts[2].utf8.count == 2,
+              parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }),
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), (1...12).contains(m) else { return nil }
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+        guard (1...days).contains(d) else { return nil }
+        return CalendarDate(year: y, month: m, day: d)
+    }
+}

@@ -1,0 +1,167 @@
+/// Thrown inside the parser once a syntax error has been reported, to abandon the statement;
+/// the statement loop then resynchronises on the next statement keyword.
+struct ParseAbort: Error {}
+
+/// Recursive descent over one file's tokens, producing its `FileSyntax` and diagnostics.
+///
+/// Nesting is at most two levels (a statement and its block), so no input can grow the
+/// call stack: `{{{{...` is a run of unexpected tokens, reported once and skipped.
+struct Parser {
+    let file: SourceFile
+    private(set) var lexer: Lexer
+    /// The token under examination (never `.invalid`: those are reported and skipped).
+    private(set) var tok = Token(kind: .eof, start: 0, end: 0)
+    /// The last token consumed.
+    private(set) var prev = Token(kind: .eof, start: 0, end: 0)
+    var sink: DiagnosticSink
+    var syntax = FileSyntax()
+    /// When set, the texts of consumed tokens, to give a flow its one-line text.
+    var recorded: [String]? = nil
+
+    /// Parses `file`, adding its diagnostics to `sink`.
+    static func parse(_ file: SourceFile, into sink: inout DiagnosticSink) -> FileSyntax {
+        var p = Parser(file: file, sink: sink)
+        p.parseFile()
+        sink = p.sink
+        return p.syntax
+    }
+
+    private init(file: SourceFile, sink: DiagnosticSink) {
+        self.file = file
+        self.lexer = Lexer(bytes: Array(file.text.utf8))
+        self.sink = sink
+    }
+
+    private mutating func parseFile() {
+        fetch()
+        while tok.kind != .eof {
+            let before = tok.start
+            do {
+                guard tok.kind == .word, Keyword.statements.contains(text(tok)) else {
+                    let help = tok.kind == .word && text(tok) == "expect" ? "'expect' belongs inside a test \"NAME\" { ... } block" : nil
+                    throw fail("expected a statement (network, service, role, allow, deny, defaults or test)", help: help)
+                }
+                try statement(text(tok))
+            } catch {
+                recorded = nil
+                if tok.start == before && tok.kind != .eof { advance() }
+                while tok.kind != .eof && !atStatementStart { advance() }
+            }
+        }
+    }
+
+    // MARK: tokens
+
+    func text(_ t: Token) -> String {
+        String(decoding: lexer.bytes[t.start..<t.end], as: UTF8.self)
+    }
+
+    func range(_ start: Int, _ end: Int) -> SourceRange {
+        SourceRange(file: file.path, start: file.position(ofOffset: start), end: file.position(ofOffset: end))
+    }
+
+    func range(_ t: Token) -> SourceRange { range(t.start, t.end) }
+
+    /// True at a word that starts a statement (and is not the `allow` of `expect allow`).
+    var atStatementStart: Bool {
+        tok.kind == .word && Keyword.statements.contains(text(tok)) && !(prev.kind == .word && text(prev) == "expect")
+    }
+
+    func isWord(_ w: String) -> Bool { tok.kind == .word && text(tok) == w }
+
+    /// The token after the current one, without consuming anything.
+    func peek() -> Token {
+        var l = lexer
+        var t = l.next()
+        while t.kind == .invalid { t = l.next() }
+        return t
+    }
+
+    mutating func advance() {
+        prev = tok
+        if recorded != nil {
+            let t = text(prev)
+            recorded!.append(t)
+        }
+        fetch()
+    }
+
+    /// Reads the next token, reporting and skipping invalid characters; after the error cap
+    /// the rest of the file reads as end of file.
+    private mutating func fetch() {
+        while true {
+            if sink.stopped.contains(file.path) {
+                tok = Token(kind: .eof, start: lexer.bytes.count, end: lexer.bytes.count)
+                return
+            }
+            tok = lexer.next()
+            switch tok.kind {
+            case .invalid:
+                reportInvalid(tok)
+            case .unterminatedString:
+                sink.error("E-unterminated-string", "unterminated string", at: range(tok), help: "close it with '\"' on the same line")
+                tok.kind = .string
+                return
+            default:
+                return
+            }
+        }
+    }
+
+    private mutating func reportInvalid(_ t: Token) {
+        let first = String(decoding: lexer.bytes[t.start..<min(t.end, t.start + 4)], as: UTF8.self).unicodeScalars.first ?? "?"
+        let message: String
+        if first == "\0" {
+            message = "unexpected NUL byte: is this a binary file?"
+        } else if first.value < 0x20 || first.value == 0x7F {
+            message = "unexpected control character U+\(String(first.value, radix: 16, uppercase: true).leftPadded(4))"
+        } else {
+            message = "unexpected character '\(first)'"
+        }
+        let help: String? = switch first {
+        case ";": "statements need no terminator"
+        case "-": "a flow's arrow is '->'"
+        default: nil
+        }
+        sink.error("E-unexpected-char", message, at: range(t), help: help)
+    }
+
+    // MARK: errors
+
+    /// Reports "expected ..., found X" at the current token and returns the abort to throw.
+    mutating func fail(_ expected: String, help: String? = nil) -> ParseAbort {
+        sink.error("E-syntax", "\(expected), found \(describe(tok))", at: range(tok), help: help)
+        return ParseAbort()
+    }
+
+    func describe(_ t: Token) -> String {
+        switch t.kind {
+        case .eof: return "end of file"
+        case .string: return "a string"
+        case .word:
+            let s = text(t)
+            return s.utf8.count > 40 ? "'\(s.prefix(37))...'" : "'\(s)'"
+        default: return "'\(text(t))'"
+        }
+    }
+
+    /// The value of a string token, quotes removed and `\"`, `\\` unescaped.
+    func stringValue(_ t: Token) -> String {
+        var out: [UInt8] = []
+        var i = t.start + 1
+        let end = lexer.bytes[t.end - 1] == UInt8(ascii: "\"") && t.end - 1 > t.start ? t.end - 1 : t.end
+        while i < end {
+            let b = lexer.bytes[i]
+            if b == UInt8(ascii: "\\") && i + 1 < end { i += 1 }
+            out.append(lexer.bytes[i])
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// Result of checking a policy: the Fleet when there is no error, and every diagnostic.
+public struct CheckResult: Sendable {
+    /// The checked fleet; nil when any error was found.
+    public var fleet: Fleet?
+    /// Sorted by file (in the order of `files`), then position.
+    public var diagnostics: [Diagnostic]
+    public var files: [SourceFile]
+
+    public init(fleet: Fleet?, diagnostics: [Diagnostic], files: [SourceFile]) {
+        self.fleet = fleet
+        self.diagnostics = diagnostics
+        self.files = files
+    }
+
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    public var errorCount: Int { diagnostics.count { $0.severity == .error } }
+    public var warningCount: Int { diagnostics.count { $0.severity == .warning } }
+}
+
+/// Why a policy could not even be read; each says what and where on one line.
+public enum PolicyLoadError: Error, CustomStringConvertible, Equatable, Sendable {
+    case unreadable(path: String, reason: String)
+    case emptyDirectory(path: String)
+    case notUTF8(path: String, line: Int, column: Int)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason): "\(path): cannot read the policy: \(reason)"
+        case .emptyDirectory(let path): "\(path): no *.policy files in this directory"
+        case .notUTF8(let path, let line, let column): "\(path):\(line):\(column): error: the policy is not UTF-8 text (invalid byte here); is this a binary file?"
+        }
+    }
+}
+
+/// The policy front end: files in, a checked `Fleet` and diagnostics out.
+public enum PolicyFrontEnd {
+    /// `path` is a file or a directory whose *.policy files (sorted by name, non-recursive)
+    /// form one policy.
+    public static func load(path: String, today: CalendarDate) throws(PolicyLoadError) -> CheckResult {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .unreadable(path: path, reason: "no such file or directory")
+        }
+        var paths = [path]
+        if isDirectory.boolValue {
+            let names: [String]
+            do { names = try FileManager.default.contentsOfDirectory(atPath: path) } catch {
+                throw .unreadable(path: path, reason: "cannot list the directory")
+            }
+            paths = names.filter { $0.hasSuffix(".policy") }.sorted().map { (path.hasSuffix("/") ? path : path + "/") + $0 }
+            guard !paths.isEmpty else { throw .emptyDirectory(path: path) }
+        }
+        var files: [SourceFile] = []
+        for p in paths {
+            guard let data = FileManager.default.contents(atPath: p) else {
+                throw .unreadable(path: p, reason: isDirectory.boolValue ? "not a readable file" : "permission denied or not a regular file")
+            }
+            files.append(try sourceFile(path: p, bytes: [UInt8](data)))
+        }
+        return check(files: files, today: today)
+    }
+
+    /// The text of a policy file, or where its first byte that is not UTF-8 is.
+    public static func sourceFile(path: String, bytes: [UInt8]) throws(PolicyLoadError) -> SourceFile {
+        if let text = String(validating: bytes, as: UTF8.self) { return SourceFile(path: path, text: text) }
+        var line = 1, lineStart = 0, i = 0
+        // Find the offending byte: decode scalar by scalar, counting lines.
+        var it = bytes.makeIterator()
+        var decoder = UTF8()
+        loop: while true {
+            switch decoder.decode(&it) {
+            case .scalarValue(let s):
+                let width = UTF8.width(s)
+                if s == "\n" { line += 1; lineStart = i + 1 }
+                i += width
+            case .emptyInput: break loop
+            case .error: break loop
+            }
+        }
+        throw .notUTF8(path: path, line: line, column: i - lineStart + 1)
+    }
+
+    /// Checks the files as one policy (names are global to it).
+    public static func check(files: [SourceFile], today: CalendarDate) -> CheckResult {
+        var sink = DiagnosticSink()
+        let syntax = files.map { Parser.parse($0, into: &sink) }
+        var sema = Sema(files: syntax, today: today, sink: sink)
+        let fleet = sema.run()
+        let order = Dictionary(files.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { a, _ in a })
+        let sorted = sema.sink.diagnostics.enumerated().sorted { a, b in
+            let fa = order[a.element.range.file] ?? Int.max, fb = order[b.element.range.file] ?? Int.max
+            if fa != fb { return fa < fb }
+            if a.element.range.start.offset != b.element.range.start.offset { return a.element.range.start.offset < b.element.range.start.offset }
+            return a.offset < b.offset
+        }.map(\.element)
+        return CheckResult(fleet: fleet, diagnostics: sorted, files: files)
+    }
+}
+
+extension CalendarDate {
+    /// Today's date in UTC.
+    public static func today() -> CalendarDate {
+        var t = time(nil)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        return CalendarDate(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))
+    }
+}

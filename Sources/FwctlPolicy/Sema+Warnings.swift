@@ -1,0 +1,115 @@
+import FwctlNet
+
+/// Legal but suspicious: the warnings. Each is computed in one pass (dictionaries, no
+/// pairwise comparison of all flows) so a large policy checks in linear time.
+extension Sema {
+    /// Name parts that mark a data tier (`db`, `db-primary`, `orders_mysql`).
+    static let databaseWords: Set<String> = [
+        "db", "dbs", "database", "databases", "mysql", "mariadb", "postgres", "postgresql", "pg", "pgsql",
+        "mongo", "mongodb", "redis", "sql", "mssql", "oracle", "cassandra", "couchdb", "elasticsearch",
+    ]
+    /// Earlier allows with the same ends kept for the shadow check (bounds its cost).
+    static let shadowCandidates = 16
+
+    /// Whole-policy warnings are computed only for a policy without errors: with a flow
+    /// missing (it did not resolve) they would be guesses, such as an "unused" service that
+    /// the broken flow uses. Review dates are local and always checked.
+    mutating func warn(flows: [ResolvedFlow]) {
+        for f in flows {
+            if let date = f.flow.metadata.reviewBy, date < today, let r = f.syntax.reviewRange {
+                sink.warning("W-review-passed", "review date passed: \(date) is before today (\(today))", at: r, help: "review this flow and set the next review date")
+            }
+        }
+        guard !sink.hasErrors else { return }
+        for r in roles where r.hosts.isEmpty {
+            sink.warning("W-empty-role", "role '\(r.name.text)' has no hosts", at: r.name.range, help: "add 'host NAME = ADDR' lines, or remove the role")
+        }
+        for s in serviceOrder where !usedServices.contains(s.name.text) {
+            sink.warning("W-unused-service", "service '\(s.name.text)' is never used", at: s.name.range)
+        }
+        for n in networks where !usedNames.contains(n.name.text) {
+            sink.warning("W-unused-network", "network '\(n.name.text)' is never used", at: n.name.range)
+        }
+        for f in flows {
+            if !(f.flow.sources + f.flow.destinations).contains(where: namesHosts) {
+                sink.warning("W-flow-no-host", "neither end of this flow names a fleet host: it compiles to nothing", at: f.flow.range,
+                             help: "flows are enforced on the hosts at their ends: name a role, a host or '*'")
+            }
+            if f.flow.action == .allow { warnDatabaseExposed(f) }
+        }
+        warnNoInbound(flows)
+        warnShadowed(flows)
+    }
+
+    private func namesHosts(_ e: Endpoint) -> Bool {
+        switch e {
+        case .role, .host, .fleet: true
+        case .network, .addresses: false
+        }
+    }
+
+    private func isInternet(_ e: Endpoint) -> String? {
+        let set: AddressSet
+        switch e {
+        case .network(let n): set = networkSets[n] ?? AddressSet()
+        case .addresses(let s, _): set = s
+        default: return nil
+        }
+        if set.v4.isFull { return "0.0.0.0/0" }
+        if set.v6.isFull { return "::/0" }
+        return nil
+    }
+
+    private mutating func warnDatabaseExposed(_ f: ResolvedFlow) {
+        guard let (source, prefix) = zip(f.flow.sources, f.syntax.shape.sources).lazy.compactMap({ e, _ in self.isInternet(e).map { (e, $0) } }).first else { return }
+        for (e, syntax) in zip(f.flow.destinations, f.syntax.shape.destinations) {
+            guard case .role(let name) = e else { continue }
+            let words = name.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == "." })
+            guard words.contains(where: { Self.databaseWords.contains(String($0)) }) else { continue }
+            sink.warning("W-db-exposed", "database tier '\(name)' exposed to the internet ('\(source)' contains \(prefix))", at: syntax.range,
+                         help: "admit only the tiers that need the database (app -> \(name))")
+        }
+    }
+
+    private mutating func warnNoInbound(_ flows: [ResolvedFlow]) {
+        var reachedRoles: Set<String> = [], reachedHosts: Set<String> = []
+        for f in flows where f.flow.action == .allow {
+            for e in f.flow.destinations {
+                switch e {
+                case .fleet: return
+                case .role(let r): reachedRoles.insert(r)
+                case .host(let h): reachedHosts.insert(h)
+                default: break
+                }
+            }
+        }
+        for name in hostOrder {
+            let h = hosts[name]!
+            guard !reachedHosts.contains(name), !h.roles.contains(where: reachedRoles.contains) else { continue }
+            sink.warning("W-host-no-inbound", "host '\(name)' admits no inbound flow: no allow reaches it or its roles (\(h.roles.joined(separator: ", ")))", at: h.nameRange,
+                         help: "legal for an outbound-only host, but even administration (ssh) needs an allow")
+        }
+    }
+
+    private struct EndsKey: Hashable {
+        var sources: Set<Endpoint>
+        var destinations: Set<Endpoint>
+    }
+
+    /// An allow whose ends equal an earlier allow's and whose services that allow already
+    /// admits adds nothing.
+    private mutating func warnShadowed(_ flows: [ResolvedFlow]) {
+        var earlier: [EndsKey: [(ServiceCoverage, SourceRange)]] = [:]
+        for f in flows where f.flow.action == .allow {
+            let key = EndsKey(sources: Set(f.flow.sources), destinations: Set(f.flow.destinations))
+            let coverage = ServiceCoverage(f.flow.services)
+            let candidates = earlier[key] ?? []
+            if let (_, range) = candidates.first(where: { $0.0.covers(coverage) }) {
+                sink.warning("W-shadowed", "this allow adds nothing: an earlier allow with the same ends already admits its services", at: f.flow.range,
+                             help: "remove it, or merge the two", notes: [.init(message: "already admitted here", range: range)])
+            } else if candidates.count < Self.shadowCandidates {
+                earlier[key, default: []].append((coverage, f.flow.range))
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+/// What a token is. The lexer knows no keywords: a `word` means a name, a keyword, an address,
+/// a service atom, a number or a date depending on where the parser finds it.
+enum TokenKind: UInt8, Sendable {
+    case word, string, comma, lbrace, rbrace, equals, arrow, colon, star
+    /// A run of bytes that can start no token (control bytes, non-ASCII, stray punctuation).
+    case invalid
+    /// A string whose closing quote is missing on its line.
+    case unterminatedString
+    case eof
+}
+
+/// A token as a byte range of its file; its text is read back from the bytes when needed,
+/// so lexing a large file allocates nothing per token.
+struct Token: Sendable {
+    var kind: TokenKind
+    /// UTF-8 offsets, `start` inclusive, `end` exclusive.
+    var start: Int
+    var end: Int
+}
+
+/// The words that start statements and block items; they cannot be used as names.
+enum Keyword {
+    /// Words that begin a top-level statement (the parser resynchronises on them).
+    static let statements: Set<String> = ["network", "service", "role", "allow", "deny", "defaults", "test"]
+    /// Every reserved word: statements, block items, and the heads of service atoms.
+    static let reserved: Set<String> = statements.union(["host", "expect", "only", "proto", "any", "icmp", "icmpv6"])
+}

@@ -1,0 +1,133 @@
+import FwctlNet
+import FwctlRuleset
+
+/// Exact first-match evaluation of one base chain for NEW packets.
+///
+/// The packet space of each family is cut into peer-address classes (`AddressAxis`) and
+/// protocol/port pieces (`ServiceAxis`). Every rule treats a (class, piece) cell as a whole,
+/// so evaluating rules over cells is exact: per class, the still-undecided pieces are a
+/// bitset, and each rule takes its share with a few word operations.
+///
+/// Modelling choices (all documented in `RuleCondition`):
+/// - packets are NEW and not loopback: `ct state` without `new` and `iif/oif "lo"` rules match
+///   none of them and are left out (`ChainAnalysis.outOfScope`), not reported unreachable;
+/// - counters, logs and verdict-less rules decide nothing;
+/// - a rule with a `limit` takes packets only up to its rate: the cell keeps going to later
+///   rules for the overflow, and `ChainVerdict` reports e.g. `.acceptRateLimited`;
+/// - a rule the verifier cannot fully evaluate (local address, source port, other interfaces,
+///   jumps, unknown expressions) never decides; it is listed in `ChainAnalysis.uncertain` and
+///   each verdict names those of them that may match its packet.
+public enum ChainEvaluator {
+    public static func evaluate(chain: Chain, in table: Table, peerField: AddressField) -> ChainAnalysis {
+        let sets = SetLookup(table: table)
+        let conditions = chain.rules.map { RuleCondition($0, peerField: peerField, sets: sets) }
+        var reached = [Bool](repeating: false, count: conditions.count)
+        var nonEmpty = [Bool](repeating: false, count: conditions.count)
+        var spaces: [FamilySpace] = []
+        for family in IPFamily.allCases {
+            spaces.append(evaluate(family: family, conditions: conditions, reached: &reached, nonEmpty: &nonEmpty))
+        }
+        let policy: Verdict = chain.hook?.policy == .drop ? .drop : .accept
+        var analysis = ChainAnalysis(chain: chain, peerField: peerField, policy: policy, conditions: conditions, spaces: spaces)
+        analysis.findUnreachable(reached: reached, nonEmpty: nonEmpty)
+        return analysis
+    }
+
+    private static func evaluate(family: IPFamily, conditions: [RuleCondition], reached: inout [Bool], nonEmpty: inout [Bool]) -> FamilySpace {
+        // One constraint per distinct combination of address matches: named sets are lowered once.
+        var constraintIndex: [[AddressMatch]: Int] = [:]
+        var constraints: [IntervalSet<UInt128>] = []
+        var ruleConstraint = [Int](repeating: -1, count: conditions.count)
+        for (i, c) in conditions.enumerated() where c.outOfScope == nil && c.allows(family) {
+            guard let peers = c.peers(family) else { continue }
+            if let k = constraintIndex[c.peerKey] { ruleConstraint[i] = k; continue }
+            constraintIndex[c.peerKey] = constraints.count
+            ruleConstraint[i] = constraints.count
+            constraints.append(peers)
+        }
+        let axis = AddressAxis(family: family, constraints: constraints)
+        let services = ServiceAxis(family: family, conditions: conditions.filter { $0.outOfScope == nil })
+        var space = FamilySpace(addresses: axis, services: services)
+        let classes = axis.classCount, pieces = services.pieces.count, words = services.words
+
+        var undecided = [UInt64](repeating: 0, count: classes * words)
+        for k in 0..<classes {
+            for p in 0..<pieces { undecided[k * words + p >> 6] |= 1 << UInt64(p & 63) }
+        }
+        let allClasses = [UInt64](repeating: ~0, count: (classes + 63) / 64)
+
+        for (i, c) in conditions.enumerated() where c.outOfScope == nil && c.allows(family) {
+            let mask = services.mask(for: c)
+            guard mask.contains(where: { $0 != 0 }) else { continue }
+            let classBits = ruleConstraint[i] >= 0 ? axis.constraintClasses[ruleConstraint[i]] : allClasses
+            guard classBits.contains(where: { $0 != 0 }) else { continue }
+            nonEmpty[i] = true
+            let certain = c.terminal && c.uncertain.isEmpty
+            let decides = certain && !c.limited
+            let limits = certain && c.limited
+            let rule = Int32(i)
+            for (cw, var word) in classBits.enumerated() {
+                while word != 0 {
+                    let k = cw << 6 + word.trailingZeroBitCount
+                    word &= word - 1
+                    guard k < classes else { break }
+                    let base = k * words
+                    for w in 0..<words {
+                        var m = undecided[base + w] & mask[w]
+                        guard m != 0 else { continue }
+                        reached[i] = true
+                        if decides {
+                            undecided[base + w] &= ~m
+                            while m != 0 {
+                                space.decider[k * pieces + w << 6 + m.trailingZeroBitCount] = rule
+                                m &= m - 1
+                            }
+                        } else if limits {
+                            while m != 0 {
+                                let cell = k * pieces + w << 6 + m.trailingZeroBitCount
+                                if space.limitedBy[cell] < 0 { space.limitedBy[cell] = rule }
+                                m &= m - 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        space.ruleConstraint = ruleConstraint
+        return space
+    }
+}
+
+/// The evaluated cells of one family: who decided each (class, piece).
+struct FamilySpace {
+    let addresses: AddressAxis
+    let services: ServiceAxis
+    /// Per cell (`class * pieces + piece`): the deciding rule, or -1 for the policy.
+    var decider: [Int32]
+    /// Per cell: the first rate-limited rule that took it, or -1.
+    var limitedBy: [Int32]
+    /// Per rule: its index into the axis' constraints, -1 when it constrains no peer address.
+    var ruleConstraint: [Int] = []
+
+    init(addresses: AddressAxis, services: ServiceAxis) {
+        self.addresses = addresses
+        self.services = services
+        let cells = addresses.classCount * services.pieces.count
+        decider = [Int32](repeating: -1, count: cells)
+        limitedBy = [Int32](repeating: -1, count: cells)
+    }
+
+    /// The classes a rule's addresses take (every class when it has no address match).
+    func classes(of rule: Int) -> [Int] {
+        let k = ruleConstraint[rule]
+        guard k >= 0 else { return Array(0..<addresses.classCount) }
+        var out: [Int] = []
+        for (cw, var word) in addresses.constraintClasses[k].enumerated() {
+            while word != 0 {
+                out.append(cw << 6 + word.trailingZeroBitCount)
+                word &= word - 1
+            }
+        }
+        return out
+    }
+}

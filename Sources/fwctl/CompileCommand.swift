@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import FwctlCompiler
+import FwctlPolicy
+import FwctlRuleset
+
+/// `fwctl compile`: print (or write per host) the compiled ruleset.
+struct CompileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compile",
+        abstract: "Compile the policy into one nftables table per host.",
+        discussion: """
+            Prints the ruleset of one host (default: this machine's short hostname) as nft would \
+            list it, or nft's JSON. With -o DIR, writes DIR/HOST.nft (or .json) for each host \
+            selected. Nothing is compiled from a policy with errors.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case nft, json }
+
+    @OptionGroup var policy: PolicyOptions
+    @OptionGroup var hosts: HostOptions
+
+    @Option(name: .long, help: "Output format: nft (the text `nft list table` prints) or json (nft's JSON schema).")
+    var format: Format = .nft
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write one file per host into this directory (created if missing).", valueName: "dir"))
+    var outputDirectory: String?
+
+    func run() throws {
+        try runReportingErrors {
+            let (fleet, _) = try PolicyLoading.load(policy, quietWarnings: true)
+            let names = try hosts.selectedHosts(in: fleet)
+            let compiler = Compiler(fleet: fleet)
+            let render: (Ruleset) -> String = format == .nft ? { NftText.render($0) } : { NftJSON.render($0) }
+            if let dir = outputDirectory {
+                try write(names: names, compiler: compiler, render: render, to: dir)
+                return
+            }
+            for name in names {
+                let ruleset = try compileOne(compiler, name)
+                if names.count > 1 && format == .nft { Terminal.writeOut("# host \(name)\n") }
+                Terminal.writeOut(render(ruleset))
+            }
+        }
+    }
+
+    private func compileOne(_ compiler: Compiler, _ name: String) throws -> Ruleset {
+        do { return try compiler.compile(host: name) } catch { throw CLIError(error.description) }
+    }
+
+    private func write(names: [String], compiler: Compiler, render: (Ruleset) -> String, to dir: String) throws {
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw CLIError("cannot create directory '\(dir)': \(error.localizedDescription)")
+        }
+        for name in names {
+            let path = (dir as NSString).appendingPathComponent("\(name).\(format.rawValue)")
+            let text = render(try compileOne(compiler, name))
+            // Write to a temporary file and rename, so a reader never sees half a ruleset.
+            let tmp = path + ".tmp"
+            guard fm.createFile(atPath: tmp, contents: Data(text.utf8)), rename(tmp, path) == 0 else {
+                try? fm.removeItem(atPath: tmp)
+                throw CLIError("cannot write '\(path)'")
+            }
+        }
+        Terminal.writeError("fwctl: wrote \(names.count) ruleset\(names.count == 1 ? "" : "s") to \(dir)/")
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Options of the commands that read or change the kernel.
+struct KernelOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Where fwctl keeps its lock and pending confirmations.", valueName: "dir"))
+    var stateDir: String = "/var/lib/fwctl"
+
+    @Option(name: .long, help: ArgumentHelp("Seconds to wait for another fwctl run on this host to finish (0: fail at once).", valueName: "seconds"))
+    var lockTimeout: Double = 10
+
+    func validate() throws {
+        if lockTimeout < 0 || !lockTimeout.isFinite { throw ValidationError("--lock-timeout must be 0 or more seconds") }
+    }
+
+    /// One clear line instead of a kernel error when not root.
+    func requireRoot(_ what: String) throws {
+        if geteuid() != 0 {
+            throw CLIError("\(what) needs root (CAP_NET_ADMIN) to read the kernel's nf_tables ruleset: run it with sudo")
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import FwctlPolicy
+
+/// `--policy PATH`, shared by every command that reads the policy.
+struct PolicyOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The policy: a file, or a directory of *.policy files.", valueName: "path"))
+    var policy: String = "/etc/fwctl/policy"
+}
+
+/// `--host NAME` / `--all`.
+struct HostOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The host to compile for (default: this machine's short hostname).", valueName: "name"))
+    var host: String?
+
+    @Flag(name: .long, help: "Every host of the policy.")
+    var all = false
+
+    func validate() throws {
+        if all && host != nil { throw ValidationError("--host and --all exclude each other") }
+    }
+
+    /// The hosts to work on: all of them, the named one, or this machine's.
+    func selectedHosts(in fleet: Fleet) throws -> [String] {
+        try Self.resolve(host, all: all, in: fleet)
+    }
+
+    static func resolve(_ host: String?, all: Bool, in fleet: Fleet) throws -> [String] {
+        if all { return fleet.hosts.map(\.name) }
+        let name = host ?? Terminal.shortHostname()
+        guard fleet.host(named: name) != nil else {
+            let known = fleet.hosts.map(\.name)
+            let suggestion = Suggest.closest(to: name, in: known).map { " Did you mean '\($0)'?" } ?? ""
+            let list = known.isEmpty ? "The policy defines no hosts." : "Known hosts: \(known.joined(separator: ", "))."
+            let origin = host == nil ? " (this machine's hostname; pass --host NAME or --all)" : ""
+            throw CLIError("unknown host '\(name)'\(origin).\(suggestion) \(list)")
+        }
+        return [name]
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import FwctlApply
+import FwctlCompiler
+import FwctlPlanner
+import FwctlRuleset
+
+/// `fwctl plan`: what `apply` would change in the kernel, Terraform style.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show what apply would change in the kernel's fwctl table.",
+        discussion: """
+            Reads the kernel's fwctl table through netlink (root), compiles the policy for this \
+            host and prints the difference: + add, ~ change, - remove, each rule with the policy \
+            line it comes from. --out saves the plan with the kernel generation it was made at; \
+            `fwctl apply FILE` applies exactly it, and only if the kernel has not changed since.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @OptionGroup var policy: PolicyOptions
+    @Option(name: .long, help: ArgumentHelp("The host whose table to plan (default: this machine's short hostname).", valueName: "name"))
+    var host: String?
+    @OptionGroup var kernel: KernelOptions
+
+    @Option(name: .long, help: "Output format.")
+    var format: Format = .text
+
+    @Option(name: .long, help: ArgumentHelp("Save the plan to this file for `fwctl apply FILE`.", valueName: "file"))
+    var out: String?
+
+    @Flag(name: .long, help: "Exit 2 when there are changes (0: none, 1: error).")
+    var detailedExitcode = false
+
+    func run() throws {
+        var changes = false
+        try runReportingErrors {
+            try kernel.requireRoot("fwctl plan")
+            let desired = try DesiredTable.compile(policy: policy, host: host)
+            let session = try ApplySession(stateDirectory: kernel.stateDir, lockTimeout: kernel.lockTimeout)
+            defer { session.release() }
+            let plan = try session.plan(toward: desired)
+            for w in session.otherTablesWarnings(for: desired) { Terminal.writeError("fwctl: warning: \(w)") }
+            switch format {
+            case .text: Terminal.writeOut(PlanText.renderer(colour: Terminal.colorOnStdout).render(plan))
+            case .json: Terminal.writeOut(try PlanRenderer.json(plan))
+            }
+            if let out {
+                do { try PlanFile(plan: plan, desired: desired).write(to: out) } catch { throw CLIError("cannot save the plan: \(error)") }
+                Terminal.writeError("fwctl: saved the plan to \(out); apply it with `fwctl apply \(out)`")
+            }
+            changes = !plan.isEmpty
+        }
+        if detailedExitcode && changes { throw ExitCode(2) }
+    }
+}
+
+/// The plan renderer with nft's text for rules and elements.
+enum PlanText {
+    static func renderer(colour: Bool) -> PlanRenderer {
+        PlanRenderer(ruleText: { rule in
+            var r = rule
+            r.comment = nil
+            return NftText.render(rule: r)
+        }, elementText: { NftText.render(element: $0) }, colour: colour)
+    }
+}
+
+/// The compiled table of one host, what plan and apply move the kernel toward.
+enum DesiredTable {
+    static func compile(policy: PolicyOptions, host: String?) throws -> Table {
+        let (fleet, _) = try PolicyLoading.load(policy, quietWarnings: true)
+        let name = try HostOptions.resolve(host, all: false, in: fleet)[0]
+        do {
+            return try Compiler(fleet: fleet).compile(host: name).tables[0]
+        } catch {
+            throw CLIError(error.description)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where output goes, and whether it may be coloured.
+enum Terminal {
+    /// Colour only on a terminal, and never with NO_COLOR set (https://no-color.org).
+    static var colorOnStdout: Bool { isatty(1) == 1 && getenv("NO_COLOR") == nil }
+    static var colorOnStderr: Bool { isatty(2) == 1 && getenv("NO_COLOR") == nil }
+
+    /// Writes to standard error (fd 2; the C `stderr` global is not usable from Swift 6).
+    static func writeError(_ text: String) {
+        var t = text
+        if !t.hasSuffix("\n") { t += "\n" }
+        write(2, t)
+    }
+
+    static func writeOut(_ text: String) {
+        write(1, text)
+    }
+
+    private static func write(_ fd: Int32, _ text: String) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 { if errno == EINTR { continue }; return }
+            offset += n
+        }
+    }
+
+    /// The machine's short hostname (up to the first dot).
+    static func shortHostname() -> String {
+        var buf = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buf, buf.count - 1) == 0 else { return "localhost" }
+        let name = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(name.split(separator: ".").first ?? Substring(name))
+    }
+}
+
+/// An error the user can act on: printed as one line `fwctl: error: ...`, exit 1.
+struct CLIError: Error, CustomStringConvertible {
+    let message: String
+    init(_ message: String) { self.message = message }
+    /// Diagnostics were already printed: exit 1 without another line.
+    static let silent = CLIError("")
+    var description: String { message }
+}
+
+/// Runs a command body, turning CLIError into one line on stderr and exit 1.
+func runReportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let e as CLIError {
+        if !e.message.isEmpty { Terminal.writeError("fwctl: error: \(e.message)") }
+        throw ExitCode.failure
+    }
+}

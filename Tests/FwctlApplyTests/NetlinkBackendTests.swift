@@ -1,0 +1,66 @@
+import Testing
+import FwctlNet
+import FwctlPlanner
+import FwctlRuleset
+import FwctlTestSupport
+@testable import FwctlApply
+
+/// The real backend in a fresh namespace: plans applied through netlink, read back through
+/// netlink, and nft as the independent judge of what the kernel holds.
+@Suite(.enabled(if: TestNamespace.isRoot, "needs root: applies rulesets in a network namespace"))
+struct NetlinkBackendTests {
+    static func table(lbHosts: [String], port: UInt16 = 443, policy: ChainPolicy = .drop) -> Table {
+        var elements: [SetElement] = []
+        for h in lbHosts { elements.append(.address(AddressRange(IPAddress(h)!))) }
+        let counter = Expression.counter(packets: 0, bytes: 0)
+        return Table(name: "fwctl", sets: [NamedSet(name: "role_lb_v4", keyType: .ipv4Addr, comment: "role lb", elements: elements)],
+                     chains: [Chain(name: "input", hook: BaseChainHook(hook: .input, policy: policy), rules: [
+                        Rule([.ctState([.established, .related]), counter, .verdict(.accept)], comment: "fwctl: replies"),
+                        Rule([.address(family: .v4, field: .saddr, match: .set("role_lb_v4")),
+                              .port(proto: .tcp, field: .dport, match: .range(PortRange(port))), counter, .verdict(.accept)],
+                             comment: "t.policy:3: allow lb -> web : https"),
+                        Rule([counter], comment: "fwctl: dropped by the chain policy"),
+                     ])])
+    }
+
+    @Test func applyThenNothingToChangeThenOnlyElements() throws {
+        let ns = try TestNamespace(prefix: "fwctl-backend")
+        defer { ns.remove() }
+        let backend = try NetlinkBackend(netnsPath: "/run/netns/\(ns.name)")
+        let desired = Self.table(lbHosts: ["192.0.2.10", "192.0.2.11"])
+
+        let first = try backend.plan(toward: desired)
+        #expect(first.changes.first == .createTable(desired.ref))
+        _ = try backend.apply(first)
+        #expect(normaliseCounters(try ns.nft(["list", "table", "inet", "fwctl"])) == normaliseCounters(NftText.render(desired)))
+        #expect(try backend.plan(toward: desired).isEmpty)
+
+        let before = try #require(backend.read(table: desired.ref).table)
+        let grown = Self.table(lbHosts: ["192.0.2.10", "192.0.2.11", "192.0.2.12"])
+        let plan = try backend.plan(toward: grown)
+        #expect(plan.changes == [.addElements(set: "role_lb_v4", keyType: .ipv4Addr, elements: [.address(AddressRange(IPAddress("192.0.2.12")!))])])
+        _ = try backend.apply(plan)
+        let after = try #require(backend.read(table: desired.ref).table)
+        #expect(after.chains[0].rules.map(\.handle) == before.chains[0].rules.map(\.handle))
+        #expect(try backend.plan(toward: grown).isEmpty)
+    }
+
+    @Test func portAndPolicyChangesAndStaleGeneration() throws {
+        let ns = try TestNamespace(prefix: "fwctl-backend")
+        defer { ns.remove() }
+        let backend = try NetlinkBackend(netnsPath: "/run/netns/\(ns.name)")
+        _ = try backend.apply(try backend.plan(toward: Self.table(lbHosts: ["192.0.2.10"])))
+
+        let changed = Self.table(lbHosts: ["192.0.2.10"], port: 8443, policy: .accept)
+        let plan = try backend.plan(toward: changed)
+        // Someone else changes the ruleset between plan and apply: refused, nothing changes.
+        _ = try ns.nft(["add", "table", "ip", "other"])
+        let listing = try ns.nft(["list", "ruleset"])
+        #expect(throws: BackendError.self) { try backend.apply(plan) }
+        #expect(try ns.nft(["list", "ruleset"]) == listing)
+
+        _ = try backend.apply(try backend.plan(toward: changed))
+        #expect(normaliseCounters(try ns.nft(["list", "table", "inet", "fwctl"])) == normaliseCounters(NftText.render(changed)))
+        #expect(try ns.nft(["list", "table", "ip", "other"]).contains("table ip other"))
+    }
+}

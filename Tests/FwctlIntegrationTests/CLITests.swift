@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+
+/// The built `fwctl` binary, run as a user would.
+enum CLI {
+    static var binary: URL {
+        // The test runner lives in the build products directory, next to the fwctl executable.
+        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var dir = runner.deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("fwctl")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return Repo.root.appendingPathComponent(".build/debug/fwctl")
+    }
+
+    struct Result { var status: Int32; var stdout: String; var stderr: String }
+
+    static func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        var e = ProcessInfo.processInfo.environment
+        e["NO_COLOR"] = "1"
+        for (k, v) in env { e[k] = v }
+        p.environment = e
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        // Read both pipes fully before waiting, so a large output cannot block the child.
+        final class Box: @unchecked Sendable { var data = Data() }
+        let errBox = Box()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        p.waitUntilExit()
+        let r = errBox.data
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: r, as: UTF8.self))
+    }
+}
+
+@Suite struct CLITests {
+    let scaleUp = Repo.policies.appendingPathComponent("scale-up.policy").path
+
+    @Test func checkBundledPolicies() throws {
+        for p in Repo.bundledPolicies {
+            let r = try CLI.run(["check", "--policy", Repo.policies.appendingPathComponent(p).path])
+            #expect(r.status == 0, "\(p): \(r.stderr)")
+            #expect(r.stdout.contains(": ok: "))
+        }
+    }
+
+    @Test func checkReportsErrorsWithCaretAndExitsOne() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fwctl-cli-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bad = dir.appendingPathComponent("bad.policy")
+        try "role web { host w1 = 192.0.2.1 }\nallow web -> wbe : tcp/443\n".write(to: bad, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["check", "--policy", bad.path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("bad.policy:2:14: error:"))
+        #expect(r.stderr.contains("allow web -> wbe : tcp/443"))
+        #expect(r.stderr.contains("^~~"))
+        #expect(r.stderr.contains("web"))  // did you mean
+        // Nothing is compiled from a policy with errors.
+        let c = try CLI.run(["compile", "--policy", bad.path, "--host", "w1"])
+        #expect(c.status == 1 && c.stdout.isEmpty)
+    }
+
+    @Test func compileOneHostPrintsItsTable() throws {
+        let r = try CLI.run(["compile", "--policy", scaleUp, "--host", "web-01"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("table inet fwctl {"))
+        #expect(r.stdout.contains("ip saddr @role_lb_v4 tcp dport 443 counter packets 0 bytes 0 accept comment \"scale-up.policy:"))
+        let j = try CLI.run(["compile", "--policy", scaleUp, "--host", "web-01", "--format", "json"])
+        #expect(j.status == 0)
+        #expect((try? JSONSerialization.jsonObject(with: Data(j.stdout.utf8))) != nil)
+    }
+
+    @Test func unknownHostListsKnownHosts() throws {
+        let r = try CLI.run(["compile", "--policy", scaleUp, "--host", "web-1"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("unknown host 'web-1'"))
+        #expect(r.stderr.contains("Did you mean 'web-01'?"))
+        #expect(r.stderr.contains("lb-01, lb-02, web-01"))
+    }
+
+    @Test func compileAllToDirectory() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fwctl-out-\(getpid())-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLI.run(["compile", "--policy", scaleUp, "--all", "-o", dir.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(files == ["app-01.nft", "db-primary.nft", "db-replica.nft", "lb-01.nft", "lb-02.nft", "mon-01.nft", "web-01.nft", "web-02.nft"])
+        let one = try CLI.run(["compile", "--policy", scaleUp, "--host", "db-replica"])
+        #expect(try String(contentsOf: dir.appendingPathComponent("db-replica.nft"), encoding: .utf8) == one.stdout)
+    }
+
+    @Test(arguments: [
+        (["compile", "--policy", "/nonexistent/fwctl.policy", "--host", "x"], Int32(1), "/nonexistent/fwctl.policy"),
+        (["compile", "--host", "a", "--all"], Int32(64), "--host and --all"),
+        (["compile", "--format", "yaml"], Int32(64), "yaml"),
+        (["frobnicate"], Int32(64), "frobnicate"),
+    ])
+    func badInvocations(args: [String], status: Int32, mentions: String) throws {
+        let r = try CLI.run(args)
+        #expect(r.status == status, "\(args): \(r.stderr)")
+        #expect(r.stderr.contains(mentions))
+        #expect(!r.stderr.contains("Fatal error"))
+    }
+
+    @Test func helpForEveryCommand() throws {
+        for cmd in [[], ["check"], ["compile"]] {
+            let r = try CLI.run(cmd + ["--help"])
+            #expect(r.status == 0)
+            #expect(r.stdout.contains("USAGE") || r.stdout.contains("Usage"))
+        }
+    }
+}
