@@ -95,6 +95,19 @@ struct KernelTable {
             if !rule.jumpTargets.isEmpty, let cycle = table.jumpCycle() {
                 throw Refusal(EMLINK, "jumps would loop: \(cycle.joined(separator: " -> "))")
             }
+        case .replaceRule(let chain, let handle, _, var rule):
+            // The rule keeps its handle; only anonymous sets of the new one take handles.
+            let i = try chainIndex(chain)
+            guard let j = table.chains[i].rules.firstIndex(where: { $0.handle == handle }) else {
+                throw Refusal(ENOENT, "chain \(chain) has no rule with handle \(handle)")
+            }
+            try checkRule(rule)
+            for _ in 0..<rule.anonymousSetCount { _ = nextHandle() }
+            rule.handle = handle
+            table.chains[i].rules[j] = rule
+            if !rule.jumpTargets.isEmpty, let cycle = table.jumpCycle() {
+                throw Refusal(EMLINK, "jumps would loop: \(cycle.joined(separator: " -> "))")
+            }
         case .deleteRule(let chain, let handle, _):
             let i = try chainIndex(chain)
             guard let j = table.chains[i].rules.firstIndex(where: { $0.handle == handle }) else {

@@ -24,7 +24,7 @@ struct PlanLines {
             case .deleteSet(let name), .addElements(let name, _, _), .removeElements(let name, _, _): sets.add(name, change)
             case .addChain(let c): chains.add(c.name, change)
             case .deleteChain(let name), .changeChainPolicy(let name, _, _),
-                 .addRule(let name, _, _, _), .deleteRule(let name, _, _): chains.add(name, change)
+                 .addRule(let name, _, _, _), .deleteRule(let name, _, _), .replaceRule(let name, _, _, _): chains.add(name, change)
             }
         }
         for (name, changes) in sets.groups { setLines(name, changes) }
@@ -75,6 +75,12 @@ struct PlanLines {
                 lines.append(Line(symbol: .remove, depth: 0, text: "rule \(name) handle \(handle): \(renderer.describe(rule))"))
             case .addRule(_, let rule, let position, _):
                 lines.append(Line(symbol: .add, depth: 0, text: "rule \(name)\(Self.where(position)): \(renderer.describe(rule))"))
+            case .replaceRule(_, let handle, let from, let to):
+                // Only the policy line differs: show the rule once and the comment's change.
+                var bare = from
+                bare.comment = nil
+                let comments = "  # \(from.comment ?? "(no comment)") -> \(to.comment ?? "(no comment)")"
+                lines.append(Line(symbol: .change, depth: 0, text: "rule \(name) handle \(handle): \(renderer.ruleText(bare))" + comments))
             default: break
             }
         }

@@ -37,6 +37,28 @@ struct KernelAgreementTests {
         }
     }
 
+    /// What the planner's replaceRule relies on: the kernel keeps the handle and position
+    /// and starts the counter from the values the new rule carries.
+    @Test func replaceKeepsHandleAndCarriesCounters() throws {
+        let ns = try TestNamespace(prefix: "fwctl-planner")
+        defer { ns.remove() }
+        let kernel = try NetlinkBackend(netnsPath: "/run/netns/\(ns.name)")
+        _ = try kernel.apply(try kernel.plan(toward: Fixture.base))
+        let before = try #require(try kernel.read(table: Fixture.ref).table)
+        let old = before.chains[0].rules[3]
+        var counted = old
+        counted.expressions = counted.expressions.map { if case .counter = $0 { .counter(packets: 42, bytes: 4200) } else { $0 } }
+        counted.comment = "scale-up.policy:41: moved"
+        counted.handle = nil
+        let plan = Plan(table: Fixture.ref, generation: nil, changes: [.replaceRule(chain: "input", handle: old.handle!, from: old, to: counted)])
+        _ = try kernel.apply(plan)
+        let after = try #require(try kernel.read(table: Fixture.ref).table)
+        var expected = counted
+        expected.handle = old.handle
+        #expect(after.chains[0].rules[3] == expected)
+        #expect(after.chains[0].rules.map(\.handle) == before.chains[0].rules.map(\.handle))
+    }
+
     /// The refusals the fake shares with the kernel: the same batch fails on both and
     /// leaves both unchanged.
     @Test(arguments: InMemoryBackendTests.refusals.filter { !Self.stricterThanKernel.contains($0.name) })

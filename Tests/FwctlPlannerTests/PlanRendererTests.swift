@@ -134,6 +134,24 @@ import FwctlRuleset
 }
 
 @Suite struct PlanRendererCounterTests {
+    /// A moved policy line shows the rule once, with its old and new line.
+    @Test func replacedRuleShowsTheCommentChange() throws {
+        let backend = InMemoryBackend()
+        backend.load(Fixture.base)
+        backend.modify(Fixture.ref, commit: false, Fixture.countTraffic)
+        let plan = try backend.plan(toward: Fixture.edited { $0.chains[0].rules[3].comment = "scale-up.policy:44: allow role_db_v4 port 22" })
+        #expect(PlanRenderer().render(plan) == """
+        Plan for table inet fwctl (kernel generation 2).
+        Changes are shown with these symbols:
+          ~ change in place
+
+          ~ rule input handle 8: ip saddr @role_db_v4 tcp dport 22 counter packets 81 bytes 8007 accept  # scale-up.policy:40: allow role_db_v4 port 22 -> scale-up.policy:44: allow role_db_v4 port 22
+
+        Plan: 0 to add, 1 to change, 0 to remove.
+
+        """)
+    }
+
     /// A rule about to be removed shows what it counted, so the reviewer sees whether it was in use.
     @Test func removedRuleShowsItsCounters() throws {
         let backend = InMemoryBackend()
