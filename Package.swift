@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "FwctlNetTests", dependencies: ["FwctlNet"]),
         .testTarget(name: "FwctlApplyTests", dependencies: ["FwctlApply", "FwctlPlanner", "FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
         .testTarget(name: "FwctlCompilerTests", dependencies: ["FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
-        .testTarget(name: "FwctlPlannerTests", dependencies: ["FwctlPlanner", "FwctlRuleset", "FwctlNet"]),
+        .testTarget(name: "FwctlPlannerTests", dependencies: ["FwctlPlanner", "FwctlRuleset", "FwctlNet", "FwctlApply", "FwctlTestSupport", "FwctlCompiler", "FwctlPolicy"]),
         .testTarget(name: "FwctlNetlinkTests", dependencies: ["FwctlNetlink", "FwctlNet", "FwctlRuleset"]),
         // Network namespaces and process helpers for kernel tests (never the host's firewall).
         .target(name: "FwctlTestSupport"),

@@ -89,6 +89,8 @@ public final class NetlinkBackend: RulesetBackend {
                 localIDs[id] = tx.addRule(table: t, chain: chain, rule: rule, position: position)
             case .deleteRule(let chain, let handle, _):
                 tx.deleteRule(table: t, chain: chain, handle: handle)
+            case .replaceRule(let chain, let handle, _, let rule):
+                tx.replaceRule(table: t, chain: chain, handle: handle, rule: rule)
             }
         }
         return tx

@@ -14,6 +14,7 @@ import FwctlRuleset
 //   {"op": "deleteChain", "chain": "fwd_web"}
 //   {"op": "addRule", "chain": "input", "rule": Rule, "position": RuleAnchor, "id": 3}
 //   {"op": "deleteRule", "chain": "input", "handle": 12, "rule": Rule}
+//   {"op": "replaceRule", "chain": "input", "handle": 12, "from": Rule, "to": Rule}
 // A rule anchor is {"kind": "top" | "append"}, {"kind": "afterHandle" | "beforeHandle",
 // "handle": 12} or {"kind": "afterNew", "id": 3}. NamedSet, Chain, Rule and SetElement use
 // the model's own Codable form (FwctlRuleset).
@@ -25,7 +26,7 @@ extension Change: Codable {
 
     private enum Op: String, Codable {
         case createTable, addSet, deleteSet, addElements, removeElements
-        case addChain, changeChainPolicy, deleteChain, addRule, deleteRule
+        case addChain, changeChainPolicy, deleteChain, addRule, deleteRule, replaceRule
     }
 
     public init(from decoder: Decoder) throws {
@@ -62,6 +63,11 @@ extension Change: Codable {
             self = .deleteRule(chain: try c.decode(String.self, forKey: .chain),
                                handle: try c.decode(UInt64.self, forKey: .handle),
                                rule: try c.decode(Rule.self, forKey: .rule))
+        case .replaceRule:
+            self = .replaceRule(chain: try c.decode(String.self, forKey: .chain),
+                                handle: try c.decode(UInt64.self, forKey: .handle),
+                                from: try c.decode(Rule.self, forKey: .from),
+                                to: try c.decode(Rule.self, forKey: .to))
         }
     }
 
@@ -104,6 +110,12 @@ extension Change: Codable {
             try c.encode(chain, forKey: .chain)
             try c.encode(handle, forKey: .handle)
             try c.encode(rule, forKey: .rule)
+        case .replaceRule(let chain, let handle, let from, let to):
+            try c.encode(Op.replaceRule, forKey: .op)
+            try c.encode(chain, forKey: .chain)
+            try c.encode(handle, forKey: .handle)
+            try c.encode(from, forKey: .from)
+            try c.encode(to, forKey: .to)
         }
     }
 }

@@ -28,6 +28,10 @@ public enum Change: Hashable, Sendable {
     case addRule(chain: String, rule: Rule, position: RuleAnchor, id: Int)
     /// Delete the rule the kernel knows by `handle`; `rule` is what it was, for review.
     case deleteRule(chain: String, handle: UInt64, rule: Rule)
+    /// Replace a rule in place (NEWRULE with NLM_F_REPLACE): it keeps its handle and
+    /// position. The planner uses it when only the comment changes (a flow whose policy line
+    /// moved); `to` carries `from`'s counter values, so the kernel goes on counting from there.
+    case replaceRule(chain: String, handle: UInt64, from: Rule, to: Rule)
 
     /// What the change does, in a few words for an error line: the object by name, a rule
     /// by its chain and the policy line it came from (its comment).
@@ -45,6 +49,7 @@ public enum Change: Hashable, Sendable {
         case .deleteChain(let chain): "remove chain \(chain)"
         case .addRule(let chain, let rule, _, _): "add a rule to chain \(chain)" + from(rule)
         case .deleteRule(let chain, let handle, let rule): "remove rule \(handle) of chain \(chain)" + from(rule)
+        case .replaceRule(let chain, let handle, _, let rule): "replace rule \(handle) of chain \(chain)" + from(rule)
         }
     }
 
@@ -53,7 +58,7 @@ public enum Change: Hashable, Sendable {
     public var action: ChangeAction {
         switch self {
         case .createTable, .addSet, .addChain, .addRule: .add
-        case .changeChainPolicy, .addElements, .removeElements: .change
+        case .changeChainPolicy, .addElements, .removeElements, .replaceRule: .change
         case .deleteSet, .deleteChain, .deleteRule: .remove
         }
     }

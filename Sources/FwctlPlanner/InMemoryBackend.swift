@@ -12,6 +12,9 @@ import FwctlRuleset
 /// refusals are stricter than that kernel, on purpose, so plans never lean on leniency: an
 /// existing set, chain or element added again is EEXIST (the kernel answers so only with
 /// NLM_F_EXCL), and a chain still holding rules cannot be deleted (the kernel flushes it).
+/// Family mismatches (an IPv6 lookup in an ipv4_addr set, an IPv6 element for it) are
+/// EINVAL here as in nft's own checks; the kernel, seeing only key lengths, lets them by.
+/// `KernelAgreementTests` holds the fake to the real kernel on all of this.
 ///
 /// It runs the planner's tests without root, and lets them play the other programs on the
 /// host: `load`, `modify` and `remove` change the state as a concurrent `nft` command would.

@@ -6,7 +6,8 @@ import Darwin
 import FwctlRuleset
 
 /// One table in the in-memory kernel, with the table's handle counter: the kernel numbers
-/// the sets, chains and rules of a table from one counter that never goes back.
+/// the sets (anonymous ones too), chains and rules of a table from one counter that never
+/// goes back.
 struct KernelTable {
     var table: Table
     private var lastHandle: UInt64 = 0
@@ -33,6 +34,7 @@ struct KernelTable {
         for i in table.chains.indices {
             if table.chains[i].handle == nil { table.chains[i].handle = nextHandle() }
             for j in table.chains[i].rules.indices where table.chains[i].rules[j].handle == nil {
+                for _ in 0..<table.chains[i].rules[j].anonymousSetCount { _ = nextHandle() }
                 table.chains[i].rules[j].handle = nextHandle()
             }
         }
@@ -86,9 +88,23 @@ struct KernelTable {
             try checkRule(rule)
             guard batch.newRules[id] == nil else { throw Refusal(EINVAL, "rule id \(id) used twice in one batch") }
             let at = try index(of: position, in: i, batch: batch)
+            for _ in 0..<rule.anonymousSetCount { _ = nextHandle() }
             rule.handle = nextHandle()
             table.chains[i].rules.insert(rule, at: at)
             batch.newRules[id] = (chain, rule.handle!)
+            if !rule.jumpTargets.isEmpty, let cycle = table.jumpCycle() {
+                throw Refusal(EMLINK, "jumps would loop: \(cycle.joined(separator: " -> "))")
+            }
+        case .replaceRule(let chain, let handle, _, var rule):
+            // The rule keeps its handle; only anonymous sets of the new one take handles.
+            let i = try chainIndex(chain)
+            guard let j = table.chains[i].rules.firstIndex(where: { $0.handle == handle }) else {
+                throw Refusal(ENOENT, "chain \(chain) has no rule with handle \(handle)")
+            }
+            try checkRule(rule)
+            for _ in 0..<rule.anonymousSetCount { _ = nextHandle() }
+            rule.handle = handle
+            table.chains[i].rules[j] = rule
             if !rule.jumpTargets.isEmpty, let cycle = table.jumpCycle() {
                 throw Refusal(EMLINK, "jumps would loop: \(cycle.joined(separator: " -> "))")
             }

@@ -1,11 +1,21 @@
-/// The longest common subsequence of two integer sequences, as index pairs.
+/// The longest common subsequence of two sequences of rule keys, as index pairs.
 ///
-/// Rule lists are mostly equal with a few edits, so the common prefix and suffix are taken
-/// off first and the quadratic table is built only for the part that differs.
+/// Two rules may pair when their `loose` keys are equal (same expressions): the kernel rule
+/// then survives, kept as it is or, when only its comment differs, replaced in place. Among
+/// the pairings with the most pairs, the one with the most `exact` matches (same comment
+/// too) wins, so a rule is only rewritten when that saves another one.
+///
+/// Rule lists are mostly equal with a few edits, so the exactly equal prefix and suffix are
+/// taken off first and the quadratic table is built only for the part that differs.
 enum LongestCommonSubsequence {
-    /// Ascending pairs `(i, j)` with `a[i] == b[j]`, as many as possible. Ties between equally
-    /// long answers are broken the same way every time, so plans are deterministic.
-    static func pairs(_ a: [Int], _ b: [Int]) -> [(Int, Int)] {
+    struct Key: Equatable {
+        var loose: Int
+        var exact: Int
+    }
+
+    /// Ascending pairs `(i, j)` with `a[i].loose == b[j].loose`. Ties are broken the same
+    /// way every time, so plans are deterministic.
+    static func pairs(_ a: [Key], _ b: [Key]) -> [(Int, Int)] {
         var prefix = 0
         while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
         var suffix = 0
@@ -16,20 +26,26 @@ enum LongestCommonSubsequence {
         let a0 = prefix, n = a.count - prefix - suffix
         let b0 = prefix, m = b.count - prefix - suffix
         if n > 0 && m > 0 {
-            // table[i][j] = LCS length of a[a0+i..<a0+n] and b[b0+j..<b0+m] (suffix lengths),
-            // so walking forward from (0, 0) yields pairs in ascending order.
+            // score = pairs * weight + exact pairs, weight above any count of exact pairs.
+            // table[i][j] is the best score of the suffixes a[a0+i...] and b[b0+j...], so
+            // walking forward from (0, 0) yields pairs in ascending order.
+            let weight = min(n, m) + 1
+            func gain(_ i: Int, _ j: Int) -> Int? {
+                let x = a[a0 + i], y = b[b0 + j]
+                return x.loose == y.loose ? weight + (x.exact == y.exact ? 1 : 0) : nil
+            }
             let width = m + 1
-            var table = [Int32](repeating: 0, count: (n + 1) * width)
+            var table = [Int](repeating: 0, count: (n + 1) * width)
             for i in stride(from: n - 1, through: 0, by: -1) {
                 for j in stride(from: m - 1, through: 0, by: -1) {
-                    table[i * width + j] = a[a0 + i] == b[b0 + j]
-                        ? table[(i + 1) * width + j + 1] + 1
-                        : max(table[(i + 1) * width + j], table[i * width + j + 1])
+                    var best = max(table[(i + 1) * width + j], table[i * width + j + 1])
+                    if let g = gain(i, j) { best = max(best, g + table[(i + 1) * width + j + 1]) }
+                    table[i * width + j] = best
                 }
             }
             var i = 0, j = 0
             while i < n && j < m {
-                if a[a0 + i] == b[b0 + j] {
+                if let g = gain(i, j), table[i * width + j] == g + table[(i + 1) * width + j + 1] {
                     out.append((a0 + i, b0 + j))
                     i += 1
                     j += 1

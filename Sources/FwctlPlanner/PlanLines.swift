@@ -24,11 +24,11 @@ struct PlanLines {
             case .deleteSet(let name), .addElements(let name, _, _), .removeElements(let name, _, _): sets.add(name, change)
             case .addChain(let c): chains.add(c.name, change)
             case .deleteChain(let name), .changeChainPolicy(let name, _, _),
-                 .addRule(let name, _, _, _), .deleteRule(let name, _, _): chains.add(name, change)
+                 .addRule(let name, _, _, _), .deleteRule(let name, _, _), .replaceRule(let name, _, _, _): chains.add(name, change)
             }
         }
         for (name, changes) in sets.groups { setLines(name, changes) }
-        for (name, changes) in chains.groups { chainLines(name, changes) }
+        for (name, changes) in chains.groups { chainLines(name, changes, family: plan.table.family) }
     }
 
     private mutating func setLines(_ name: String, _ changes: [Change]) {
@@ -59,11 +59,11 @@ struct PlanLines {
         }
     }
 
-    private mutating func chainLines(_ name: String, _ changes: [Change]) {
+    private mutating func chainLines(_ name: String, _ changes: [Change], family: TableFamily) {
         let deleted = changes.contains { if case .deleteChain = $0 { true } else { false } }
         let added = changes.lazy.compactMap { if case .addChain(let c) = $0 { c } else { nil } }.first
         if let chain = added {
-            lines.append(Line(symbol: deleted ? .replace : .add, depth: 0, text: "chain \(name)" + Self.header(chain)))
+            lines.append(Line(symbol: deleted ? .replace : .add, depth: 0, text: "chain \(name)" + Self.header(chain, family: family)))
         } else if deleted {
             lines.append(Line(symbol: .remove, depth: 0, text: "chain \(name)"))
         }
@@ -75,6 +75,12 @@ struct PlanLines {
                 lines.append(Line(symbol: .remove, depth: 0, text: "rule \(name) handle \(handle): \(renderer.describe(rule))"))
             case .addRule(_, let rule, let position, _):
                 lines.append(Line(symbol: .add, depth: 0, text: "rule \(name)\(Self.where(position)): \(renderer.describe(rule))"))
+            case .replaceRule(_, let handle, let from, let to):
+                // Only the policy line differs: show the rule once and the comment's change.
+                var bare = from
+                bare.comment = nil
+                let comments = "  # \(from.comment ?? "(no comment)") -> \(to.comment ?? "(no comment)")"
+                lines.append(Line(symbol: .change, depth: 0, text: "rule \(name) handle \(handle): \(renderer.ruleText(bare))" + comments))
             default: break
             }
         }
@@ -98,13 +104,12 @@ struct PlanLines {
         return parts.joined(separator: ", ")
     }
 
-    private static func header(_ chain: Chain) -> String {
+    /// ` (type filter hook input priority filter; policy drop;)` as nft writes a hook.
+    private static func header(_ chain: Chain, family: TableFamily) -> String {
         var parts: [String] = []
-        if let h = chain.hook {
-            parts.append("type \(h.type.rawValue) hook \(h.hook.rawValue) priority \(h.priority); policy \(h.policy.rawValue)")
-        }
+        if let h = chain.hook { parts.append(NftText.render(hook: h, family: family)) }
         if let c = chain.comment { parts.append("comment \"\(c)\"") }
-        return parts.isEmpty ? "" : " (" + parts.joined(separator: "; ") + ")"
+        return parts.isEmpty ? "" : " (" + parts.joined(separator: " ") + ")"
     }
 }
 

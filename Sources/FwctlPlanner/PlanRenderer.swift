@@ -5,8 +5,8 @@ import FwctlRuleset
 /// line per object with `+` add, `~` change, `-` remove, `-/+` re-create, rules as nft text
 /// followed by the policy line they came from, and the summary line.
 ///
-/// The nft text of rules and elements comes in as functions so this module does not depend
-/// on the renderer's; `fwctl` passes `NftText`'s.
+/// Rules and elements are shown as `NftText` prints them; both can be swapped (tests do,
+/// to keep expectations short).
 public struct PlanRenderer: Sendable {
     /// nft text of a rule without its comment (the comment is shown as `# policy line`).
     public var ruleText: @Sendable (Rule) -> String
@@ -18,7 +18,8 @@ public struct PlanRenderer: Sendable {
     /// all. Element changes of existing sets are always listed in full: they are the review.
     public var newSetElementLimit: Int?
 
-    public init(ruleText: @escaping @Sendable (Rule) -> String, elementText: @escaping @Sendable (SetElement) -> String = { $0.text },
+    public init(ruleText: @escaping @Sendable (Rule) -> String = { NftText.render(rule: $0) },
+                elementText: @escaping @Sendable (SetElement) -> String = { NftText.render(element: $0) },
                 colour: Bool = false, newSetElementLimit: Int? = 20) {
         self.ruleText = ruleText
         self.elementText = elementText

@@ -11,9 +11,11 @@ public enum Planner {
     ///   changed is deleted and re-added, with the rules using it deleted first and re-added.
     /// - A chain whose hook, type, priority or comment changed is re-created the same way; a
     ///   policy change alone is made in place.
-    /// - Rules are matched by `Rule.sameContent` along a longest common subsequence, so
-    ///   unchanged rules keep their handles and counters; rules holding something fwctl does
-    ///   not generate (`Expression.unknown`) are drift and removed.
+    /// - Rules are matched by their expressions along a longest common subsequence, so
+    ///   unchanged rules keep their handles and counters; a matched rule whose comment (its
+    ///   policy line) changed is replaced in place with its counter values carried over;
+    ///   rules holding something fwctl does not generate (`Expression.unknown`) are drift
+    ///   and removed.
     ///
     /// `current` must be the same table as `desired` (same family and name) and carry the
     /// kernel's rule handles, as `RulesetBackend.read` returns it.
@@ -75,7 +77,7 @@ struct Diff {
     func changes() -> [Change] {
         let rules = RuleDiff(diff: self).changes()
         return rules.deletions + chainDeletions() + setDeletions() + setAdditions() + elementChanges()
-            + chainAdditions() + policyChanges() + rules.additions
+            + chainAdditions() + policyChanges() + rules.replacements + rules.additions
     }
 
     private func setDeletions() -> [Change] {

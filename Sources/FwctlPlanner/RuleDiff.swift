@@ -5,13 +5,15 @@ import FwctlRuleset
 struct RuleDiff {
     let diff: Diff
 
-    /// Deletions in the kernel's chain and rule order; additions in the policy's order, so
-    /// an `afterNew` anchor always names a rule added earlier in the batch.
-    func changes() -> (deletions: [Change], additions: [Change]) {
+    /// Deletions in the kernel's chain and rule order; replacements (comment changes) in the
+    /// same order; additions in the policy's order, so an `afterNew` anchor always names a
+    /// rule added earlier in the batch.
+    func changes() -> (deletions: [Change], replacements: [Change], additions: [Change]) {
         var deletions: [Change] = []
+        var replacements: [Change] = []
         var additions: [Change] = []
         var keys = ContentKeys()
-        var kept: [String: [Int: UInt64]] = [:]   // chain -> desired index -> kept handle
+        var kept: [String: [Int: UInt64]] = [:]   // chain -> desired index -> surviving handle
 
         for chain in diff.current.chains {
             let target = diff.goneChains.contains(chain.name) ? nil : diff.desired.chain(named: chain.name)
@@ -21,8 +23,13 @@ struct RuleDiff {
             var stays = Set<Int>()
             var byDesired: [Int: UInt64] = [:]
             for (i, j) in pairs {
+                let rule = chain.rules[i]
                 stays.insert(i)
-                byDesired[j] = chain.rules[i].handle
+                byDesired[j] = rule.handle
+                guard rule.comment != want[j].comment, let handle = rule.handle else { continue }
+                // Same expressions, new policy line: rewrite in place, counters carried over.
+                let to = Rule(rule.expressions, comment: want[j].comment)
+                replacements.append(.replaceRule(chain: chain.name, handle: handle, from: rule, to: to))
             }
             kept[chain.name] = byDesired
             for (i, rule) in chain.rules.enumerated() where !stays.contains(i) {
@@ -52,7 +59,7 @@ struct RuleDiff {
                 nextID += 1
             }
         }
-        return (deletions, additions)
+        return (deletions, replacements, additions)
     }
 
     /// A kernel rule may stay only if fwctl could have written it and everything it refers
@@ -64,28 +71,32 @@ struct RuleDiff {
     }
 }
 
-/// Maps each distinct rule content to a small integer, so the subsequence search compares
-/// integers instead of expression lists.
+/// Maps each distinct rule content to small integers, so the subsequence search compares
+/// integers instead of expression lists: `loose` for the expressions alone (counter values
+/// aside), `exact` for expressions and comment.
 struct ContentKeys {
     private struct Content: Hashable {
         let comment: String?
         let expressions: [Expression]
     }
 
-    private var ids: [Content: Int] = [:]
+    private var loose: [[Expression]: Int] = [:]
+    private var exact: [Content: Int] = [:]
     private var fresh = -1
 
-    mutating func key(for rule: Rule) -> Int {
-        let c = Content(comment: rule.comment, expressions: rule.expressions.map(\.withoutState))
-        if let id = ids[c] { return id }
-        let id = ids.count
-        ids[c] = id
-        return id
+    mutating func key(for rule: Rule) -> LongestCommonSubsequence.Key {
+        let expressions = rule.expressions.map(\.withoutState)
+        let l = loose[expressions] ?? loose.count
+        loose[expressions] = l
+        let c = Content(comment: rule.comment, expressions: expressions)
+        let e = exact[c] ?? exact.count
+        exact[c] = e
+        return .init(loose: l, exact: e)
     }
 
     /// A key equal to no other: for rules that must not be matched.
-    mutating func unique() -> Int {
+    mutating func unique() -> LongestCommonSubsequence.Key {
         defer { fresh -= 1 }
-        return fresh
+        return .init(loose: fresh, exact: fresh)
     }
 }

@@ -34,13 +34,7 @@ enum SetElementRules {
 
 extension SetElement {
     /// The element as nft prints it: `192.0.2.0/24`, `443`, `30000-30100`, `vrrp`.
-    public var text: String {
-        switch self {
-        case .address(let r): r.description
-        case .port(let p): p.description
-        case .proto(let n): IPProtocolNames.names[n] ?? String(n)
-        }
-    }
+    var text: String { NftText.render(element: self) }
 
     var isSingle: Bool {
         switch self {

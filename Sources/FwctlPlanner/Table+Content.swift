@@ -27,6 +27,19 @@ extension Rule {
         return names
     }
 
+    /// How many anonymous sets the rule is sent with (`tcp dport { 80, 443 }`, `ip saddr
+    /// { a, b }`, `icmp type { a, b }`): each is a set of the table and takes a handle
+    /// from the table's counter just before the rule does.
+    public var anonymousSetCount: Int {
+        expressions.reduce(0) { n, e in
+            switch e {
+            case .address(_, _, .anonymousSet), .port(_, _, .anonymousSet): n + 1
+            case .icmpType(_, let types): n + (types.count > 1 ? 1 : 0)
+            default: n
+            }
+        }
+    }
+
     /// True when the rule holds something fwctl does not generate: it cannot be re-encoded,
     /// so it is drift that a plan removes.
     public var hasUnknownExpression: Bool {

@@ -85,6 +85,7 @@ enum Fixture {
             case .changeChainPolicy(let c, let f, let t): "changeChainPolicy \(c) \(f.rawValue)->\(t.rawValue)"
             case .deleteChain(let n): "deleteChain \(n)"
             case .deleteRule(let c, _, let r): "deleteRule \(c) [\(r.comment ?? "-")]"
+            case .replaceRule(let c, _, let from, let to): "replaceRule \(c) [\(from.comment ?? "-")] -> [\(to.comment ?? "-")]"
             case .addRule(let c, let r, let p, let id):
                 "addRule \(c) [\(r.comment ?? "-")] #\(id) " + {
                     switch p {

@@ -36,6 +36,8 @@ import FwctlRuleset
         (.addRule(chain: "input", rule: Rule([]), position: .top, id: 1),
          #"{"chain":"input","id":1,"op":"addRule","position":{"kind":"top"},"rule":{"expressions":[]}}"#),
         (.deleteRule(chain: "input", handle: 7, rule: Rule([])), #"{"chain":"input","handle":7,"op":"deleteRule","rule":{"expressions":[]}}"#),
+        (.replaceRule(chain: "input", handle: 7, from: Rule([], comment: "a"), to: Rule([], comment: "b")),
+         #"{"chain":"input","from":{"comment":"a","expressions":[]},"handle":7,"op":"replaceRule","to":{"comment":"b","expressions":[]}}"#),
     ] as [(Change, String)])
     func changeJSONShape(change: Change, expected: String) throws {
         #expect(try Self.json(change) == expected)

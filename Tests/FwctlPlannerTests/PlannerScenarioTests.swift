@@ -43,6 +43,20 @@ struct Scenario: CustomTestStringConvertible, Sendable {
             "addRule input [scale-up.policy:1: deny role_db_v4] #1 top",
             "addRule input [scale-up.policy:2: deny role_web_v4] #2 after #1",
         ], summary: PlanSummary(add: 2)),
+        Scenario(name: "policy line moved: comment replaced in place", desired: Fixture.edited {
+            $0.chains[0].rules[3].comment = "scale-up.policy:41: allow role_db_v4 port 22"
+        }, expected: ["replaceRule input [scale-up.policy:40: allow role_db_v4 port 22] -> [scale-up.policy:41: allow role_db_v4 port 22]"],
+           summary: PlanSummary(change: 1)),
+        Scenario(name: "same rule from two lines, one removed: the exact one stays", desired: Fixture.edited {
+            var twin = $0.chains[0].rules[3]
+            twin.comment = "scale-up.policy:45: allow role_db_v4 port 22"
+            $0.chains[0].rules[3] = twin
+        }, drift: {
+            var twin = $0.chains[0].rules[3]
+            twin.comment = "scale-up.policy:45: allow role_db_v4 port 22"
+            twin.handle = nil
+            $0.chains[0].rules.insert(twin, at: 4)
+        }, expected: ["deleteRule input [scale-up.policy:40: allow role_db_v4 port 22]"], summary: PlanSummary(remove: 1)),
         Scenario(name: "chain policy change", desired: Fixture.edited {
             $0.chains[1].hook?.policy = .drop
         }, expected: ["changeChainPolicy output accept->drop"], summary: PlanSummary(change: 1)),
@@ -106,8 +120,14 @@ struct Scenario: CustomTestStringConvertible, Sendable {
         // Every rule not deleted by the plan is still there with its handle and counters.
         let deleted = Set(plan.changes.compactMap { if case .deleteRule(_, let h, _) = $0 { h } else { nil } })
         let afterRules = Dictionary(uniqueKeysWithValues: after.chains.flatMap(\.rules).map { ($0.handle!, $0) })
+        // A rule replaced in place keeps handle and counters; only its comment is new.
+        let replaced = Dictionary(uniqueKeysWithValues: plan.changes.compactMap { change -> (UInt64, Rule)? in
+            if case .replaceRule(_, let h, _, let to) = change { (h, to) } else { nil }
+        })
         for rule in before.chains.flatMap(\.rules) where !deleted.contains(rule.handle!) {
-            #expect(afterRules[rule.handle!] == rule, "rule \(rule.handle!) lost its handle or counters")
+            var expected = rule
+            if let to = replaced[rule.handle!] { expected.comment = to.comment }
+            #expect(afterRules[rule.handle!] == expected, "rule \(rule.handle!) lost its handle or counters")
         }
     }
 

@@ -73,7 +73,8 @@ struct RandomTables {
     private mutating func rule(in t: Table, chain: Chain) -> Rule? {
         let line = Int.random(in: 0..<10, using: &rng)
         let counter = Expression.counter(packets: 0, bytes: 0)
-        let c = "p.policy:\(line)"
+        // Now and then the same rule comes from another policy line: a comment-only change.
+        let c = "p.policy:\(line)" + (chance(0.15) ? " (moved)" : "")
         switch line {
         case 0: return Rule([.ctState([.established, .related]), .verdict(.accept)], comment: c)
         case 1: return Rule([.interface(direction: .iif, name: "lo"), .verdict(.accept)], comment: c)
