@@ -5,10 +5,14 @@ enum PolicyLoading {
     /// The checked fleet; throws (exit 1) when the policy cannot be read or has errors.
     static func load(_ options: PolicyOptions, quietWarnings: Bool = false) throws -> (fleet: Fleet, result: CheckResult) {
         let result: CheckResult
-        do {
+        do throws(PolicyLoadError) {
             result = try PolicyFrontEnd.load(path: options.policy, today: CalendarDate.today())
+        } catch .notUTF8(let path, let line, let column) {
+            // Already a compiler-style `file:line:col: error:` line.
+            Terminal.writeError(PolicyLoadError.notUTF8(path: path, line: line, column: column).description)
+            throw CLIError.silent
         } catch {
-            throw CLIError("\(error)")
+            throw CLIError(error.description)
         }
         let shown = quietWarnings ? result.diagnostics.filter { $0.severity == .error } : result.diagnostics
         if !shown.isEmpty {
