@@ -21,10 +21,10 @@ public struct Compiler: Sendable {
 
     /// The ruleset for `hostName`.
     public func compile(host hostName: String) throws(CompileError) -> Ruleset {
-        guard let host = fleet.host(named: hostName) else {
+        guard let i = index.position(of: hostName) else {
             throw .unknownHost(hostName, known: fleet.hosts.map(\.name))
         }
-        return Ruleset(tables: [table(for: host)])
+        return Ruleset(tables: [table(for: fleet.hosts[i])])
     }
 
     /// Every host's ruleset, in the fleet's host order.

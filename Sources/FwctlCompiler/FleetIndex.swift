@@ -1,5 +1,6 @@
 import FwctlNet
 import FwctlPolicy
+import FwctlRuleset
 
 /// Lookups the compiler makes for every host and flow, computed once per fleet.
 ///
@@ -7,22 +8,26 @@ import FwctlPolicy
 /// compiling 10,000 hosts against 1,000 flows.
 struct FleetIndex: Sendable {
     private let hostAddresses: [String: AddressSet]
-    private let hostRoles: [String: Set<String>]
     private let roleAddresses: [String: AddressSet]
     private let networkAddresses: [String: AddressSet]
     private let fleetAddresses: AddressSet
     /// Per role and for the fleet: the hosts' own ranges, overlaps merged, adjacent ones kept
     /// apart. Set elements follow hosts, so adding a host adds exactly its own elements.
-    private let roleElements: [String: [AddressRange]]
-    private let fleetElements: [AddressRange]
+    private let roleElements: [String: [IPFamily: [SetElement]]]
+    private let fleetElements: [IPFamily: [SetElement]]
+    private let networkElements: [String: [IPFamily: [SetElement]]]
+    /// Host names to their position in `Fleet.hosts`.
+    private let hostPositions: [String: Int]
+    /// Per host, the indexes (into `Fleet.flows`, ascending) of the flows whose destination
+    /// (`inbound`) or source (`outbound`) names it, so each host looks only at its own flows.
+    private let inbound: [String: [Int]]
+    private let outbound: [String: [Int]]
 
     init(_ fleet: Fleet) {
         var hosts: [String: AddressSet] = [:]
-        var roles: [String: Set<String>] = [:]
         var all = AddressSet()
         for h in fleet.hosts {
             hosts[h.name] = h.addresses
-            roles[h.name] = Set(h.roles)
             all.formUnion(h.addresses)
         }
         var roleAddrs: [String: AddressSet] = [:]
@@ -33,10 +38,31 @@ struct FleetIndex: Sendable {
             roleAddrs[r.name] = set
             roleElems[r.name] = Self.elements(r.hosts.compactMap { hosts[$0] })
         }
-        roleElements = roleElems
-        fleetElements = Self.elements(fleet.hosts.map(\.addresses))
+        roleElements = roleElems.mapValues(Self.byFamily)
+        networkElements = Dictionary(fleet.networks.map { n in
+            (n.name, Self.byFamily(n.addresses.ranges(.v4) + n.addresses.ranges(.v6)))
+        }, uniquingKeysWith: { a, _ in a })
+        hostPositions = Dictionary(fleet.hosts.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var inFlows: [String: [Int]] = [:], outFlows: [String: [Int]] = [:]
+        let roleHosts = Dictionary(fleet.roles.map { ($0.name, $0.hosts) }, uniquingKeysWith: { a, _ in a })
+        func named(_ ends: [Endpoint]) -> [String] {
+            ends.flatMap { e -> [String] in
+                switch e {
+                case .fleet: fleet.hosts.map(\.name)
+                case .role(let r): roleHosts[r] ?? []
+                case .host(let h): [h]
+                case .network, .addresses: []
+                }
+            }
+        }
+        for (i, flow) in fleet.flows.enumerated() {
+            for h in named(flow.destinations) where inFlows[h]?.last != i { inFlows[h, default: []].append(i) }
+            for h in named(flow.sources) where outFlows[h]?.last != i { outFlows[h, default: []].append(i) }
+        }
+        inbound = inFlows
+        outbound = outFlows
+        fleetElements = Self.byFamily(Self.elements(fleet.hosts.map(\.addresses)))
         hostAddresses = hosts
-        hostRoles = roles
         roleAddresses = roleAddrs
         networkAddresses = Dictionary(fleet.networks.map { ($0.name, $0.addresses) }, uniquingKeysWith: { a, _ in a })
         fleetAddresses = all
@@ -55,12 +81,21 @@ struct FleetIndex: Sendable {
 
     /// The elements of the named set standing for a role or the fleet (one family); for a
     /// network, its merged ranges.
-    func setElements(of endpoint: Endpoint, family: IPFamily) -> [AddressRange] {
+    /// Computed once per fleet, so every host's copy of a set shares one element array.
+    func setElements(of endpoint: Endpoint, family: IPFamily) -> [SetElement] {
         switch endpoint {
-        case .role(let n): (roleElements[n] ?? []).filter { $0.family == family }
-        case .fleet: fleetElements.filter { $0.family == family }
-        default: addresses(of: endpoint).ranges(family)
+        case .role(let n): roleElements[n]?[family] ?? []
+        case .fleet: fleetElements[family] ?? []
+        case .network(let n): networkElements[n]?[family] ?? []
+        default: addresses(of: endpoint).ranges(family).map(SetElement.address)
         }
+    }
+
+    /// The position of `host` in `Fleet.hosts`.
+    func position(of host: String) -> Int? { hostPositions[host] }
+
+    static func byFamily(_ ranges: [AddressRange]) -> [IPFamily: [SetElement]] {
+        Dictionary(grouping: ranges, by: \.family).mapValues { $0.map(SetElement.address) }
     }
 
     /// The hosts' ranges sorted, duplicates dropped and overlapping ranges merged (the kernel
@@ -80,15 +115,8 @@ struct FleetIndex: Sendable {
         return out
     }
 
-    /// True when one of `endpoints` names `host` (same meaning as `Fleet.endpoints(_:include:)`).
-    func endpoints(_ endpoints: [Endpoint], include host: String) -> Bool {
-        endpoints.contains { e in
-            switch e {
-            case .fleet: true
-            case .role(let r): hostRoles[host]?.contains(r) ?? false
-            case .host(let h): h == host
-            case .network, .addresses: false
-            }
-        }
+    /// Indexes of the flows whose destination (`inbound: true`) or source names `host`.
+    func flows(of host: String, inbound isInbound: Bool) -> [Int] {
+        (isInbound ? inbound[host] : outbound[host]) ?? []
     }
 }

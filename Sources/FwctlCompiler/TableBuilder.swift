@@ -56,9 +56,9 @@ struct TableBuilder {
     /// host takes part in on the `direction` side, in source order.
     mutating func flowRules(direction: Direction, action: FlowAction) -> [Rule] {
         var rules: [Rule] = []
-        for flow in fleet.flows where flow.action == action {
-            let (mine, peers) = direction == .input ? (flow.destinations, flow.sources) : (flow.sources, flow.destinations)
-            guard index.endpoints(mine, include: host.name) else { continue }
+        for i in index.flows(of: host.name, inbound: direction == .input) where fleet.flows[i].action == action {
+            let flow = fleet.flows[i]
+            let peers = direction == .input ? flow.sources : flow.destinations
             let comment = RuleComment.text(for: flow)
             let verdict: Verdict = action == .allow ? .accept : .drop
             let matches = ServiceMatches(flow.services)
@@ -94,10 +94,10 @@ struct TableBuilder {
         }
     }
 
-    private mutating func namedSet(_ name: String, family: IPFamily, elements: [AddressRange], comment: String) -> AddressMatch {
+    private mutating func namedSet(_ name: String, family: IPFamily, elements: [SetElement], comment: String) -> AddressMatch {
         if setsByName[name] == nil {
             setsByName[name] = NamedSet(name: name, keyType: family == .v4 ? .ipv4Addr : .ipv6Addr, isInterval: true,
-                                        comment: comment, elements: elements.map(SetElement.address))
+                                        comment: comment, elements: elements)
         }
         return .set(name)
     }

@@ -16,8 +16,18 @@ public enum NftText {
 
     /// Exactly what `nft list table FAMILY NAME` prints for the table.
     public static func render(_ table: Table) -> String {
+        render(table, setCache: nil)
+    }
+
+    /// Renders many tables that share sets (a fleet's hosts share role sets): each distinct
+    /// set is formatted once. Same output as `render(_:)`.
+    public static func render(_ ruleset: Ruleset, setCache: SetTextCache) -> String {
+        ruleset.tables.map { render($0, setCache: setCache) }.joined()
+    }
+
+    static func render(_ table: Table, setCache: SetTextCache?) -> String {
         var blocks: [String] = []
-        blocks += table.sets.map { render(set: $0) }
+        blocks += table.sets.map { set in setCache.map { $0.text(of: set) } ?? render(set: set) }
         blocks += table.chains.map { render(chain: $0, family: table.family) }
         return "table \(table.family.rawValue) \(table.name) {\n" + blocks.joined(separator: "\n") + "}\n"
     }
@@ -90,5 +100,22 @@ public enum NftText {
             s += render(element: e)
         }
         return s + " }"
+    }
+}
+
+/// Memoised set blocks for rendering many tables that share sets; not thread-safe.
+///
+/// Looked up by name and confirmed by equality, which is cheap when the tables share the
+/// set's element array (the compiler builds each role's elements once per fleet).
+public final class SetTextCache {
+    private var texts: [String: (set: NamedSet, text: String)] = [:]
+
+    public init() {}
+
+    func text(of set: NamedSet) -> String {
+        if let hit = texts[set.name], hit.set == set { return hit.text }
+        let t = NftText.render(set: set)
+        texts[set.name] = (set, t)
+        return t
     }
 }

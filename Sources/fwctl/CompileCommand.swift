@@ -32,7 +32,8 @@ struct CompileCommand: ParsableCommand {
             let (fleet, _) = try PolicyLoading.load(policy, quietWarnings: true)
             let names = try hosts.selectedHosts(in: fleet)
             let compiler = Compiler(fleet: fleet)
-            let render: (Ruleset) -> String = format == .nft ? { NftText.render($0) } : { NftJSON.render($0) }
+            let cache = SetTextCache()
+            let render: (Ruleset) -> String = format == .nft ? { NftText.render($0, setCache: cache) } : { NftJSON.render($0) }
             if let dir = outputDirectory {
                 try write(names: names, compiler: compiler, render: render, to: dir)
                 return
@@ -60,12 +61,24 @@ struct CompileCommand: ParsableCommand {
             let path = (dir as NSString).appendingPathComponent("\(name).\(format.rawValue)")
             let text = render(try compileOne(compiler, name))
             // Write to a temporary file and rename, so a reader never sees half a ruleset.
-            let tmp = path + ".tmp"
-            guard fm.createFile(atPath: tmp, contents: Data(text.utf8)), rename(tmp, path) == 0 else {
-                try? fm.removeItem(atPath: tmp)
-                throw CLIError("cannot write '\(path)'")
-            }
+            guard Self.writeReplacing(path, text) else { throw CLIError("cannot write '\(path)': \(String(cString: strerror(errno)))") }
         }
         Terminal.writeError("fwctl: wrote \(names.count) ruleset\(names.count == 1 ? "" : "s") to \(dir)/")
+    }
+
+    /// Writes `text` to `path + ".tmp"` with plain POSIX calls, then renames it over `path`.
+    static func writeReplacing(_ path: String, _ text: String) -> Bool {
+        let tmp = path + ".tmp"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return false }
+        var utf8 = Array(text.utf8)
+        var done = 0
+        while done < utf8.count {
+            let n = utf8.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
+            if n < 0 { if errno == EINTR { continue }; close(fd); unlink(tmp); return false }
+            done += n
+        }
+        guard close(fd) == 0, rename(tmp, path) == 0 else { unlink(tmp); return false }
+        return true
     }
 }
