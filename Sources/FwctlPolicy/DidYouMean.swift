@@ -11,6 +11,8 @@ enum DidYouMean {
         var best: (distance: Int, name: String)? = nil
         for c in candidates where c != name {
             let b = Array(c.unicodeScalars)
+            // One-letter names are one edit from every other: no suggestion is better.
+            if a.count < 2 || b.count < 2 { continue }
             if abs(a.count - b.count) > limit { continue }
             let d = distance(a, b)
             guard d <= limit else { continue }

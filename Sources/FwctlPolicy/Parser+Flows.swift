@@ -20,12 +20,12 @@ extension Parser {
                 p.advance()
                 guard ["owner", "because", "review"].contains(key) else {
                     let help = DidYouMean.suggestion(for: key, among: ["owner", "because", "review"]).map { "did you mean '\($0)'?" } ?? "valid keys: owner \"TEAM\", because \"WHY\", review YYYY-MM-DD"
-                    p.sink.error("E-metadata-key", "unknown metadata key '\(key)'", at: keyRange, help: help)
+                    p.sink.error("E-metadata-key", "unknown metadata key '\(key.clipped)'", at: keyRange, help: help)
                     if p.tok.kind == .string || (p.tok.kind == .word && !["owner", "because", "review"].contains(p.text(p.tok))) { p.advance() }
                     return
                 }
                 if let first = seen[key] {
-                    p.sink.error("E-duplicate-key", "'\(key)' is given twice", at: keyRange, notes: [.init(message: "first given here", range: first)])
+                    p.sink.error("E-duplicate-key", "'\(key.clipped)' is given twice", at: keyRange, notes: [.init(message: "first given here", range: first)])
                 }
                 seen[key] = seen[key] ?? keyRange
                 if key == "review" {
@@ -36,10 +36,10 @@ extension Parser {
                         metadata.reviewBy = date
                         reviewRange = dateRange
                     } else {
-                        p.sink.error("E-bad-date", "'\(dateText)' is not a date", at: dateRange, help: "write a real calendar date as YYYY-MM-DD")
+                        p.sink.error("E-bad-date", "'\(dateText.clipped)' is not a date", at: dateRange, help: "write a real calendar date as YYYY-MM-DD")
                     }
                 } else {
-                    guard p.tok.kind == .string else { throw p.fail("expected a string in quotes after '\(key)'") }
+                    guard p.tok.kind == .string else { throw p.fail("expected a string in quotes after '\(key.clipped)'") }
                     let value = p.stringValue(p.tok)
                     p.advance()
                     if key == "owner" { metadata.owner = value } else { metadata.justification = value }
@@ -67,19 +67,9 @@ extension Parser {
         repeat {
             if let item = try serviceItem(inDefinition: false) { services.append(item) } else { complete = false }
         } while consumeComma()
-        let text = Self.joined(recorded ?? [])
+        let text = joinedText(recorded ?? [])
         recorded = nil
         return FlowShape(sources: sources, destinations: destinations, services: services, text: text, complete: complete)
-    }
-
-    /// Token texts on one line: one space between tokens, none before a comma.
-    static func joined(_ parts: [String]) -> String {
-        var out = ""
-        for p in parts {
-            if !out.isEmpty && p != "," { out += " " }
-            out += p
-        }
-        return out
     }
 
     private mutating func ends(_ what: String, complete: inout Bool) throws -> [EndSyntax] {
@@ -91,7 +81,7 @@ extension Parser {
                 advance()
             case .word where !atStatementStart:
                 let t = text(tok)
-                if let f = t.utf8.first, (f >= 0x30 && f <= 0x39) || t.contains(":") {
+                if let f = t.utf8.first, (f >= 0x30 && f <= 0x39) || t.utf8.contains(UInt8(ascii: ":")) {
                     if let a = address() { out.append(.address(a)) } else { complete = false }
                 } else {
                     out.append(.name(try name(what)))
@@ -115,7 +105,7 @@ extension Parser {
         func inline(_ atom: ServiceAtom) -> ServiceItemSyntax {
             .inline(atom, text: text(from: first, to: prev), range: range(first.start, prev.end))
         }
-        if t.contains("/") {
+        if t.utf8.contains(UInt8(ascii: "/")) {
             switch ServiceLiteral.ports(t) {
             case .success(let atom): return inline(atom)
             case .failure(let p):
@@ -145,13 +135,13 @@ extension Parser {
         default:
             let name = NameSyntax(text: t, range: range(first))
             if inDefinition {
-                sink.error("E-bad-service", "'\(t)' is not a service atom", at: name.range, help: "a service lists tcp/PORT, udp/PORT, sctp/PORT, proto NAME, icmp [TYPE], icmpv6 [TYPE]; services do not nest")
+                sink.error("E-bad-service", "'\(t.clipped)' is not a service atom", at: name.range, help: "a service lists tcp/PORT, udp/PORT, sctp/PORT, proto NAME, icmp [TYPE], icmpv6 [TYPE]; services do not nest")
                 return nil
             }
             if Keyword.reserved.contains(t) {
-                sink.error("E-reserved-name", "'\(t)' is a keyword and cannot be used as a name", at: name.range)
+                sink.error("E-reserved-name", "'\(t.clipped)' is a keyword and cannot be used as a name", at: name.range)
             } else if !Self.isValidName(t) {
-                sink.error("E-bad-name", "'\(t)' is not a valid service name", at: name.range)
+                sink.error("E-bad-name", "'\(t.clipped)' is not a valid service name", at: name.range)
             }
             return .name(name)
         }
@@ -188,13 +178,13 @@ extension Parser {
     private func text(from first: Token, to last: Token) -> String {
         if first.start == last.start { return text(first) }
         var l = Lexer(bytes: lexer.bytes, offset: first.start)
-        var parts: [String] = []
+        var parts: [Token] = []
         while true {
             let t = l.next()
             if t.kind == .eof || t.start >= last.end { break }
-            if t.kind != .invalid { parts.append(text(t)) }
+            if t.kind != .invalid { parts.append(t) }
         }
-        return Self.joined(parts)
+        return joinedText(parts)
     }
 
     /// `YYYY-MM-DD`, a real calendar date.

@@ -15,8 +15,14 @@ struct Parser {
     private(set) var prev = Token(kind: .eof, start: 0, end: 0)
     var sink: DiagnosticSink
     var syntax = FileSyntax()
-    /// When set, the texts of consumed tokens, to give a flow its one-line text.
-    var recorded: [String]? = nil
+    /// When set, the consumed tokens, to give a flow its one-line text.
+    var recorded: [Token]? = nil
+    /// Cached for the current token: it is a statement keyword (checked on every token by
+    /// error recovery, so compared as bytes once rather than as a String each time).
+    private var tokIsStatementKeyword = false
+    private var prevIsExpect = false
+    /// 0-based line of the current token (kept by moving forward from the previous one).
+    private var tokLine = 0
 
     /// Parses `file`, adding its diagnostics to `sink`.
     static func parse(_ file: SourceFile, into sink: inout DiagnosticSink) -> FileSyntax {
@@ -57,17 +63,45 @@ struct Parser {
     }
 
     func range(_ start: Int, _ end: Int) -> SourceRange {
-        SourceRange(file: file.path, start: file.position(ofOffset: start), end: file.position(ofOffset: end))
+        SourceRange(file: file.path, start: position(start), end: position(end))
+    }
+
+    /// `file.position(ofOffset:)`, but first trying the line of the current token: the parser
+    /// asks mostly about offsets near it, and a binary search per name adds up in big files.
+    private func position(_ offset: Int) -> SourcePosition {
+        let starts = file.lineStarts
+        var line = tokLine
+        for _ in 0..<4 {
+            guard line < starts.count, starts[line] <= offset else { break }
+            if line + 1 == starts.count || offset < starts[line + 1] {
+                return SourcePosition(line: line + 1, column: offset - starts[line] + 1, offset: offset)
+            }
+            line += 1
+        }
+        return file.position(ofOffset: offset)
     }
 
     func range(_ t: Token) -> SourceRange { range(t.start, t.end) }
 
     /// True at a word that starts a statement (and is not the `allow` of `expect allow`).
-    var atStatementStart: Bool {
-        tok.kind == .word && Keyword.statements.contains(text(tok)) && !(prev.kind == .word && text(prev) == "expect")
+    var atStatementStart: Bool { tokIsStatementKeyword && !prevIsExpect }
+
+    func isWord(_ w: String) -> Bool { tok.kind == .word && Self.equals(lexer.bytes, tok, w) }
+
+    /// Byte comparison of a token with a word, without making a String.
+    static func equals(_ bytes: [UInt8], _ t: Token, _ w: String) -> Bool {
+        w.utf8.count == t.end - t.start && w.utf8.elementsEqual(bytes[t.start..<t.end])
     }
 
-    func isWord(_ w: String) -> Bool { tok.kind == .word && text(tok) == w }
+    /// The one-line text of recorded tokens: one space between tokens, none before a comma.
+    func joinedText(_ tokens: [Token]) -> String {
+        var out: [UInt8] = []
+        for t in tokens {
+            if !out.isEmpty && t.kind != .comma { out.append(0x20) }
+            out += lexer.bytes[t.start..<t.end]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 
     /// The token after the current one, without consuming anything.
     func peek() -> Token {
@@ -79,10 +113,8 @@ struct Parser {
 
     mutating func advance() {
         prev = tok
-        if recorded != nil {
-            let t = text(prev)
-            recorded!.append(t)
-        }
+        prevIsExpect = tok.kind == .word && Self.equals(lexer.bytes, tok, "expect")
+        recorded?.append(prev)
         fetch()
     }
 
@@ -92,9 +124,13 @@ struct Parser {
         while true {
             if sink.stopped.contains(file.path) {
                 tok = Token(kind: .eof, start: lexer.bytes.count, end: lexer.bytes.count)
+                tokIsStatementKeyword = false
                 return
             }
             tok = lexer.next()
+            let starts = file.lineStarts
+            while tokLine + 1 < starts.count && starts[tokLine + 1] <= tok.start { tokLine += 1 }
+            tokIsStatementKeyword = tok.kind == .word && Keyword.statementBytes.contains { Self.equals(lexer.bytes, tok, $0) }
             switch tok.kind {
             case .invalid:
                 reportInvalid(tok)
@@ -157,6 +193,14 @@ struct Parser {
             i += 1
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension StringProtocol {
+    /// User text for a message, cut so a 100 KB token cannot make a 100 KB message.
+    var clipped: String {
+        guard utf8.count > 48 else { return String(self) }
+        return String(prefix(45)) + "..."
     }
 }
 

@@ -22,10 +22,10 @@ extension Sema {
         }
         guard !sink.hasErrors else { return }
         for r in roles where r.hosts.isEmpty {
-            sink.warning("W-empty-role", "role '\(r.name.text)' has no hosts", at: r.name.range, help: "add 'host NAME = ADDR' lines, or remove the role")
+            sink.warning("W-empty-role", "role '\(r.name.text.clipped)' has no hosts", at: r.name.range, help: "add 'host NAME = ADDR' lines, or remove the role")
         }
         for s in serviceOrder where !usedServices.contains(s.name.text) {
-            sink.warning("W-unused-service", "service '\(s.name.text)' is never used", at: s.name.range)
+            sink.warning("W-unused-service", "service '\(s.name.text.clipped)' is never used", at: s.name.range)
         }
         for n in networks where !usedNames.contains(n.name.text) {
             sink.warning("W-unused-network", "network '\(n.name.text)' is never used", at: n.name.range)
@@ -91,24 +91,43 @@ extension Sema {
         }
     }
 
-    private struct EndsKey: Hashable {
-        var sources: Set<Endpoint>
-        var destinations: Set<Endpoint>
+    /// The ends of a flow as written, order and repetition ignored: the shadow check's key.
+    /// (Strings hash far faster than endpoints holding address sets.)
+    private static func endsKey(_ shape: FlowShape) -> [String] {
+        func key(_ e: EndSyntax) -> String {
+            switch e {
+            case .name(let n): n.text
+            case .star: "*"
+            case .address(let a): a.value.description
+            }
+        }
+        return [Set(shape.sources.map(key)).sorted().joined(separator: ","), Set(shape.destinations.map(key)).sorted().joined(separator: ",")]
     }
 
     /// An allow whose ends equal an earlier allow's and whose services that allow already
-    /// admits adds nothing.
+    /// admits adds nothing. Only a few earlier allows per pair of ends are kept, and their
+    /// coverage is computed only once a second allow with the same ends appears.
     private mutating func warnShadowed(_ flows: [ResolvedFlow]) {
-        var earlier: [EndsKey: [(ServiceCoverage, SourceRange)]] = [:]
-        for f in flows where f.flow.action == .allow {
-            let key = EndsKey(sources: Set(f.flow.sources), destinations: Set(f.flow.destinations))
-            let coverage = ServiceCoverage(f.flow.services)
-            let candidates = earlier[key] ?? []
-            if let (_, range) = candidates.first(where: { $0.0.covers(coverage) }) {
+        var earlier: [[String]: [Int]] = [:]
+        var coverage: [Int: ServiceCoverage] = [:]
+        for (i, f) in flows.enumerated() where f.flow.action == .allow {
+            let key = Self.endsKey(f.syntax.shape)
+            guard let candidates = earlier[key] else {
+                earlier[key] = [i]
+                continue
+            }
+            let mine = ServiceCoverage(f.flow.services)
+            var shadowedBy: Int? = nil
+            for c in candidates {
+                if coverage[c] == nil { coverage[c] = ServiceCoverage(flows[c].flow.services) }
+                if coverage[c]!.covers(mine) { shadowedBy = c; break }
+            }
+            if let c = shadowedBy {
                 sink.warning("W-shadowed", "this allow adds nothing: an earlier allow with the same ends already admits its services", at: f.flow.range,
-                             help: "remove it, or merge the two", notes: [.init(message: "already admitted here", range: range)])
+                             help: "remove it, or merge the two", notes: [.init(message: "already admitted here", range: flows[c].flow.range)])
             } else if candidates.count < Self.shadowCandidates {
-                earlier[key, default: []].append((coverage, f.flow.range))
+                earlier[key]!.append(i)
+                coverage[i] = mine
             }
         }
     }
