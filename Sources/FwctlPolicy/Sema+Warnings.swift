@@ -15,8 +15,8 @@ extension Sema {
     /// missing (it did not resolve) they would be guesses, such as an "unused" service that
     /// the broken flow uses. Review dates are local and always checked.
     mutating func warn(flows: [ResolvedFlow]) {
-        for f in flows {
-            if let date = f.flow.metadata.reviewBy, date < today, let r = f.syntax.reviewRange {
+        for f in files.lazy.flatMap(\.flows) {
+            if let date = f.metadata.reviewBy, date < today, let r = f.reviewRange {
                 sink.warning("W-review-passed", "review date passed: \(date) is before today (\(today))", at: r, help: "review this flow and set the next review date")
             }
         }
