@@ -18,6 +18,12 @@ extension Parser {
         advance()
         let name = try name("a network name")
         try expectEquals(after: "network \(name.text.clipped)")
+        if atStatementStart || tok.kind == .eof {
+            // Keep the (empty) network so its uses do not cascade into unknown-name errors.
+            sink.error("E-empty-network", "network '\(name.text.clipped)' lists no addresses", at: range(prev), help: "network NAME = ADDR, ... (addresses, prefixes or ranges)")
+            syntax.networks.append(NetworkSyntax(name: name, addresses: [], range: range(start, prev.end)))
+            return
+        }
         let addresses = try addressList("an address")
         syntax.networks.append(NetworkSyntax(name: name, addresses: addresses, range: range(start, prev.end)))
     }
@@ -120,6 +126,11 @@ extension Parser {
     mutating func addressList(_ what: String) throws -> [AddressSyntax] {
         var out: [AddressSyntax] = []
         repeat {
+            if atStatementStart && prev.kind == .comma {
+                // A trailing comma: report it, keep the list (no cascade of unknown names).
+                sink.error("E-syntax", "expected \(what) after ',', found \(describe(tok))", at: range(prev), help: "remove the trailing comma")
+                break
+            }
             guard tok.kind == .word, !atStatementStart else { throw fail("expected \(what)") }
             if let a = address() { out.append(a) }
         } while consumeComma()

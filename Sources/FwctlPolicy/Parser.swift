@@ -157,6 +157,8 @@ struct Parser {
         let help: String? = switch first {
         case ";": "statements need no terminator"
         case "-": "a flow's arrow is '->'"
+        case "→", "⇒": "write the arrow as '->'"
+        case "“", "”": "write quotes as '\"'"
         default: nil
         }
         sink.error("E-unexpected-char", message, at: range(t), help: help)
