@@ -2,8 +2,9 @@
 /// and transpositions of adjacent characters each cost one).
 enum DidYouMean {
     /// The closest candidate, when it is close enough to be a plausible typo: at most one
-    /// edit per three characters (at least one, at most three). Ties go to the first in
-    /// sorted order so suggestions are deterministic.
+    /// edit per three characters (at least one, at most three). Ties go to the candidate
+    /// that comes first: callers list the likelier kinds first, each sorted, so suggestions
+    /// are deterministic.
     static func suggestion(for name: String, among candidates: some Sequence<String>) -> String? {
         let a = Array(name.unicodeScalars)
         guard a.count <= 64 else { return nil }
@@ -16,7 +17,7 @@ enum DidYouMean {
             if abs(a.count - b.count) > limit { continue }
             let d = distance(a, b)
             guard d <= limit else { continue }
-            if best == nil || d < best!.distance || (d == best!.distance && c < best!.name) { best = (d, c) }
+            if best == nil || d < best!.distance { best = (d, c) }
         }
         return best?.name
     }

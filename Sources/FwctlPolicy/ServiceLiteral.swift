@@ -61,7 +61,7 @@ enum ServiceLiteral {
             number = n
         } else {
             let names = Array(IPProtocolNames.numbers.keys)
-            let help = DidYouMean.suggestion(for: text, among: names).map { "did you mean '\($0)'?" } ?? "a protocol name (vrrp, gre, esp, ...) or a number 0-255"
+            let help = DidYouMean.suggestion(for: text, among: names.sorted()).map { "did you mean '\($0)'?" } ?? "a protocol name (vrrp, gre, esp, ...) or a number 0-255"
             return .failure(.init(id: "E-bad-protocol", message: "unknown IP protocol '\(text.clipped)'", help: help))
         }
         switch number {
@@ -87,7 +87,7 @@ enum ServiceLiteral {
         }
         let table = v6 ? icmpv6Types : icmpTypes
         if let n = table[text] { return .success(n) }
-        let help = DidYouMean.suggestion(for: text, among: Array(table.keys)).map { "did you mean '\($0)'?" }
+        let help = DidYouMean.suggestion(for: text, among: table.keys.sorted()).map { "did you mean '\($0)'?" }
             ?? "valid types: " + table.sorted { $0.value < $1.value }.map(\.key).joined(separator: ", ")
         return .failure(.init(id: "E-bad-icmp-type", message: "unknown \(v6 ? "ICMPv6" : "ICMP") type '\(text.clipped)'", help: help))
     }
