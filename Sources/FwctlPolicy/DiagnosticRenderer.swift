@@ -22,7 +22,7 @@ public struct DiagnosticRenderer {
     public func render(_ d: Diagnostic) -> String {
         var out = header(d.range, severity: d.severity.rawValue, message: d.message, id: d.id)
         out += snippet(d.range)
-        if let help = d.help { out += "      = " + paint("help:", "1") + " " + help + "\n" }
+        if let help = d.help { out += Self.gutter(d.range.start.line) + " = " + paint("help:", "1") + " " + help + "\n" }
         for note in d.notes {
             out += header(note.range, severity: "note", message: note.message, id: nil)
             out += snippet(note.range)
@@ -64,10 +64,15 @@ public struct DiagnosticRenderer {
         let caretPad = String(lead.map { $0 == "\t" ? "\t" : " " })
         let tildes = String(repeating: "~", count: max(0, marked.count - 1))
         let number = String(r.start.line)
-        let gutter = String(repeating: " ", count: max(5, number.count + 1))
+        let gutter = Self.gutter(r.start.line)
         let prefix = from > 0 ? "..." : "", suffix = to < line.count ? "..." : ""
         let padNumber = String(repeating: " ", count: max(0, gutter.count - number.count)) + number
         return "\(padNumber) | \(prefix)\(shown)\(suffix)\n\(gutter) | \(String(repeating: " ", count: prefix.count))\(caretPad)\(paint("^" + tildes, "1;32"))\n"
+    }
+
+    /// Blank space as wide as the line-number column (at least 5, so most output aligns).
+    static func gutter(_ line: Int) -> String {
+        String(repeating: " ", count: max(5, String(line).count + 1))
     }
 
     /// Source bytes as text safe for a terminal: control characters become `?`.
