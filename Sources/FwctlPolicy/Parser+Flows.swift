@@ -39,7 +39,12 @@ extension Parser {
                         p.sink.error("E-bad-date", "'\(dateText.clipped)' is not a date", at: dateRange, help: "write a real calendar date as YYYY-MM-DD")
                     }
                 } else {
-                    guard p.tok.kind == .string else { throw p.fail("expected a string in quotes after '\(key.clipped)'") }
+                    guard p.tok.kind == .string else {
+                        // Report and consume a bare word, so it is not taken for the next key.
+                        _ = p.fail("expected a string in quotes after '\(key)'", help: "\(key) \"...\"")
+                        if p.tok.kind == .word && !["owner", "because", "review"].contains(p.text(p.tok)) && !p.atStatementStart { p.advance() }
+                        return
+                    }
                     let value = p.stringValue(p.tok)
                     p.advance()
                     if key == "owner" { metadata.owner = value } else { metadata.justification = value }
@@ -134,14 +139,20 @@ extension Parser {
             return inline(.any)
         default:
             let name = NameSyntax(text: t, range: range(first))
+            if t.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                sink.error("E-bad-service", "'\(t.clipped)' is a port without its protocol", at: name.range, help: "write tcp/\(t.clipped) (or udp/, sctp/); each port is its own item: tcp/80, tcp/443")
+                return nil
+            }
             if inDefinition {
                 sink.error("E-bad-service", "'\(t.clipped)' is not a service atom", at: name.range, help: "a service lists tcp/PORT, udp/PORT, sctp/PORT, proto NAME, icmp [TYPE], icmpv6 [TYPE]; services do not nest")
                 return nil
             }
             if Keyword.reserved.contains(t) {
                 sink.error("E-reserved-name", "'\(t.clipped)' is a keyword and cannot be used as a name", at: name.range)
+                return nil
             } else if !Self.isValidName(t) {
                 sink.error("E-bad-name", "'\(t.clipped)' is not a valid service name", at: name.range)
+                return nil
             }
             return .name(name)
         }

@@ -20,7 +20,13 @@ enum ServiceLiteral {
         let slash = text.firstIndex(of: "/")!
         let protoText = String(text[..<slash]), portText = text[text.index(after: slash)...]
         guard let proto = PortProtocol(rawValue: protoText) else {
-            let help = IPProtocolNames.numbers[protoText] != nil ? "'\(protoText.clipped)' has no ports: write proto \(protoText.clipped)" : "ports go with tcp, udp or sctp (tcp/443)"
+            let help = if let lower = PortProtocol(rawValue: protoText.lowercased()) {
+                "protocols are written in lower case: \(lower.rawValue)/\(portText.clipped)"
+            } else if IPProtocolNames.numbers[protoText] != nil {
+                "'\(protoText.clipped)' has no ports: write proto \(protoText.clipped)"
+            } else {
+                "ports go with tcp, udp or sctp (tcp/443)"
+            }
             return .failure(.init(id: "E-bad-service", message: "unknown port protocol '\(protoText.clipped)' in '\(text.clipped)'", help: help))
         }
         let bounds = portText.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
