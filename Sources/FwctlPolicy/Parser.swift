@@ -21,6 +21,8 @@ struct Parser {
     /// error recovery, so compared as bytes once rather than as a String each time).
     private var tokIsStatementKeyword = false
     private var prevIsExpect = false
+    /// Start of the last unterminated string: already reported, so no second error there.
+    private var unterminatedAt = -1
     /// 0-based line of the current token (kept by moving forward from the previous one).
     private var tokLine = 0
 
@@ -136,6 +138,7 @@ struct Parser {
                 reportInvalid(tok)
             case .unterminatedString:
                 sink.error("E-unterminated-string", "unterminated string", at: range(tok), help: "close it with '\"' on the same line")
+                unterminatedAt = tok.start
                 tok.kind = .string
                 return
             default:
@@ -168,6 +171,7 @@ struct Parser {
 
     /// Reports "expected ..., found X" at the current token and returns the abort to throw.
     mutating func fail(_ expected: String, help: String? = nil) -> ParseAbort {
+        guard tok.start != unterminatedAt else { return ParseAbort() }
         sink.error("E-syntax", "\(expected), found \(describe(tok))", at: range(tok), help: help)
         return ParseAbort()
     }
