@@ -107,3 +107,23 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// A fleet of the size the compiler is built for checks clean, with its structure intact.
+@Suite struct ScaleTests {
+    @Test func tenThousandHostsInAThousandRoles() throws {
+        var text = "service app = tcp/8443\nnetwork admins = 198.51.100.0/24\nallow admins -> * : tcp/22\n"
+        for r in 0..<1_000 {
+            text += "role r\(r) {\n"
+            for h in 0..<10 {
+                let n = r * 10 + h
+                text += "  host h\(n) = 10.\(n >> 8 & 255).\(n & 255).1, 2001:db8::\(String(n, radix: 16))\n"
+            }
+            text += "}\nallow r\(r) -> r\((r + 1) % 1_000) : app\n"
+        }
+        let r = Here.check(text)
+        #expect(r.diagnostics.isEmpty, "\(r.diagnostics.prefix(3).map(\.message))")
+        let fleet = try #require(r.fleet)
+        #expect(fleet.hosts.count == 10_000 && fleet.roles.count == 1_000 && fleet.flows.count == 1_001)
+        #expect(fleet.role(named: "r999")?.hosts.last == "h9999")
+    }
+}
