@@ -27,8 +27,8 @@ extension Parser {
             let value = p.text(p.tok), valueRange = p.range(p.tok)
             p.advance()
             guard let form = Self.defaultsForms[key] else {
-                let help = DidYouMean.suggestion(for: key, among: Self.defaultsKeys).map { "did you mean '\($0)'?" }
-                    ?? "valid keys: " + Self.defaultsKeys.joined(separator: ", ")
+                let help = (DidYouMean.suggestion(for: key, among: Self.defaultsKeys).map { "did you mean '\($0)'? " } ?? "")
+                    + "valid keys: " + Self.defaultsKeys.joined(separator: ", ")
                 p.sink.error("E-defaults-key", "unknown defaults key '\(key.clipped)'", at: keyRange, help: help)
                 return
             }

@@ -19,7 +19,8 @@ extension Parser {
                 let key = p.text(p.tok), keyRange = p.range(p.tok)
                 p.advance()
                 guard ["owner", "because", "review"].contains(key) else {
-                    let help = DidYouMean.suggestion(for: key, among: ["owner", "because", "review"]).map { "did you mean '\($0)'?" } ?? "valid keys: owner \"TEAM\", because \"WHY\", review YYYY-MM-DD"
+                    let help = (DidYouMean.suggestion(for: key, among: ["owner", "because", "review"]).map { "did you mean '\($0)'? " } ?? "")
+                        + "valid keys: owner \"TEAM\", because \"WHY\", review YYYY-MM-DD"
                     p.sink.error("E-metadata-key", "unknown metadata key '\(key.clipped)'", at: keyRange, help: help)
                     if p.tok.kind == .string || (p.tok.kind == .word && !["owner", "because", "review"].contains(p.text(p.tok))) { p.advance() }
                     return
