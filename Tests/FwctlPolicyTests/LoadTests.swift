@@ -44,7 +44,7 @@ import FwctlPolicy
     @Test func notUTF8SaysWhere() throws {
         try Self.withDirectory { dir in
             let path = dir.appendingPathComponent("bin.policy").path
-            FileManager.default.createFile(atPath: path, contents: Data("role a {\n  \u{7F}".utf8 + [0xC3, 0x28]))
+            _ = FileManager.default.createFile(atPath: path, contents: Data("role a {\n  \u{7F}".utf8 + [0xC3, 0x28]))
             #expect(throws: PolicyLoadError.notUTF8(path: path, line: 2, column: 4)) {
                 try PolicyFrontEnd.load(path: path, today: Here.today)
             }
