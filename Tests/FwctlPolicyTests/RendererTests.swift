@@ -40,3 +40,27 @@ import Testing
         #expect(helps.contains(help), "\(helps)")
     }
 }
+
+@Suite struct CaretTests {
+    /// The caret line under `text`'s first diagnostic.
+    static func caret(_ text: String) -> [String] {
+        Array(Here.render(text).split(separator: "\n").map(String.init).prefix(3))
+    }
+
+    @Test func byteOrderMarkDoesNotShiftTheCaret() {
+        #expect(Self.caret("\u{FEFF}network n = 10.0.0.0/33") == [
+            "t.policy:1:16: error: prefix length 33 is out of range for IPv4 (0-32) [E-bad-prefix]",
+            "    1 | network n = 10.0.0.0/33",
+            "      |             ^~~~~~~~~~~",
+        ])
+    }
+
+    /// The column in the header counts UTF-8 bytes (é is two); the caret counts characters.
+    @Test func nonASCIIBeforeTheRangeIsOneCaretColumnEach() {
+        #expect(Self.caret("network n = 192.0.2.0/24\nallow n -> n : tcp/1 { owner \"équipe\" because 5 }") == [
+            "t.policy:2:48: error: expected a string in quotes after 'because', found '5' [E-syntax]",
+            "    2 | allow n -> n : tcp/1 { owner \"équipe\" because 5 }",
+            "      |                                               ^",
+        ])
+    }
+}
