@@ -73,6 +73,8 @@ struct Parser {
     private func position(_ offset: Int) -> SourcePosition {
         let starts = file.lineStarts
         var line = tokLine
+        // The previous token, or a statement's first, may be a few lines back.
+        while line > 0 && line > tokLine - 4 && starts[line] > offset { line -= 1 }
         for _ in 0..<4 {
             guard line < starts.count, starts[line] <= offset else { break }
             if line + 1 == starts.count || offset < starts[line + 1] {

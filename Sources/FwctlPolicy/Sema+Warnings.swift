@@ -116,9 +116,10 @@ extension Sema {
                 earlier[key] = [i]
                 continue
             }
-            let mine = ServiceCoverage(f.flow.services)
-            var shadowedBy: Int? = nil
-            for c in candidates {
+            // A repeated statement is the common case: same services, no coverage needed.
+            var shadowedBy = candidates.first { flows[$0].flow.services == f.flow.services }
+            let mine = shadowedBy == nil ? ServiceCoverage(f.flow.services) : ServiceCoverage([])
+            for c in candidates where shadowedBy == nil {
                 if coverage[c] == nil { coverage[c] = ServiceCoverage(flows[c].flow.services) }
                 if coverage[c]!.covers(mine) { shadowedBy = c; break }
             }

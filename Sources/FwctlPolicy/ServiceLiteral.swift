@@ -17,7 +17,7 @@ enum ServiceLiteral {
 
     /// `PROTO/PORT` or `PROTO/LO-HI`.
     static func ports(_ text: String) -> Result<ServiceAtom, AddressLiteral.Problem> {
-        let slash = text.firstIndex(of: "/")!
+        let slash = text.utf8.firstIndex(of: UInt8(ascii: "/"))!
         let protoText = String(text[..<slash]), portText = text[text.index(after: slash)...]
         guard let proto = PortProtocol(rawValue: protoText) else {
             let help = if let lower = PortProtocol(rawValue: protoText.lowercased()) {
