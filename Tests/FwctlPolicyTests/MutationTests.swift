@@ -76,4 +76,26 @@ import FwctlPolicy
         #expect(outcomes[.errors, default: 0] > Self.perPolicy / 2)
         #expect(outcomes[.clean, default: 0] > 0)
     }
+
+    /// The language's words, literals and punctuation, good and bad.
+    static let vocabulary = [
+        "network", "service", "role", "host", "allow", "deny", "defaults", "test", "expect", "only", "proto", "any",
+        "icmp", "icmpv6", "owner", "because", "review", "egress", "log", "table", "filter", "off", "5/minute",
+        "web", "db", "w1", "internet", "https", "x", "echo-request", "vrrp", "tcp/443", "udp/1-2", "tcp/0",
+        "2027-01-01", "2026-02-30", "10.0.0.0/8", "::/0", "2001:db8::1", "192.0.2.1-192.0.2.9", "::ffff:1.2.3.4",
+        "1.2.3", "{", "}", "=", ",", "->", ":", "*", "\"s\"", "\"", "# c\n", ";", "\u{0}",
+    ]
+
+    /// Random sequences of the language's own tokens reach deeper into the parser's recovery
+    /// than byte corruption: every one must end with a fleet or errors, never both or neither.
+    @Test func tokenSoup() {
+        var rng = SplitMix64(seed: 104_729)
+        for _ in 0..<2_000 {
+            let n = Int.random(in: 1...60, using: &rng)
+            let text = (0..<n).map { _ in Self.vocabulary.randomElement(using: &rng)! }.joined(separator: Bool.random(using: &rng) ? " " : "\n")
+            let r = PolicyFrontEnd.check(files: [SourceFile(path: "soup.policy", text: text)], today: Here.today)
+            #expect(r.hasErrors == (r.fleet == nil))
+            #expect(RobustnessTests.positionsAreValid(r), "\(text)")
+        }
+    }
 }
