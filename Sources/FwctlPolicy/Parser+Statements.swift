@@ -36,6 +36,12 @@ extension Parser {
         try expectEquals(after: "service \(name.text.clipped)")
         var atoms: [ServiceAtom] = []
         repeat {
+            // A missing atom before the next statement (`service s =`, a trailing comma):
+            // report it but keep the service, so its uses do not cascade into unknown names.
+            if atStatementStart || tok.kind == .eof {
+                _ = fail(prev.kind == .comma ? "expected a service atom after ','" : "expected a service atom (tcp/PORT, udp/PORT, sctp/PORT, proto NAME, icmp, icmpv6)")
+                break
+            }
             if case .inline(let atom, _, _)? = try serviceItem(inDefinition: true) { atoms.append(atom) }
         } while consumeComma()
         syntax.services.append(ServiceSyntax(name: name, atoms: atoms, range: range(start, prev.end)))
@@ -131,6 +137,11 @@ extension Parser {
                 sink.error("E-syntax", "expected \(what) after ',', found \(describe(tok))", at: range(prev), help: "remove the trailing comma")
                 break
             }
+            if out.isEmpty && prev.kind == .equals && (tok.kind == .rbrace || isWord("host")) {
+                // `host d1 = }`: keep the host (empty) so its uses do not cascade.
+                _ = fail("expected \(what)")
+                break
+            }
             guard tok.kind == .word, !atStatementStart else { throw fail("expected \(what)") }
             if let a = address() { out.append(a) }
         } while consumeComma()
@@ -172,7 +183,7 @@ extension Parser {
             if isItemStart(self) {
                 do { try item(&self) } catch { recorded = nil; skipInBlock(isItemStart) }
             } else {
-                _ = fail("expected \(expected) or '}' in the \(what)")
+                _ = fail("expected \(expected) or '}' in the \(what)", atToken: true)
                 advance()
                 skipInBlock(isItemStart)
             }

@@ -47,7 +47,7 @@ struct Parser {
             do {
                 guard tok.kind == .word, Keyword.statements.contains(text(tok)) else {
                     let help = tok.kind == .word && text(tok) == "expect" ? "'expect' belongs inside a test \"NAME\" { ... } block" : nil
-                    throw fail("expected a statement (network, service, role, allow, deny, defaults or test)", help: help)
+                    throw fail("expected a statement (network, service, role, allow, deny, defaults or test)", help: help, atToken: true)
                 }
                 try statement(text(tok))
             } catch {
@@ -172,9 +172,19 @@ struct Parser {
     // MARK: errors
 
     /// Reports "expected ..., found X" at the current token and returns the abort to throw.
-    mutating func fail(_ expected: String, help: String? = nil) -> ParseAbort {
+    /// When the statement is cut short by what starts something else on a later line (the
+    /// next statement or block item, a `}`, the end of the file), the error points just
+    /// after the statement's last token: that is where something is missing.
+    /// `atToken`: the token itself is the problem (where a statement or block item belongs).
+    mutating func fail(_ expected: String, help: String? = nil, atToken: Bool = false) -> ParseAbort {
         guard tok.start != unterminatedAt else { return ParseAbort() }
-        sink.error("E-syntax", "\(expected), found \(describe(tok))", at: range(tok), help: help)
+        var at = range(tok)
+        let startsSomethingElse = !atToken && (tok.kind == .eof || tok.kind == .rbrace || atStatementStart || isWord("host") || isWord("expect"))
+        if startsSomethingElse && prev.end > 0 {
+            let end = range(prev.end, prev.end)
+            if end.start.line < at.start.line { at = end }
+        }
+        sink.error("E-syntax", "\(expected), found \(describe(tok))", at: at, help: help)
         return ParseAbort()
     }
 
