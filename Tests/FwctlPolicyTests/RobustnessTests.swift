@@ -77,7 +77,7 @@ import FwctlPolicy
     /// A 50 MB policy checks in linear time (a quadratic step would take hours). Debug
     /// builds are slow, so most of the bytes are long comment and metadata lines: the lexer
     /// and line index see all 50 MB, the parser and checks some 20,000 flows. (A release
-    /// build checks 50 MB of dense flows, 650,000 of them, in a few seconds.)
+    /// build checks 50 MB of dense flows, 650,000 of them, in about 7 s.)
     @Test func fiftyMegabytes() {
         var text = "role web { host w1 = 192.0.2.1 }\nservice https = tcp/443\n"
         text.reserveCapacity(50_100_000)
