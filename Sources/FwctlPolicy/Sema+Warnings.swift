@@ -28,7 +28,7 @@ extension Sema {
             sink.warning("W-unused-service", "service '\(s.name.text.clipped)' is never used", at: s.name.range)
         }
         for n in networks where !usedNames.contains(n.name.text) {
-            sink.warning("W-unused-network", "network '\(n.name.text)' is never used", at: n.name.range)
+            sink.warning("W-unused-network", "network '\(n.name.text.clipped)' is never used", at: n.name.range)
         }
         for f in flows {
             if !(f.flow.sources + f.flow.destinations).contains(where: namesHosts) {
@@ -61,13 +61,14 @@ extension Sema {
     }
 
     private mutating func warnDatabaseExposed(_ f: ResolvedFlow) {
-        guard let (source, prefix) = zip(f.flow.sources, f.syntax.shape.sources).lazy.compactMap({ e, _ in self.isInternet(e).map { (e, $0) } }).first else { return }
+        guard let source = f.flow.sources.first(where: { isInternet($0) != nil }), let prefix = isInternet(source) else { return }
+        // Without errors every end resolved, so resolved and written ends pair up.
         for (e, syntax) in zip(f.flow.destinations, f.syntax.shape.destinations) {
             guard case .role(let name) = e else { continue }
             let words = name.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == "." })
             guard words.contains(where: { Self.databaseWords.contains(String($0)) }) else { continue }
-            sink.warning("W-db-exposed", "database tier '\(name)' exposed to the internet ('\(source)' contains \(prefix))", at: syntax.range,
-                         help: "admit only the tiers that need the database (app -> \(name))")
+            sink.warning("W-db-exposed", "database tier '\(name.clipped)' exposed to the internet ('\(source.description.clipped)' contains \(prefix))", at: syntax.range,
+                         help: "admit only the tiers that need the database (app -> \(name.clipped))")
         }
     }
 
@@ -86,7 +87,7 @@ extension Sema {
         for name in hostOrder {
             let h = hosts[name]!
             guard !reachedHosts.contains(name), !h.roles.contains(where: reachedRoles.contains) else { continue }
-            sink.warning("W-host-no-inbound", "host '\(name)' admits no inbound flow: no allow reaches it or its roles (\(h.roles.joined(separator: ", ")))", at: h.nameRange,
+            sink.warning("W-host-no-inbound", "host '\(name.clipped)' admits no inbound flow: no allow reaches it or its roles (\(h.roles.joined(separator: ", ")))", at: h.nameRange,
                          help: "legal for an outbound-only host, but even administration (ssh) needs an allow")
         }
     }
