@@ -12,52 +12,62 @@ extension Parser {
         var metadataRange: SourceRange? = nil
         var reviewRange: SourceRange? = nil
         if tok.kind == .lbrace {
-            let open = tok
-            advance()
-            var seen: [String: SourceRange] = [:]
-            let end = block(opening: open, what: "metadata block", expected: "owner, because or review", isItemStart: { $0.tok.kind == .word && !$0.atStatementStart }) { p in
-                let key = p.text(p.tok), keyRange = p.range(p.tok)
-                p.advance()
-                guard ["owner", "because", "review"].contains(key) else {
-                    let help = (DidYouMean.suggestion(for: key, among: ["owner", "because", "review"]).map { "did you mean '\($0)'? " } ?? "")
-                        + "valid keys: owner \"TEAM\", because \"WHY\", review YYYY-MM-DD"
-                    p.sink.error("E-metadata-key", "unknown metadata key '\(key.clipped)'", at: keyRange, help: help)
-                    if p.tok.kind == .string || (p.tok.kind == .word && !["owner", "because", "review"].contains(p.text(p.tok))) { p.advance() }
-                    return
-                }
-                if let first = seen[key] {
-                    p.sink.error("E-duplicate-key", "'\(key.clipped)' is given twice", at: keyRange, notes: [.init(message: "first given here", range: first)])
-                }
-                seen[key] = seen[key] ?? keyRange
-                if key == "review" {
-                    guard p.tok.kind == .word else { throw p.fail("expected a review date YYYY-MM-DD") }
-                    let dateText = p.text(p.tok), dateRange = p.range(p.tok)
-                    p.advance()
-                    if let date = Self.date(dateText) {
-                        metadata.reviewBy = date
-                        reviewRange = dateRange
-                    } else {
-                        p.sink.error("E-bad-date", "'\(dateText.clipped)' is not a date", at: dateRange, help: "write a real calendar date as YYYY-MM-DD")
-                    }
-                } else {
-                    guard p.tok.kind == .string else {
-                        // Report and consume a bare word, so it is not taken for the next key.
-                        _ = p.fail("expected a string in quotes after '\(key)'", help: "\(key) \"...\"")
-                        if p.tok.kind == .word && !["owner", "because", "review"].contains(p.text(p.tok)) && !p.atStatementStart { p.advance() }
-                        return
-                    }
-                    let value = p.stringValue(p.tok)
-                    p.advance()
-                    if key == "owner" { metadata.owner = value } else { metadata.justification = value }
-                }
-            }
-            let r = range(open.start, end)
-            metadataRange = r
-            if action == .deny {
+            (metadata, metadataRange, reviewRange) = metadataBlock()
+            if action == .deny, let r = metadataRange {
                 sink.error("E-deny-metadata", "review metadata belongs to allow, not deny", at: r, help: "a deny needs no justification; remove the block")
             }
         }
         syntax.flows.append(FlowSyntax(action: action, shape: shape, metadata: metadata, metadataRange: metadataRange, reviewRange: reviewRange, range: range(start, prev.end)))
+    }
+
+    static let metadataKeys = ["owner", "because", "review"]
+
+    /// `{ owner "..." because "..." review YYYY-MM-DD }`: returns the metadata, the block's
+    /// range, and the review date's range (for the "review date passed" warning).
+    private mutating func metadataBlock() -> (FlowMetadata, SourceRange?, SourceRange?) {
+        let open = tok
+        advance()
+        var metadata = FlowMetadata()
+        var reviewRange: SourceRange? = nil
+        var seen: [String: SourceRange] = [:]
+        let end = block(opening: open, what: "metadata block", expected: "owner, because or review", isItemStart: { $0.tok.kind == .word && !$0.atStatementStart }) { p in
+            let key = p.text(p.tok), keyRange = p.range(p.tok)
+            p.advance()
+            guard Self.metadataKeys.contains(key) else {
+                let help = (DidYouMean.suggestion(for: key, among: Self.metadataKeys).map { "did you mean '\($0)'? " } ?? "")
+                    + "valid keys: owner \"TEAM\", because \"WHY\", review YYYY-MM-DD"
+                p.sink.error("E-metadata-key", "unknown metadata key '\(key.clipped)'", at: keyRange, help: help)
+                // Skip its value too, so it is not taken for the next key.
+                if p.tok.kind == .string || (p.tok.kind == .word && !Self.metadataKeys.contains(p.text(p.tok))) { p.advance() }
+                return
+            }
+            if let first = seen[key] {
+                p.sink.error("E-duplicate-key", "'\(key.clipped)' is given twice", at: keyRange, notes: [.init(message: "first given here", range: first)])
+            }
+            seen[key] = seen[key] ?? keyRange
+            if key == "review" {
+                guard p.tok.kind == .word else { throw p.fail("expected a review date YYYY-MM-DD") }
+                let dateText = p.text(p.tok), dateRange = p.range(p.tok)
+                p.advance()
+                if let date = Self.date(dateText) {
+                    metadata.reviewBy = date
+                    reviewRange = dateRange
+                } else {
+                    p.sink.error("E-bad-date", "'\(dateText.clipped)' is not a date", at: dateRange, help: "write a real calendar date as YYYY-MM-DD")
+                }
+                return
+            }
+            guard p.tok.kind == .string else {
+                // Report and consume a bare word, so it is not taken for the next key.
+                _ = p.fail("expected a string in quotes after '\(key)'", help: "\(key) \"...\"")
+                if p.tok.kind == .word && !Self.metadataKeys.contains(p.text(p.tok)) && !p.atStatementStart { p.advance() }
+                return
+            }
+            let value = p.stringValue(p.tok)
+            p.advance()
+            if key == "owner" { metadata.owner = value } else { metadata.justification = value }
+        }
+        return (metadata, range(open.start, end), reviewRange)
     }
 
     /// `SRC, ... -> DST, ... : SVC, ...`; `recorded` must be on (the keyword already in it).
