@@ -96,6 +96,8 @@ struct FlowSyntax: Sendable {
 struct DefaultsSyntax: Sendable {
     var values: Defaults
     var range: SourceRange
+    /// The `defaults` keyword (a block may span many lines).
+    var keywordRange: SourceRange
 }
 
 struct ExpectationSyntax: Sendable {

@@ -22,7 +22,7 @@ public struct DiagnosticRenderer {
     public func render(_ d: Diagnostic) -> String {
         var out = header(d.range, severity: d.severity.rawValue, message: d.message, id: d.id)
         out += snippet(d.range)
-        if let help = d.help { out += "      = " + paint("help:", "1") + " " + help + "\n" }
+        if let help = d.help { out += Self.gutter(d.range.start.line) + " = " + paint("help:", "1") + " " + help + "\n" }
         for note in d.notes {
             out += header(note.range, severity: "note", message: note.message, id: nil)
             out += snippet(note.range)
@@ -51,9 +51,11 @@ public struct DiagnosticRenderer {
         let startByte = min(max(0, r.start.column - 1), line.count)
         let endByte = r.end.line == r.start.line ? min(max(startByte, r.end.column - 1), line.count) : line.count
         // Cut very long lines to a window that starts a little before the caret.
-        var from = 0, to = line.count
+        // A byte-order mark is invisible: leaving it in would shift the caret by one.
+        let skip = r.start.line == 1 && line.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var from = skip, to = line.count
         if line.count > Self.window {
-            from = max(0, startByte - 20)
+            from = max(skip, startByte - 20)
             while from > 0 && from < line.count && line[from] & 0xC0 == 0x80 { from -= 1 }
             to = min(line.count, from + Self.window)
             while to < line.count && line[to] & 0xC0 == 0x80 { to += 1 }
@@ -64,10 +66,15 @@ public struct DiagnosticRenderer {
         let caretPad = String(lead.map { $0 == "\t" ? "\t" : " " })
         let tildes = String(repeating: "~", count: max(0, marked.count - 1))
         let number = String(r.start.line)
-        let gutter = String(repeating: " ", count: max(5, number.count + 1))
-        let prefix = from > 0 ? "..." : "", suffix = to < line.count ? "..." : ""
+        let gutter = Self.gutter(r.start.line)
+        let prefix = from > skip ? "..." : "", suffix = to < line.count ? "..." : ""
         let padNumber = String(repeating: " ", count: max(0, gutter.count - number.count)) + number
         return "\(padNumber) | \(prefix)\(shown)\(suffix)\n\(gutter) | \(String(repeating: " ", count: prefix.count))\(caretPad)\(paint("^" + tildes, "1;32"))\n"
+    }
+
+    /// Blank space as wide as the line-number column (at least 5, so most output aligns).
+    static func gutter(_ line: Int) -> String {
+        String(repeating: " ", count: max(5, String(line).count + 1))
     }
 
     /// Source bytes as text safe for a terminal: control characters become `?`.

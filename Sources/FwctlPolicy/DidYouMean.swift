@@ -2,8 +2,9 @@
 /// and transpositions of adjacent characters each cost one).
 enum DidYouMean {
     /// The closest candidate, when it is close enough to be a plausible typo: at most one
-    /// edit per three characters (at least one, at most three). Ties go to the first in
-    /// sorted order so suggestions are deterministic.
+    /// edit per three characters (at least one, at most three). Ties go to the candidate
+    /// that comes first: callers list the likelier kinds first, each sorted, so suggestions
+    /// are deterministic.
     static func suggestion(for name: String, among candidates: some Sequence<String>) -> String? {
         let a = Array(name.unicodeScalars)
         guard a.count <= 64 else { return nil }
@@ -11,10 +12,12 @@ enum DidYouMean {
         var best: (distance: Int, name: String)? = nil
         for c in candidates where c != name {
             let b = Array(c.unicodeScalars)
+            // One-letter names are one edit from every other: no suggestion is better.
+            if a.count < 2 || b.count < 2 { continue }
             if abs(a.count - b.count) > limit { continue }
             let d = distance(a, b)
             guard d <= limit else { continue }
-            if best == nil || d < best!.distance || (d == best!.distance && c < best!.name) { best = (d, c) }
+            if best == nil || d < best!.distance { best = (d, c) }
         }
         return best?.name
     }

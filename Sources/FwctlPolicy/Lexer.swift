@@ -11,7 +11,9 @@ struct Lexer {
 
     init(bytes: [UInt8], offset: Int = 0) {
         self.bytes = bytes
-        self.offset = offset
+        // Editors on some systems start UTF-8 files with a byte-order mark: skip it.
+        let bom = offset == 0 && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+        self.offset = bom ? 3 : offset
     }
 
     /// The next token; `.eof` (empty, at the end) forever once the bytes are used up.

@@ -11,6 +11,7 @@ extension Parser {
 
     mutating func defaults() throws {
         let start = tok.start
+        let keywordRange = range(tok)
         advance()
         guard tok.kind == .lbrace else { throw fail("expected '{' to open the defaults block") }
         let open = tok
@@ -22,24 +23,24 @@ extension Parser {
             let key = p.text(p.tok), keyRange = p.range(p.tok)
             p.advance()
             p.advance()  // '=' (isItemStart saw it)
-            guard p.tok.kind == .word, !p.atStatementStart else { throw p.fail("expected a value for '\(key)'") }
+            guard p.tok.kind == .word, !p.atStatementStart else { throw p.fail("expected a value for '\(key.clipped)'") }
             let value = p.text(p.tok), valueRange = p.range(p.tok)
             p.advance()
             guard let form = Self.defaultsForms[key] else {
-                let help = DidYouMean.suggestion(for: key, among: Self.defaultsKeys).map { "did you mean '\($0)'?" }
-                    ?? "valid keys: " + Self.defaultsKeys.joined(separator: ", ")
-                p.sink.error("E-defaults-key", "unknown defaults key '\(key)'", at: keyRange, help: help)
+                let help = (DidYouMean.suggestion(for: key, among: Self.defaultsKeys).map { "did you mean '\($0)'? " } ?? "")
+                    + "valid keys: " + Self.defaultsKeys.joined(separator: ", ")
+                p.sink.error("E-defaults-key", "unknown defaults key '\(key.clipped)'", at: keyRange, help: help)
                 return
             }
             if let first = seen[key] {
-                p.sink.error("E-duplicate-key", "'\(key)' is set twice", at: keyRange, notes: [.init(message: "first set here", range: first)])
+                p.sink.error("E-duplicate-key", "'\(key.clipped)' is set twice", at: keyRange, notes: [.init(message: "first set here", range: first)])
             }
             seen[key] = seen[key] ?? keyRange
             if !Self.apply(key: key, value: value, to: &values) {
-                p.sink.error("E-defaults-value", "'\(value)' is not a valid value for '\(key)'", at: valueRange, help: "write \(form)")
+                p.sink.error("E-defaults-value", "'\(value.clipped)' is not a valid value for '\(key.clipped)'", at: valueRange, help: "write \(form)")
             }
         }
-        syntax.defaults.append(DefaultsSyntax(values: values, range: range(start, end)))
+        syntax.defaults.append(DefaultsSyntax(values: values, range: range(start, end), keywordRange: keywordRange))
     }
 
     /// Sets `key` from `value`; false when the value is not one of the key's forms.

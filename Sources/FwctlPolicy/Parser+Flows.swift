@@ -12,46 +12,62 @@ extension Parser {
         var metadataRange: SourceRange? = nil
         var reviewRange: SourceRange? = nil
         if tok.kind == .lbrace {
-            let open = tok
-            advance()
-            var seen: [String: SourceRange] = [:]
-            let end = block(opening: open, what: "metadata block", expected: "owner, because or review", isItemStart: { $0.tok.kind == .word && !$0.atStatementStart }) { p in
-                let key = p.text(p.tok), keyRange = p.range(p.tok)
-                p.advance()
-                guard ["owner", "because", "review"].contains(key) else {
-                    let help = DidYouMean.suggestion(for: key, among: ["owner", "because", "review"]).map { "did you mean '\($0)'?" } ?? "valid keys: owner \"TEAM\", because \"WHY\", review YYYY-MM-DD"
-                    p.sink.error("E-metadata-key", "unknown metadata key '\(key)'", at: keyRange, help: help)
-                    if p.tok.kind == .string || (p.tok.kind == .word && !["owner", "because", "review"].contains(p.text(p.tok))) { p.advance() }
-                    return
-                }
-                if let first = seen[key] {
-                    p.sink.error("E-duplicate-key", "'\(key)' is given twice", at: keyRange, notes: [.init(message: "first given here", range: first)])
-                }
-                seen[key] = seen[key] ?? keyRange
-                if key == "review" {
-                    guard p.tok.kind == .word else { throw p.fail("expected a review date YYYY-MM-DD") }
-                    let dateText = p.text(p.tok), dateRange = p.range(p.tok)
-                    p.advance()
-                    if let date = Self.date(dateText) {
-                        metadata.reviewBy = date
-                        reviewRange = dateRange
-                    } else {
-                        p.sink.error("E-bad-date", "'\(dateText)' is not a date", at: dateRange, help: "write a real calendar date as YYYY-MM-DD")
-                    }
-                } else {
-                    guard p.tok.kind == .string else { throw p.fail("expected a string in quotes after '\(key)'") }
-                    let value = p.stringValue(p.tok)
-                    p.advance()
-                    if key == "owner" { metadata.owner = value } else { metadata.justification = value }
-                }
-            }
-            let r = range(open.start, end)
-            metadataRange = r
-            if action == .deny {
+            (metadata, metadataRange, reviewRange) = metadataBlock()
+            if action == .deny, let r = metadataRange {
                 sink.error("E-deny-metadata", "review metadata belongs to allow, not deny", at: r, help: "a deny needs no justification; remove the block")
             }
         }
         syntax.flows.append(FlowSyntax(action: action, shape: shape, metadata: metadata, metadataRange: metadataRange, reviewRange: reviewRange, range: range(start, prev.end)))
+    }
+
+    static let metadataKeys = ["owner", "because", "review"]
+
+    /// `{ owner "..." because "..." review YYYY-MM-DD }`: returns the metadata, the block's
+    /// range, and the review date's range (for the "review date passed" warning).
+    private mutating func metadataBlock() -> (FlowMetadata, SourceRange?, SourceRange?) {
+        let open = tok
+        advance()
+        var metadata = FlowMetadata()
+        var reviewRange: SourceRange? = nil
+        var seen: [String: SourceRange] = [:]
+        let end = block(opening: open, what: "metadata block", expected: "owner, because or review", isItemStart: { $0.tok.kind == .word && !$0.atStatementStart }) { p in
+            let key = p.text(p.tok), keyRange = p.range(p.tok)
+            p.advance()
+            guard Self.metadataKeys.contains(key) else {
+                let help = (DidYouMean.suggestion(for: key, among: Self.metadataKeys).map { "did you mean '\($0)'? " } ?? "")
+                    + "valid keys: owner \"TEAM\", because \"WHY\", review YYYY-MM-DD"
+                p.sink.error("E-metadata-key", "unknown metadata key '\(key.clipped)'", at: keyRange, help: help)
+                // Skip its value too, so it is not taken for the next key.
+                if p.tok.kind == .string || (p.tok.kind == .word && !Self.metadataKeys.contains(p.text(p.tok))) { p.advance() }
+                return
+            }
+            if let first = seen[key] {
+                p.sink.error("E-duplicate-key", "'\(key.clipped)' is given twice", at: keyRange, notes: [.init(message: "first given here", range: first)])
+            }
+            seen[key] = seen[key] ?? keyRange
+            if key == "review" {
+                guard p.tok.kind == .word else { throw p.fail("expected a review date YYYY-MM-DD") }
+                let dateText = p.text(p.tok), dateRange = p.range(p.tok)
+                p.advance()
+                if let date = Self.date(dateText) {
+                    metadata.reviewBy = date
+                    reviewRange = dateRange
+                } else {
+                    p.sink.error("E-bad-date", "'\(dateText.clipped)' is not a date", at: dateRange, help: "write a real calendar date as YYYY-MM-DD")
+                }
+                return
+            }
+            guard p.tok.kind == .string else {
+                // Report and consume a bare word, so it is not taken for the next key.
+                _ = p.fail("expected a string in quotes after '\(key)'", help: "\(key) \"...\"")
+                if p.tok.kind == .word && !Self.metadataKeys.contains(p.text(p.tok)) && !p.atStatementStart { p.advance() }
+                return
+            }
+            let value = p.stringValue(p.tok)
+            p.advance()
+            if key == "owner" { metadata.owner = value } else { metadata.justification = value }
+        }
+        return (metadata, range(open.start, end), reviewRange)
     }
 
     /// `SRC, ... -> DST, ... : SVC, ...`; `recorded` must be on (the keyword already in it).
@@ -67,19 +83,9 @@ extension Parser {
         repeat {
             if let item = try serviceItem(inDefinition: false) { services.append(item) } else { complete = false }
         } while consumeComma()
-        let text = Self.joined(recorded ?? [])
+        let text = joinedText(recorded ?? [])
         recorded = nil
         return FlowShape(sources: sources, destinations: destinations, services: services, text: text, complete: complete)
-    }
-
-    /// Token texts on one line: one space between tokens, none before a comma.
-    static func joined(_ parts: [String]) -> String {
-        var out = ""
-        for p in parts {
-            if !out.isEmpty && p != "," { out += " " }
-            out += p
-        }
-        return out
     }
 
     private mutating func ends(_ what: String, complete: inout Bool) throws -> [EndSyntax] {
@@ -91,7 +97,7 @@ extension Parser {
                 advance()
             case .word where !atStatementStart:
                 let t = text(tok)
-                if let f = t.utf8.first, (f >= 0x30 && f <= 0x39) || t.contains(":") {
+                if let f = t.utf8.first, (f >= 0x30 && f <= 0x39) || t.utf8.contains(UInt8(ascii: ":")) {
                     if let a = address() { out.append(.address(a)) } else { complete = false }
                 } else {
                     out.append(.name(try name(what)))
@@ -115,7 +121,7 @@ extension Parser {
         func inline(_ atom: ServiceAtom) -> ServiceItemSyntax {
             .inline(atom, text: text(from: first, to: prev), range: range(first.start, prev.end))
         }
-        if t.contains("/") {
+        if t.utf8.contains(UInt8(ascii: "/")) {
             switch ServiceLiteral.ports(t) {
             case .success(let atom): return inline(atom)
             case .failure(let p):
@@ -144,14 +150,20 @@ extension Parser {
             return inline(.any)
         default:
             let name = NameSyntax(text: t, range: range(first))
+            if t.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                sink.error("E-bad-service", "'\(t.clipped)' is a port without its protocol", at: name.range, help: "write tcp/\(t.clipped) (or udp/, sctp/); each port is its own item: tcp/80, tcp/443")
+                return nil
+            }
             if inDefinition {
-                sink.error("E-bad-service", "'\(t)' is not a service atom", at: name.range, help: "a service lists tcp/PORT, udp/PORT, sctp/PORT, proto NAME, icmp [TYPE], icmpv6 [TYPE]; services do not nest")
+                sink.error("E-bad-service", "'\(t.clipped)' is not a service atom", at: name.range, help: "a service lists tcp/PORT, udp/PORT, sctp/PORT, proto NAME, icmp [TYPE], icmpv6 [TYPE]; services do not nest")
                 return nil
             }
             if Keyword.reserved.contains(t) {
-                sink.error("E-reserved-name", "'\(t)' is a keyword and cannot be used as a name", at: name.range)
+                sink.error("E-reserved-name", "'\(t.clipped)' is a keyword and cannot be used as a name", at: name.range)
+                return nil
             } else if !Self.isValidName(t) {
-                sink.error("E-bad-name", "'\(t)' is not a valid service name", at: name.range)
+                sink.error("E-bad-name", "'\(t.clipped)' is not a valid service name", at: name.range)
+                return nil
             }
             return .name(name)
         }
@@ -188,13 +200,13 @@ extension Parser {
     private func text(from first: Token, to last: Token) -> String {
         if first.start == last.start { return text(first) }
         var l = Lexer(bytes: lexer.bytes, offset: first.start)
-        var parts: [String] = []
+        var parts: [Token] = []
         while true {
             let t = l.next()
             if t.kind == .eof || t.start >= last.end { break }
-            if t.kind != .invalid { parts.append(text(t)) }
+            if t.kind != .invalid { parts.append(t) }
         }
-        return Self.joined(parts)
+        return joinedText(parts)
     }
 
     /// `YYYY-MM-DD`, a real calendar date.

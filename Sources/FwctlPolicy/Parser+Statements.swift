@@ -17,7 +17,13 @@ extension Parser {
         let start = tok.start
         advance()
         let name = try name("a network name")
-        try expectEquals(after: "network \(name.text)")
+        try expectEquals(after: "network \(name.text.clipped)")
+        if atStatementStart || tok.kind == .eof {
+            // Keep the (empty) network so its uses do not cascade into unknown-name errors.
+            sink.error("E-empty-network", "network '\(name.text.clipped)' lists no addresses", at: range(prev), help: "network NAME = ADDR, ... (addresses, prefixes or ranges)")
+            syntax.networks.append(NetworkSyntax(name: name, addresses: [], range: range(start, prev.end)))
+            return
+        }
         let addresses = try addressList("an address")
         syntax.networks.append(NetworkSyntax(name: name, addresses: addresses, range: range(start, prev.end)))
     }
@@ -27,9 +33,15 @@ extension Parser {
         let start = tok.start
         advance()
         let name = try name("a service name")
-        try expectEquals(after: "service \(name.text)")
+        try expectEquals(after: "service \(name.text.clipped)")
         var atoms: [ServiceAtom] = []
         repeat {
+            // A missing atom before the next statement (`service s =`, a trailing comma):
+            // report it but keep the service, so its uses do not cascade into unknown names.
+            if atStatementStart || tok.kind == .eof {
+                _ = fail(prev.kind == .comma ? "expected a service atom after ','" : "expected a service atom (tcp/PORT, udp/PORT, sctp/PORT, proto NAME, icmp, icmpv6)")
+                break
+            }
             if case .inline(let atom, _, _)? = try serviceItem(inDefinition: true) { atoms.append(atom) }
         } while consumeComma()
         syntax.services.append(ServiceSyntax(name: name, atoms: atoms, range: range(start, prev.end)))
@@ -40,16 +52,16 @@ extension Parser {
         let start = tok.start
         advance()
         let name = try name("a role name")
-        guard tok.kind == .lbrace else { throw fail("expected '{' to open role \(name.text)", help: "role NAME { host HOST = ADDR, ... }") }
+        guard tok.kind == .lbrace else { throw fail("expected '{' to open role \(name.text.clipped)", help: "role NAME { host HOST = ADDR, ... }") }
         let open = tok
         advance()
         var hosts: [HostSyntax] = []
-        let end = block(opening: open, what: "role \(name.text)", expected: "'host'", isItemStart: { $0.isWord("host") }) { p in
+        let end = block(opening: open, what: "role '\(name.text.clipped)'", expected: "'host'", isItemStart: { $0.isWord("host") }) { p in
             let hostStart = p.tok.start
             p.advance()
             let hostName = try p.name("a host name")
-            try p.expectEquals(after: "host \(hostName.text)")
-            let addresses = try p.addressList("an address of host \(hostName.text)")
+            try p.expectEquals(after: "host \(hostName.text.clipped)")
+            let addresses = try p.addressList("an address of host \(hostName.text.clipped)")
             hosts.append(HostSyntax(name: hostName, addresses: addresses, range: p.range(hostStart, p.prev.end)))
         }
         syntax.roles.append(RoleSyntax(name: name, hosts: hosts, range: range(start, end)))
@@ -88,13 +100,13 @@ extension Parser {
         guard tok.kind == .word else { throw fail("expected \(what)") }
         let t = text(tok)
         if Keyword.statements.contains(t) || t == "host" || t == "expect" {
-            throw fail("expected \(what)", help: "'\(t)' is a keyword")
+            throw fail("expected \(what)", help: "'\(t.clipped)' is a keyword")
         }
         let r = range(tok)
         if Keyword.reserved.contains(t) {
-            sink.error("E-reserved-name", "'\(t)' is a keyword and cannot be used as a name", at: r)
+            sink.error("E-reserved-name", "'\(t.clipped)' is a keyword and cannot be used as a name", at: r)
         } else if !Self.isValidName(t) {
-            sink.error("E-bad-name", "'\(t)' is not a valid name", at: r, help: "a name starts with a letter or '_' and continues with letters, digits, '_', '.' or '-'")
+            sink.error("E-bad-name", "'\(t.clipped)' is not a valid name", at: r, help: "a name starts with a letter or '_' and continues with letters, digits, '_', '.' or '-'")
         }
         advance()
         return NameSyntax(text: t, range: r)
@@ -120,7 +132,17 @@ extension Parser {
     mutating func addressList(_ what: String) throws -> [AddressSyntax] {
         var out: [AddressSyntax] = []
         repeat {
-            guard tok.kind == .word else { throw fail("expected \(what)") }
+            if atStatementStart && prev.kind == .comma {
+                // A trailing comma: report it, keep the list (no cascade of unknown names).
+                sink.error("E-syntax", "expected \(what) after ',', found \(describe(tok))", at: range(prev), help: "remove the trailing comma")
+                break
+            }
+            if out.isEmpty && prev.kind == .equals && (tok.kind == .rbrace || isWord("host")) {
+                // `host d1 = }`: keep the host (empty) so its uses do not cascade.
+                _ = fail("expected \(what)")
+                break
+            }
+            guard tok.kind == .word, !atStatementStart else { throw fail("expected \(what)") }
             if let a = address() { out.append(a) }
         } while consumeComma()
         return out
@@ -130,8 +152,8 @@ extension Parser {
     mutating func address() -> AddressSyntax? {
         let t = text(tok), r = range(tok)
         advance()
-        if let f = t.utf8.first, !(f >= 0x30 && f <= 0x39), !t.contains(":") {
-            sink.error("E-bad-address", "expected an address, found name '\(t)'", at: r, help: "networks and hosts list addresses; a flow may name several ends: a, b -> c")
+        if let f = t.utf8.first, !(f >= 0x30 && f <= 0x39), !t.utf8.contains(UInt8(ascii: ":")) {
+            sink.error("E-bad-address", "expected an address, found name '\(t.clipped)'", at: r, help: "networks and hosts list addresses; a flow may name several ends: a, b -> c")
             return nil
         }
         switch AddressLiteral.parse(t) {
@@ -161,7 +183,7 @@ extension Parser {
             if isItemStart(self) {
                 do { try item(&self) } catch { recorded = nil; skipInBlock(isItemStart) }
             } else {
-                _ = fail("expected \(expected) or '}' in the \(what)")
+                _ = fail("expected \(expected) or '}' in the \(what)", atToken: true)
                 advance()
                 skipInBlock(isItemStart)
             }

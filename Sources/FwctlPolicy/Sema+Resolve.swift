@@ -67,13 +67,19 @@ extension Sema {
             guard !sink.isFull(n.range.file) else { return nil }
             let help: String?
             if services[n.text] != nil {
-                help = "'\(n.text)' is a service, not a role, network or host; services follow the ':'"
+                help = "'\(n.text.clipped)' is a service, not a role, network or host; services follow the ':'"
             } else {
-                help = DidYouMean.suggestion(for: n.text, among: ends.keys).map { "did you mean '\($0)'?" }
+                help = DidYouMean.suggestion(for: n.text, among: endCandidates()).map { "did you mean '\($0)'?" }
             }
-            sink.error("E-unknown-name", "unknown role, network or host '\(n.text)'", at: n.range, help: help)
+            sink.error("E-unknown-name", "unknown role, network or host '\(n.text.clipped)'", at: n.range, help: help)
             return nil
         }
+    }
+
+    /// Flow ends by likelihood: roles, then networks, then hosts, each sorted.
+    private func endCandidates() -> [String] {
+        let byKind = Dictionary(grouping: ends.keys) { ends[$0]!.kind }
+        return [EndKind.role, .network, .host].flatMap { (byKind[$0] ?? []).sorted() }
     }
 
     private mutating func resolve(_ item: ServiceItemSyntax) -> ServiceRef? {
@@ -88,12 +94,12 @@ extension Sema {
             guard !sink.isFull(n.range.file) else { return nil }
             let help: String?
             if let symbol = ends[n.text] {
-                help = "'\(n.text)' is a \(symbol.kind), not a service"
+                help = "'\(n.text.clipped)' is a \(symbol.kind), not a service"
             } else {
-                help = DidYouMean.suggestion(for: n.text, among: services.keys).map { "did you mean '\($0)'?" }
-                    ?? "define it (service \(n.text) = tcp/PORT) or write it inline (tcp/PORT)"
+                help = DidYouMean.suggestion(for: n.text, among: services.keys.sorted()).map { "did you mean '\($0)'?" }
+                    ?? "define it (service \(n.text.clipped) = tcp/PORT) or write it inline (tcp/PORT)"
             }
-            sink.error("E-unknown-name", "unknown service '\(n.text)'", at: n.range, help: help)
+            sink.error("E-unknown-name", "unknown service '\(n.text.clipped)'", at: n.range, help: help)
             return nil
         }
     }

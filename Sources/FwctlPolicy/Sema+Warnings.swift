@@ -15,20 +15,20 @@ extension Sema {
     /// missing (it did not resolve) they would be guesses, such as an "unused" service that
     /// the broken flow uses. Review dates are local and always checked.
     mutating func warn(flows: [ResolvedFlow]) {
-        for f in flows {
-            if let date = f.flow.metadata.reviewBy, date < today, let r = f.syntax.reviewRange {
+        for f in files.lazy.flatMap(\.flows) {
+            if let date = f.metadata.reviewBy, date < today, let r = f.reviewRange {
                 sink.warning("W-review-passed", "review date passed: \(date) is before today (\(today))", at: r, help: "review this flow and set the next review date")
             }
         }
         guard !sink.hasErrors else { return }
         for r in roles where r.hosts.isEmpty {
-            sink.warning("W-empty-role", "role '\(r.name.text)' has no hosts", at: r.name.range, help: "add 'host NAME = ADDR' lines, or remove the role")
+            sink.warning("W-empty-role", "role '\(r.name.text.clipped)' has no hosts", at: r.name.range, help: "add 'host NAME = ADDR' lines, or remove the role")
         }
         for s in serviceOrder where !usedServices.contains(s.name.text) {
-            sink.warning("W-unused-service", "service '\(s.name.text)' is never used", at: s.name.range)
+            sink.warning("W-unused-service", "service '\(s.name.text.clipped)' is never used", at: s.name.range)
         }
         for n in networks where !usedNames.contains(n.name.text) {
-            sink.warning("W-unused-network", "network '\(n.name.text)' is never used", at: n.name.range)
+            sink.warning("W-unused-network", "network '\(n.name.text.clipped)' is never used", at: n.name.range)
         }
         for f in flows {
             if !(f.flow.sources + f.flow.destinations).contains(where: namesHosts) {
@@ -61,13 +61,14 @@ extension Sema {
     }
 
     private mutating func warnDatabaseExposed(_ f: ResolvedFlow) {
-        guard let (source, prefix) = zip(f.flow.sources, f.syntax.shape.sources).lazy.compactMap({ e, _ in self.isInternet(e).map { (e, $0) } }).first else { return }
+        guard let source = f.flow.sources.first(where: { isInternet($0) != nil }), let prefix = isInternet(source) else { return }
+        // Without errors every end resolved, so resolved and written ends pair up.
         for (e, syntax) in zip(f.flow.destinations, f.syntax.shape.destinations) {
             guard case .role(let name) = e else { continue }
             let words = name.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == "." })
             guard words.contains(where: { Self.databaseWords.contains(String($0)) }) else { continue }
-            sink.warning("W-db-exposed", "database tier '\(name)' exposed to the internet ('\(source)' contains \(prefix))", at: syntax.range,
-                         help: "admit only the tiers that need the database (app -> \(name))")
+            sink.warning("W-db-exposed", "database tier '\(name.clipped)' exposed to the internet ('\(source.description.clipped)' contains \(prefix))", at: syntax.range,
+                         help: "admit only the tiers that need the database (app -> \(name.clipped))")
         }
     }
 
@@ -86,29 +87,49 @@ extension Sema {
         for name in hostOrder {
             let h = hosts[name]!
             guard !reachedHosts.contains(name), !h.roles.contains(where: reachedRoles.contains) else { continue }
-            sink.warning("W-host-no-inbound", "host '\(name)' admits no inbound flow: no allow reaches it or its roles (\(h.roles.joined(separator: ", ")))", at: h.nameRange,
+            sink.warning("W-host-no-inbound", "host '\(name.clipped)' admits no inbound flow: no allow reaches it or its roles (\(h.roles.joined(separator: ", ")))", at: h.nameRange,
                          help: "legal for an outbound-only host, but even administration (ssh) needs an allow")
         }
     }
 
-    private struct EndsKey: Hashable {
-        var sources: Set<Endpoint>
-        var destinations: Set<Endpoint>
+    /// The ends of a flow as written, order and repetition ignored: the shadow check's key.
+    /// (Strings hash far faster than endpoints holding address sets.)
+    private static func endsKey(_ shape: FlowShape) -> [String] {
+        func key(_ e: EndSyntax) -> String {
+            switch e {
+            case .name(let n): n.text
+            case .star: "*"
+            case .address(let a): a.value.description
+            }
+        }
+        return [Set(shape.sources.map(key)).sorted().joined(separator: ","), Set(shape.destinations.map(key)).sorted().joined(separator: ",")]
     }
 
     /// An allow whose ends equal an earlier allow's and whose services that allow already
-    /// admits adds nothing.
+    /// admits adds nothing. Only a few earlier allows per pair of ends are kept, and their
+    /// coverage is computed only once a second allow with the same ends appears.
     private mutating func warnShadowed(_ flows: [ResolvedFlow]) {
-        var earlier: [EndsKey: [(ServiceCoverage, SourceRange)]] = [:]
-        for f in flows where f.flow.action == .allow {
-            let key = EndsKey(sources: Set(f.flow.sources), destinations: Set(f.flow.destinations))
-            let coverage = ServiceCoverage(f.flow.services)
-            let candidates = earlier[key] ?? []
-            if let (_, range) = candidates.first(where: { $0.0.covers(coverage) }) {
+        var earlier: [[String]: [Int]] = [:]
+        var coverage: [Int: ServiceCoverage] = [:]
+        for (i, f) in flows.enumerated() where f.flow.action == .allow {
+            let key = Self.endsKey(f.syntax.shape)
+            guard let candidates = earlier[key] else {
+                earlier[key] = [i]
+                continue
+            }
+            // A repeated statement is the common case: same services, no coverage needed.
+            var shadowedBy = candidates.first { flows[$0].flow.services == f.flow.services }
+            let mine = shadowedBy == nil ? ServiceCoverage(f.flow.services) : ServiceCoverage([])
+            for c in candidates where shadowedBy == nil {
+                if coverage[c] == nil { coverage[c] = ServiceCoverage(flows[c].flow.services) }
+                if coverage[c]!.covers(mine) { shadowedBy = c; break }
+            }
+            if let c = shadowedBy {
                 sink.warning("W-shadowed", "this allow adds nothing: an earlier allow with the same ends already admits its services", at: f.flow.range,
-                             help: "remove it, or merge the two", notes: [.init(message: "already admitted here", range: range)])
+                             help: "remove it, or merge the two", notes: [.init(message: "already admitted here", range: flows[c].flow.range)])
             } else if candidates.count < Self.shadowCandidates {
-                earlier[key, default: []].append((coverage, f.flow.range))
+                earlier[key]!.append(i)
+                coverage[i] = mine
             }
         }
     }

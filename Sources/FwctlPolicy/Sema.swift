@@ -73,7 +73,7 @@ struct Sema {
         for f in files {
             for s in f.services {
                 if let first = services[s.name.text] {
-                    sink.error("E-duplicate", "service '\(s.name.text)' is defined twice", at: s.name.range, notes: [.init(message: "first defined here", range: first.name.range)])
+                    sink.error("E-duplicate", "service '\(s.name.text.clipped)' is defined twice", at: s.name.range, notes: [.init(message: "first defined here", range: first.name.range)])
                 } else {
                     services[s.name.text] = s
                     serviceOrder.append(s)
@@ -97,9 +97,9 @@ struct Sema {
     private mutating func define(_ name: NameSyntax, as kind: EndKind) -> Bool {
         if let existing = ends[name.text] {
             if existing.kind == kind {
-                sink.error("E-duplicate", "\(kind) '\(name.text)' is defined twice", at: name.range, notes: [.init(message: "first defined here", range: existing.range)])
+                sink.error("E-duplicate", "\(kind) '\(name.text.clipped)' is defined twice", at: name.range, notes: [.init(message: "first defined here", range: existing.range)])
             } else {
-                sink.error("E-kind-clash", "'\(name.text)' is already a \(existing.kind); it cannot also be a \(kind)", at: name.range,
+                sink.error("E-kind-clash", "'\(name.text.clipped)' is already a \(existing.kind); it cannot also be a \(kind)", at: name.range,
                            help: "roles, networks and hosts share one namespace (each can be a flow end): rename one",
                            notes: [.init(message: "the \(existing.kind) is defined here", range: existing.range)])
             }
@@ -116,13 +116,13 @@ struct Sema {
         for h in r.hosts {
             let addresses = Self.set(h.addresses)
             if let first = seen[h.name.text] {
-                sink.error("E-duplicate-host", "host '\(h.name.text)' is listed twice in role '\(r.name.text)'", at: h.name.range, notes: [.init(message: "first listed here", range: first)])
+                sink.error("E-duplicate-host", "host '\(h.name.text.clipped)' is listed twice in role '\(r.name.text.clipped)'", at: h.name.range, notes: [.init(message: "first listed here", range: first)])
                 continue
             }
             seen[h.name.text] = h.name.range
             if var existing = hosts[h.name.text] {
                 guard existing.addresses == addresses else {
-                    sink.error("E-host-conflict", "host '\(h.name.text)' has different addresses in role '\(r.name.text)' than in role '\(existing.roles.first ?? "")'", at: h.range,
+                    sink.error("E-host-conflict", "host '\(h.name.text.clipped)' has different addresses in role '\(r.name.text.clipped)' than in role '\(existing.roles.first ?? "")'", at: h.range,
                                help: "a host in several roles must list the same addresses in each",
                                notes: [.init(message: "defined here with other addresses", range: existing.range)])
                     continue
@@ -142,8 +142,8 @@ struct Sema {
     private mutating func checkDefaults() -> Defaults {
         let all = files.flatMap(\.defaults)
         for extra in all.dropFirst() {
-            sink.error("E-duplicate-defaults", "a policy has at most one defaults block", at: extra.range,
-                       notes: [.init(message: "the first defaults block", range: all[0].range)])
+            sink.error("E-duplicate-defaults", "a policy has at most one defaults block", at: extra.keywordRange,
+                       notes: [.init(message: "the first defaults block", range: all[0].keywordRange)])
         }
         return all.first?.values ?? Defaults()
     }

@@ -27,7 +27,19 @@ struct ServiceCoverage: Equatable {
     func covers(_ other: ServiceCoverage) -> Bool {
         if any { return true }
         if other.any { return false }
-        for (p, set) in other.ports where !(ports[p] ?? IntervalSet()).isSuperset(of: set) { return false }
-        return protocols.isSuperset(of: other.protocols) && icmp.isSuperset(of: other.icmp) && icmpv6.isSuperset(of: other.icmpv6)
+        for (p, set) in other.ports where !Self.contains(ports[p] ?? IntervalSet(), set) { return false }
+        return Self.contains(protocols, other.protocols) && Self.contains(icmp, other.icmp) && Self.contains(icmpv6, other.icmpv6)
+    }
+
+    /// `outer ⊇ inner` by one merge walk over the sorted intervals (no allocation: this runs
+    /// for every allow that repeats an earlier allow's ends).
+    static func contains<V>(_ outer: IntervalSet<V>, _ inner: IntervalSet<V>) -> Bool {
+        var i = 0
+        let a = outer.intervals
+        for r in inner.intervals {
+            while i < a.count && a[i].upperBound < r.lowerBound { i += 1 }
+            guard i < a.count, a[i].lowerBound <= r.lowerBound, a[i].upperBound >= r.upperBound else { return false }
+        }
+        return true
     }
 }

@@ -17,11 +17,17 @@ enum ServiceLiteral {
 
     /// `PROTO/PORT` or `PROTO/LO-HI`.
     static func ports(_ text: String) -> Result<ServiceAtom, AddressLiteral.Problem> {
-        let slash = text.firstIndex(of: "/")!
+        let slash = text.utf8.firstIndex(of: UInt8(ascii: "/"))!
         let protoText = String(text[..<slash]), portText = text[text.index(after: slash)...]
         guard let proto = PortProtocol(rawValue: protoText) else {
-            let help = IPProtocolNames.numbers[protoText] != nil ? "'\(protoText)' has no ports: write proto \(protoText)" : "ports go with tcp, udp or sctp (tcp/443)"
-            return .failure(.init(id: "E-bad-service", message: "unknown port protocol '\(protoText)' in '\(text)'", help: help))
+            let help = if let lower = PortProtocol(rawValue: protoText.lowercased()) {
+                "protocols are written in lower case: \(lower.rawValue)/\(portText.clipped)"
+            } else if IPProtocolNames.numbers[protoText] != nil {
+                "'\(protoText.clipped)' has no ports: write proto \(protoText.clipped)"
+            } else {
+                "ports go with tcp, udp or sctp (tcp/443)"
+            }
+            return .failure(.init(id: "E-bad-service", message: "unknown port protocol '\(protoText.clipped)' in '\(text.clipped)'", help: help))
         }
         let bounds = portText.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
         var values: [UInt16] = []
@@ -33,17 +39,17 @@ enum ServiceLiteral {
         }
         let lo = values[0], hi = values.count > 1 ? values[1] : values[0]
         guard lo <= hi else {
-            return .failure(.init(id: "E-bad-port", message: "port range \(portText) starts above its end", help: "write \(protoText)/\(hi)-\(lo)"))
+            return .failure(.init(id: "E-bad-port", message: "port range \(portText.clipped) starts above its end", help: "write \(protoText.clipped)/\(hi)-\(lo)"))
         }
         return .success(.ports(proto, [PortRange(lo, hi)]))
     }
 
     static func port(_ text: Substring) -> Result<UInt16, AddressLiteral.Problem> {
         guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-            return .failure(.init(id: "E-bad-port", message: "'\(text)' is not a port number", help: "a port is a number 1-65535, a range is lo-hi"))
+            return .failure(.init(id: "E-bad-port", message: "'\(text.clipped)' is not a port number", help: "a port is a number 1-65535, a range is lo-hi"))
         }
         guard text.utf8.count <= 5, let n = Int(text), (1...65535).contains(n) else {
-            return .failure(.init(id: "E-bad-port", message: "port \(text) is out of range 1-65535", help: nil))
+            return .failure(.init(id: "E-bad-port", message: "port \(text.clipped) is out of range 1-65535", help: nil))
         }
         return .success(UInt16(n))
     }
@@ -54,24 +60,24 @@ enum ServiceLiteral {
         let number: UInt8
         if text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             guard text.utf8.count <= 3, let n = Int(text), n <= 255 else {
-                return .failure(.init(id: "E-bad-protocol", message: "protocol number \(text) is out of range 0-255", help: nil))
+                return .failure(.init(id: "E-bad-protocol", message: "protocol number \(text.clipped) is out of range 0-255", help: nil))
             }
             number = UInt8(n)
         } else if let n = IPProtocolNames.numbers[text] {
             number = n
         } else {
             let names = Array(IPProtocolNames.numbers.keys)
-            let help = DidYouMean.suggestion(for: text, among: names).map { "did you mean '\($0)'?" } ?? "a protocol name (vrrp, gre, esp, ...) or a number 0-255"
-            return .failure(.init(id: "E-bad-protocol", message: "unknown IP protocol '\(text)'", help: help))
+            let help = DidYouMean.suggestion(for: text, among: names.sorted()).map { "did you mean '\($0)'?" } ?? "a protocol name (vrrp, gre, esp, ...) or a number 0-255"
+            return .failure(.init(id: "E-bad-protocol", message: "unknown IP protocol '\(text.clipped)'", help: help))
         }
         switch number {
         case 6, 17, 132:
             let name = number == 6 ? "tcp" : number == 17 ? "udp" : "sctp"
-            return .failure(.init(id: "E-bad-protocol", message: "'proto \(text)' would admit every \(name) port", help: "write \(name)/PORT, or \(name)/1-65535 for every port"))
+            return .failure(.init(id: "E-bad-protocol", message: "'proto \(text.clipped)' would admit every \(name) port", help: "write \(name)/PORT, or \(name)/1-65535 for every port"))
         case 1:
-            return .failure(.init(id: "E-bad-protocol", message: "'proto \(text)' is ICMP", help: "write icmp (optionally with types: icmp echo-request)"))
+            return .failure(.init(id: "E-bad-protocol", message: "'proto \(text.clipped)' is ICMP", help: "write icmp (optionally with types: icmp echo-request)"))
         case 58:
-            return .failure(.init(id: "E-bad-protocol", message: "'proto \(text)' is ICMPv6", help: "write icmpv6 (optionally with types: icmpv6 echo-request)"))
+            return .failure(.init(id: "E-bad-protocol", message: "'proto \(text.clipped)' is ICMPv6", help: "write icmpv6 (optionally with types: icmpv6 echo-request)"))
         default:
             return .success(number)
         }
@@ -81,14 +87,14 @@ enum ServiceLiteral {
     static func icmpType(_ text: String, v6: Bool) -> Result<UInt8, AddressLiteral.Problem> {
         if text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             guard text.utf8.count <= 3, let n = Int(text), n <= 255 else {
-                return .failure(.init(id: "E-bad-icmp-type", message: "\(v6 ? "ICMPv6" : "ICMP") type \(text) is out of range 0-255", help: nil))
+                return .failure(.init(id: "E-bad-icmp-type", message: "\(v6 ? "ICMPv6" : "ICMP") type \(text.clipped) is out of range 0-255", help: nil))
             }
             return .success(UInt8(n))
         }
         let table = v6 ? icmpv6Types : icmpTypes
         if let n = table[text] { return .success(n) }
-        let help = DidYouMean.suggestion(for: text, among: Array(table.keys)).map { "did you mean '\($0)'?" }
+        let help = DidYouMean.suggestion(for: text, among: table.keys.sorted()).map { "did you mean '\($0)'?" }
             ?? "valid types: " + table.sorted { $0.value < $1.value }.map(\.key).joined(separator: ", ")
-        return .failure(.init(id: "E-bad-icmp-type", message: "unknown \(v6 ? "ICMPv6" : "ICMP") type '\(text)'", help: help))
+        return .failure(.init(id: "E-bad-icmp-type", message: "unknown \(v6 ? "ICMPv6" : "ICMP") type '\(text.clipped)'", help: help))
     }
 }

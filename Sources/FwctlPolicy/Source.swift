@@ -10,7 +10,14 @@ public struct SourceFile: Hashable, Sendable {
         self.path = path
         self.text = text
         var starts = [0]
-        for (i, b) in text.utf8.enumerated() where b == UInt8(ascii: "\n") { starts.append(i + 1) }
+        // Scanning the contiguous bytes (not `utf8.enumerated()`) keeps a 50 MB policy fast
+        // in debug builds too.
+        let found: Void? = text.utf8.withContiguousStorageIfAvailable { buf in
+            for i in 0..<buf.count where buf[i] == 0x0A { starts.append(i + 1) }
+        }
+        if found == nil {
+            for (i, b) in text.utf8.enumerated() where b == UInt8(ascii: "\n") { starts.append(i + 1) }
+        }
         lineStarts = starts
     }
 

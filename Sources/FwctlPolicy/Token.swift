@@ -22,6 +22,8 @@ struct Token: Sendable {
 enum Keyword {
     /// Words that begin a top-level statement (the parser resynchronises on them).
     static let statements: Set<String> = ["network", "service", "role", "allow", "deny", "defaults", "test"]
+    /// The same, in a fixed order, for byte comparisons.
+    static let statementBytes = ["network", "service", "role", "allow", "deny", "defaults", "test"]
     /// Every reserved word: statements, block items, and the heads of service atoms.
     static let reserved: Set<String> = statements.union(["host", "expect", "only", "proto", "any", "icmp", "icmpv6"])
 }

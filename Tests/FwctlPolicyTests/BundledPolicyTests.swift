@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import FwctlNet
 @testable import FwctlPolicy
@@ -59,4 +60,21 @@ import FwctlNet
 extension String {
     /// The file name of a path.
     var lastComponent: String { split(separator: "/").last.map(String.init) ?? self }
+}
+
+/// The same policy saved by other editors: CRLF line ends, a byte-order mark.
+@Suite struct EncodingVariantTests {
+    @Test(arguments: Here.bundledPolicies)
+    func crlfAndBOMCheckTheSame(name: String) throws {
+        let text = try String(contentsOf: Here.policies.appendingPathComponent(name), encoding: .utf8)
+        let plain = PolicyFrontEnd.check(files: [SourceFile(path: name, text: text)], today: Here.today)
+        for variant in [text.replacingOccurrences(of: "\n", with: "\r\n"), "\u{FEFF}" + text] {
+            let r = PolicyFrontEnd.check(files: [SourceFile(path: name, text: variant)], today: Here.today)
+            #expect(r.diagnostics.isEmpty)
+            let a = try #require(plain.fleet), b = try #require(r.fleet)
+            #expect(a.flows.map(\.text) == b.flows.map(\.text))
+            #expect(a.flows.map(\.range.start.line) == b.flows.map(\.range.start.line))
+            #expect(a.hosts.map(\.addresses) == b.hosts.map(\.addresses))
+        }
+    }
 }
