@@ -33,12 +33,22 @@ struct ApplyKernelTests {
         }
 
         func listed() throws -> String { normaliseCounters(try ns.nft(["list", "table", "inet", "fwctl"])) }
+        /// The listing with its blocks (sets, chains) sorted: an incremental apply creates new
+        /// sets after the kept ones, and nft lists sets in creation order.
+        func listedContent() throws -> String { ApplyKernelTests.blocksSorted(try listed()) }
     }
 
     static func compiled(_ policy: String, _ host: String) throws -> String {
         let r = try CLI.run(["compile", "--policy", policy, "--host", host])
         guard r.status == 0 else { throw TestFailure(r.stderr) }
         return r.stdout
+    }
+
+    static func blocksSorted(_ listing: String) -> String {
+        var lines = listing.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard lines.count > 2 else { return listing }
+        let head = lines.removeFirst()
+        return head + "\n" + lines.joined(separator: "\n").components(separatedBy: "\n\n").sorted().joined(separator: "\n\n")
     }
 
     static func path(_ p: String) -> String { Repo.policies.appendingPathComponent(p).path }
@@ -75,22 +85,23 @@ struct ApplyKernelTests {
     @Test func hostAddedToARoleChangesOnlySetElementsAndKeepsCounters() throws {
         let h = try Host()
         #expect(try h.apply(Self.path("scale-up.policy"), "app-01").status == 0)
-        // Traffic would move counters; set some by hand through a replace-free path: read them back.
         let before = try h.ns.nft(["-a", "list", "table", "inet", "fwctl"])
         let edited = try Self.editedScaleUp {
             $0.replacingOccurrences(of: "host web-02 = 192.0.2.22, 2001:db8:0:2::22 }",
-                                    with: "host web-02 = 192.0.2.22, 2001:db8:0:2::22 }\nrole web { host web-03 = 192.0.2.23, 2001:db8:0:2::23 }")
+                                    with: "host web-02 = 192.0.2.22, 2001:db8:0:2::22\n               host web-03 = 192.0.2.23, 2001:db8:0:2::23 }")
         }
         defer { try? FileManager.default.removeItem(atPath: (edited as NSString).deletingLastPathComponent) }
         let plan = try h.plan(edited, "app-01", ["--format", "json"])
         #expect(plan.status == 0, "\(plan.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any]
         let changes = json?["changes"] as? [[String: Any]] ?? []
-        let kinds = Set(changes.compactMap { $0["kind"] as? String ?? $0.keys.first })
-        #expect(!changes.isEmpty)
-        #expect(kinds.allSatisfy { $0.lowercased().contains("element") || $0.lowercased().contains("replace") }, "\(kinds)")
+        let ops = Set(changes.compactMap { $0["op"] as? String })
+        // The new host's addresses go into the web sets; the line added above the flows
+        // moves their policy lines, which rewrites those rules' comments in place.
+        #expect(ops.contains("addElements"))
+        #expect(ops.isSubset(of: ["addElements", "replaceRule"]), "\(ops)")
         #expect(try h.apply(edited, "app-01").status == 0)
-        #expect(try h.listed() == normaliseCounters(try Self.compiled(edited, "app-01")))
+        #expect(try h.listedContent() == Self.blocksSorted(normaliseCounters(try Self.compiled(edited, "app-01"))))
         // Rules whose text did not change keep their handles.
         let after = try h.ns.nft(["-a", "list", "table", "inet", "fwctl"])
         let handle = { (s: String, needle: String) in s.split(separator: "\n").first { $0.contains(needle) }.map(String.init) }
@@ -167,7 +178,7 @@ struct ApplyKernelTests {
         let c = try h.fwctl(["confirm", "--state-dir", h.state])
         #expect(c.status == 0 && c.stdout.contains("Confirmed"), "\(c.stderr)")
         usleep(2_500_000)
-        #expect(try h.listed() == normaliseCounters(try Self.compiled(edited, "web-01")))
+        #expect(try h.listedContent() == Self.blocksSorted(normaliseCounters(try Self.compiled(edited, "web-01"))))
         let again = try h.fwctl(["confirm", "--state-dir", h.state])
         #expect(again.status == 1 && again.stderr.contains("nothing to confirm"))
     }
@@ -196,8 +207,8 @@ struct ApplyKernelTests {
         let old = Self.path("stacked.policy"), new = try Self.editedScaleUp { $0 }
         defer { try? FileManager.default.removeItem(atPath: (new as NSString).deletingLastPathComponent) }
         // Old: stacked's s1 table; new: scale-up's lb-01 table (everything differs).
-        let oldText = normaliseCounters(try Self.compiled(old, "s1"))
-        let newText = normaliseCounters(try Self.compiled(new, "lb-01").replacingOccurrences(of: "", with: ""))
+        let oldText = Self.blocksSorted(normaliseCounters(try Self.compiled(old, "s1")))
+        let newText = Self.blocksSorted(normaliseCounters(try Self.compiled(new, "lb-01")))
         var outcomes = (old: 0, new: 0)
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<100 {
@@ -213,12 +224,13 @@ struct ApplyKernelTests {
             usleep(UInt32.random(in: 0...40_000, using: &rng))
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
-            let now = try h.listed()
+            let now = try h.listedContent()
             if now == oldText { outcomes.old += 1 } else if now == newText { outcomes.new += 1 } else {
                 Issue.record("half-applied table after SIGKILL:\n\(now)")
                 return
             }
         }
         #expect(outcomes.old + outcomes.new == 100)
+        #expect(outcomes.new > 0, "no run got as far as applying: the kill delays are too short to test anything")
     }
 }

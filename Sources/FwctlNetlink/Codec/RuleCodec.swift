@@ -81,6 +81,9 @@ struct DecodeContext {
 struct ExprCursor {
     let exprs: [KernelExpr]
     var index = 0
+    /// The family an earlier expression of the rule already checked (an `ip saddr` match,
+    /// `meta nfproto`): nft then leaves out the `meta nfproto` of later family-bound matches.
+    var establishedFamily: IPFamily?
 
     var atEnd: Bool { index >= exprs.count }
     mutating func next() -> KernelExpr? {
@@ -102,6 +105,7 @@ enum RuleCodec {
     /// attribute offset back to the model expression that caused it).
     static func encodeEach(_ rule: Rule, context: inout EncodeContext) throws -> [[KernelExpr]] {
         var groups: [[KernelExpr]] = []
+        var established: IPFamily?
         for e in rule.expressions {
             var out: [KernelExpr] = []
             switch e {
@@ -112,7 +116,7 @@ enum RuleCodec {
             case .l4proto(let p): out += MetaMatchCodec.encodeL4proto(p)
             case .nfproto(let f): out += MetaMatchCodec.encodeNfproto(f)
             case .icmpType(let family, let types):
-                out += IcmpTypeCodec.encode(family: family, types: types, context: &context)
+                out += IcmpTypeCodec.encode(family: family, types: types, familyChecked: established == family, context: &context)
             case .ctState(let s): out += CtStateCodec.encode(s)
             case .interface(let dir, let name):
                 guard let index = context.interfaceIndex(name) else {
@@ -123,6 +127,10 @@ enum RuleCodec {
                 out += StatementCodec.encode(e)
             case .unknown(let text):
                 throw EncodingError(object: "expression \(text)", reason: "fwctl does not generate it and cannot re-encode it")
+            }
+            switch e {
+            case .address(let f, _, _), .nfproto(let f): established = f
+            default: break
             }
             groups.append(out)
         }
@@ -162,6 +170,10 @@ enum RuleCodec {
             if let m = matched {
                 flush()
                 out.append(m)
+                switch m {
+                case .address(let f, _, _), .nfproto(let f): cursor.establishedFamily = f
+                default: break
+                }
             } else if let k = cursor.next() {
                 unknown.append(k.text)
             }
