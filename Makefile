@@ -44,6 +44,7 @@ demo: build
 
 bench: release
 	@scripts/bench.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
+	@scripts/bench-apply.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/fwctl/policies

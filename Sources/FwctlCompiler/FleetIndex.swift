@@ -18,10 +18,15 @@ struct FleetIndex: Sendable {
     private let networkElements: [String: [IPFamily: [SetElement]]]
     /// Host names to their position in `Fleet.hosts`.
     private let hostPositions: [String: Int]
-    /// Per host, the indexes (into `Fleet.flows`, ascending) of the flows whose destination
-    /// (`inbound`) or source (`outbound`) names it, so each host looks only at its own flows.
-    private let inbound: [String: [Int]]
-    private let outbound: [String: [Int]]
+    /// Each flow's ends reduced to what decides whether they name a host, so finding a
+    /// host's flows neither copies flows nor hashes strings per flow.
+    private let flowEnds: [(sources: [HostKey], destinations: [HostKey])]
+    /// The roles of each host, as role numbers.
+    private let hostRoleIDs: [String: [Int]]
+
+    private enum HostKey {
+        case fleet, role(Int), host(String)
+    }
 
     init(_ fleet: Fleet) {
         var hosts: [String: AddressSet] = [:]
@@ -43,24 +48,19 @@ struct FleetIndex: Sendable {
             (n.name, Self.byFamily(n.addresses.ranges(.v4) + n.addresses.ranges(.v6)))
         }, uniquingKeysWith: { a, _ in a })
         hostPositions = Dictionary(fleet.hosts.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
-        var inFlows: [String: [Int]] = [:], outFlows: [String: [Int]] = [:]
-        let roleHosts = Dictionary(fleet.roles.map { ($0.name, $0.hosts) }, uniquingKeysWith: { a, _ in a })
-        func named(_ ends: [Endpoint]) -> [String] {
-            ends.flatMap { e -> [String] in
+        let roleIDs = Dictionary(fleet.roles.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        func keys(_ ends: [Endpoint]) -> [HostKey] {
+            ends.compactMap { e -> HostKey? in
                 switch e {
-                case .fleet: fleet.hosts.map(\.name)
-                case .role(let r): roleHosts[r] ?? []
-                case .host(let h): [h]
-                case .network, .addresses: []
+                case .fleet: .fleet
+                case .role(let r): roleIDs[r].map(HostKey.role)
+                case .host(let h): .host(h)
+                case .network, .addresses: nil
                 }
             }
         }
-        for (i, flow) in fleet.flows.enumerated() {
-            for h in named(flow.destinations) where inFlows[h]?.last != i { inFlows[h, default: []].append(i) }
-            for h in named(flow.sources) where outFlows[h]?.last != i { outFlows[h, default: []].append(i) }
-        }
-        inbound = inFlows
-        outbound = outFlows
+        flowEnds = fleet.flows.map { (keys($0.sources), keys($0.destinations)) }
+        hostRoleIDs = Dictionary(fleet.hosts.map { h in (h.name, h.roles.compactMap { roleIDs[$0] }) }, uniquingKeysWith: { a, _ in a })
         fleetElements = Self.byFamily(Self.elements(fleet.hosts.map(\.addresses)))
         hostAddresses = hosts
         roleAddresses = roleAddrs
@@ -117,6 +117,15 @@ struct FleetIndex: Sendable {
 
     /// Indexes of the flows whose destination (`inbound: true`) or source names `host`.
     func flows(of host: String, inbound isInbound: Bool) -> [Int] {
-        (isInbound ? inbound[host] : outbound[host]) ?? []
+        let roles = hostRoleIDs[host] ?? []
+        return flowEnds.indices.filter { i in
+            (isInbound ? flowEnds[i].destinations : flowEnds[i].sources).contains { key in
+                switch key {
+                case .fleet: true
+                case .role(let r): roles.contains(r)
+                case .host(let h): h == host
+                }
+            }
+        }
     }
 }

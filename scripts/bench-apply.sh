@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Benchmarks of plan/apply against nft (issue 3), in a throwaway network namespace.
+# One host's table: 4 interval sets x 25,000 IPv4 addresses and 200 rules.
+#   first load:            fwctl apply   vs  nft -f of the same text            (target <= 1.0x)
+#   one host added:        fwctl apply   vs  flush-and-reload with nft -f       (target >= 10x faster)
+#                                        and nft add element of that address    (target: faster)
+#   nothing to change:     fwctl plan    vs  nft -j list ruleset                (target <= 0.5x)
+# Each figure is the best of 3 runs. fwctl's figures include reading and checking the
+# 100,004-host policy and compiling it, as a user's run does.
+set -euo pipefail
+fwctl=${1:?usage: bench-apply.sh FWCTL}
+[ "$(id -u)" = 0 ] || { echo "bench-apply: needs root (network namespace); skipped"; exit 0; }
+dir=$(mktemp -d /tmp/fwctl-bench-apply.XXXXXX)
+ns="fwctl-bench-$$-$RANDOM"
+cleanup() { ip netns del "$ns" 2>/dev/null || true; rm -rf "$dir"; }
+trap cleanup EXIT INT TERM
+ip netns add "$ns"; ip -n "$ns" link set lo up
+in_ns() { ip netns exec "$ns" "$@"; }
+
+gen() {  # $1: extra host line for role r0 ("" or a host)
+  awk -v EXTRA="$1" 'BEGIN {
+    print "# generated: 4 roles x 25,000 hosts, 200 flows to host t"
+    print "role target { host t = 192.0.2.1 }"
+    for (f = 0; f < 200; f++) printf "allow r%d -> target : tcp/%d\n", f % 4, 10000 + f
+    for (r = 0; r < 4; r++) {
+      printf "role r%d {\n", r
+      for (i = 0; i < 25000; i++) printf "  host r%dh%d = 10.%d.%d.%d\n", r, i, 64 + r * 2 + int(i / 65536) * 0, int(i / 256) % 256, i % 256
+      if (r == 0 && EXTRA != "") print EXTRA
+      print "}"
+    }
+  }'
+}
+# Same file name in both versions: rule comments name the file, and only the host differs.
+mkdir -p "$dir/base" "$dir/grown"
+gen "" > "$dir/base/fleet.policy"
+gen "  host r0new = 10.200.0.1" > "$dir/grown/fleet.policy"
+"$fwctl" compile --policy "$dir/base/fleet.policy" --host t > "$dir/base.nft"
+"$fwctl" compile --policy "$dir/grown/fleet.policy" --host t > "$dir/grown.nft"
+echo "table: $(grep -c '^	set ' "$dir/base.nft") sets, $(grep -c 'counter packets' "$dir/base.nft") rules, $(wc -c < "$dir/base.nft") bytes of nft text"
+
+best() {  # best wall time of 3 runs of "$@" after running setup in $SETUP
+  local b=999
+  for _ in 1 2 3; do
+    eval "$SETUP"
+    local s e
+    s=$(date +%s.%N); "$@" > /dev/null; e=$(date +%s.%N)
+    b=$(awk -v b="$b" -v t="$(awk -v s="$s" -v e="$e" 'BEGIN{print e-s}')" 'BEGIN{print (t<b)?t:b}')
+  done
+  echo "$b"
+}
+reset_empty() { in_ns nft flush ruleset; }
+load_base() { in_ns nft flush ruleset; in_ns nft -f "$dir/base.nft"; }
+opts=(--host t --state-dir "$dir/state" --yes --no-confirm)
+
+SETUP=reset_empty; nft_load=$(best in_ns nft -f "$dir/base.nft")
+SETUP=reset_empty; fw_load=$(best in_ns "$fwctl" apply --policy "$dir/base/fleet.policy" "${opts[@]}")
+{ echo "flush table inet fwctl"; cat "$dir/grown.nft"; } > "$dir/reload.nft"
+SETUP=load_base; nft_reload=$(best in_ns nft -f "$dir/reload.nft")
+SETUP=load_base; nft_add=$(best in_ns nft add element inet fwctl role_r0_v4 '{ 10.200.0.1 }')
+SETUP=load_base; fw_add=$(best in_ns "$fwctl" apply --policy "$dir/grown/fleet.policy" "${opts[@]}")
+load_base
+changes=$(in_ns "$fwctl" plan --policy "$dir/grown/fleet.policy" --host t --state-dir "$dir/state" --format json | grep -c '"op"')
+elements=$(in_ns "$fwctl" plan --policy "$dir/grown/fleet.policy" --host t --state-dir "$dir/state" | grep -c '+ element' || true)
+SETUP=load_base; nft_list=$(best in_ns nft -j list ruleset)
+SETUP=load_base; fw_plan=$(best in_ns "$fwctl" plan --policy "$dir/base/fleet.policy" --host t --state-dir "$dir/state")
+
+row() { awk -v l="$1" -v a="$2" -v b="$3" -v t="$4" 'BEGIN { printf "%-44s fwctl %6.3f s   nft %6.3f s   ratio %5.2fx   (%s)\n", l, a, b, a/b, t }'; }
+row "first load of the table" "$fw_load" "$nft_load" "target <= 1.0x"
+row "one host added vs flush-and-reload" "$fw_add" "$nft_reload" "target <= 0.10x"
+row "one host added vs nft add element" "$fw_add" "$nft_add" "target < 1.0x"
+row "plan, nothing to change vs nft -j list" "$fw_plan" "$nft_list" "target <= 0.5x"
+echo "one host added: $changes change(s) in the plan, $elements set element(s) sent"
