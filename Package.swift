@@ -34,6 +34,6 @@ let package = Package(
         .testTarget(name: "FwctlNetTests", dependencies: ["FwctlNet"]),
         .testTarget(name: "FwctlApplyTests", dependencies: ["FwctlApply"]),
         .testTarget(name: "FwctlCompilerTests", dependencies: ["FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlNet"]),
-        .testTarget(name: "FwctlVerifierTests", dependencies: ["FwctlVerifier", "FwctlRuleset", "FwctlNet", "FwctlPolicy"]),
+        .testTarget(name: "FwctlVerifierTests", dependencies: ["FwctlVerifier", "FwctlRuleset", "FwctlNet", "FwctlPolicy", "FwctlCompiler"]),
     ]
 )

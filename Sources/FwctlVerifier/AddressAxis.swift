@@ -94,13 +94,18 @@ struct AddressAxis {
 
     /// Every class's addresses, as interval sets of the family.
     func classAddresses() -> [AddressSet] {
+        classValues().map { family.addressSet($0) }
+    }
+
+    /// Every class's addresses in the verifier's common integer type.
+    func classValues() -> [IntervalSet<UInt128>] {
         var sets = [IntervalSet<UInt128>](repeating: IntervalSet(), count: classCount)
         let top = family.maxAddress
         for i in 0..<cuts.count {
             let hi = i + 1 < cuts.count ? cuts[i + 1] - 1 : top
             sets[Int(pieceClass[i])].insert(cuts[i]...hi)
         }
-        return sets.map { family.addressSet($0) }
+        return sets
     }
 }
 
