@@ -15,7 +15,7 @@ extension ChainAnalysis {
                 var found: [(key: GroupKey, values: IntervalSet<UInt16>, cell: Int)] = []
                 for (p, piece) in pieces.enumerated() {
                     let cell = k * pieces.count + p
-                    let key = GroupKey(piece: piece.kind == .unnamed ? -1 : Int(piece.proto), decider: s.decider[cell], limited: s.limitedBy[cell])
+                    let key = GroupKey(piece: piece.kind == .unnamed ? -1 : Int(piece.proto), decider: s.decider[cell], limited: s.limited(cell))
                     if let g = groups[key] { found[g].values.insert(UInt16(piece.lo)...UInt16(piece.hi)) } else {
                         groups[key] = found.count
                         found.append((key, IntervalSet([UInt16(piece.lo)...UInt16(piece.hi)]), cell))

@@ -49,7 +49,7 @@ public struct ChainAnalysis: Sendable {
     }
 
     func verdict(space s: FamilySpace, cell: Int) -> ChainVerdict {
-        let final = Int(s.decider[cell]), first = Int(s.limitedBy[cell])
+        let final = Int(s.decider[cell]), first = Int(s.limited(cell))
         let finalRule: Int? = final >= 0 ? final : nil
         let finalVerdict = finalRule.flatMap { conditions[$0].verdict } ?? policy
         guard first >= 0 else { return .combine(first: nil, firstVerdict: nil, limited: false, final: finalRule, finalVerdict: finalVerdict) }

@@ -47,7 +47,8 @@ public enum ChainEvaluator {
         }
         let axis = AddressAxis(family: family, constraints: constraints)
         let services = ServiceAxis(family: family, conditions: conditions.filter { $0.outOfScope == nil })
-        var space = FamilySpace(addresses: axis, services: services)
+        let anyLimited = conditions.contains { $0.limited && $0.outOfScope == nil && $0.allows(family) }
+        var space = FamilySpace(addresses: axis, services: services, trackLimits: anyLimited)
         let classes = axis.classCount, pieces = services.pieces.count, words = services.words
 
         var undecided = [UInt64](repeating: 0, count: classes * words)
@@ -58,7 +59,8 @@ public enum ChainEvaluator {
 
         for (i, c) in conditions.enumerated() where c.outOfScope == nil && c.allows(family) {
             let mask = services.mask(for: c)
-            guard mask.contains(where: { $0 != 0 }) else { continue }
+            // Most rules take a few pieces: only the words between the first and last set ones matter.
+            guard let wLo = mask.firstIndex(where: { $0 != 0 }), let wHi = mask.lastIndex(where: { $0 != 0 }) else { continue }
             let classBits = ruleConstraint[i] >= 0 ? axis.constraintClasses[ruleConstraint[i]] : allClasses
             guard classBits.contains(where: { $0 != 0 }) else { continue }
             nonEmpty[i] = true
@@ -72,7 +74,7 @@ public enum ChainEvaluator {
                     word &= word - 1
                     guard k < classes else { break }
                     let base = k * words
-                    for w in 0..<words {
+                    for w in wLo...wHi {
                         var m = undecided[base + w] & mask[w]
                         guard m != 0 else { continue }
                         reached[i] = true
@@ -104,18 +106,21 @@ struct FamilySpace {
     let services: ServiceAxis
     /// Per cell (`class * pieces + piece`): the deciding rule, or -1 for the policy.
     var decider: [Int32]
-    /// Per cell: the first rate-limited rule that took it, or -1.
+    /// Per cell: the first rate-limited rule that took it, or -1; empty when no rule has a limit.
     var limitedBy: [Int32]
     /// Per rule: its index into the axis' constraints, -1 when it constrains no peer address.
     var ruleConstraint: [Int] = []
 
-    init(addresses: AddressAxis, services: ServiceAxis) {
+    init(addresses: AddressAxis, services: ServiceAxis, trackLimits: Bool) {
         self.addresses = addresses
         self.services = services
         let cells = addresses.classCount * services.pieces.count
         decider = [Int32](repeating: -1, count: cells)
-        limitedBy = [Int32](repeating: -1, count: cells)
+        limitedBy = trackLimits ? [Int32](repeating: -1, count: cells) : []
     }
+
+    /// The first rate-limited rule that took a cell, or -1.
+    func limited(_ cell: Int) -> Int32 { limitedBy.isEmpty ? -1 : limitedBy[cell] }
 
     /// The classes a rule's addresses take (every class when it has no address match).
     func classes(of rule: Int) -> [Int] {

@@ -16,7 +16,8 @@ extension MatrixBuilder {
     }
 
     /// The cells (source end × destination end) that one probe reaches.
-    func cells(_ probe: ServiceProbe) -> [Int: CellState] {
+    func cells(_ probeIndex: Int, hits: ProbeHits) -> [Int: CellState] {
+        let probe = probes[probeIndex]
         let hostCount = model.hosts.count
         var pairs: [Int: PairState] = [:]
         var toNetwork: [[Int: PairState]] = Array(repeating: [:], count: networks.count)
@@ -34,7 +35,7 @@ extension MatrixBuilder {
                 outSides[a] = .some(result)
                 return result
             }
-            for b in 0..<hostCount where !wide[b].isEmpty {
+            for b in hits.input[fi][probeIndex] {
                 guard let inSide = side(model.hosts[b].inputIndex, probe, f) else { continue }
                 // Outside networks as sources: only b's input chain counts.
                 for (n, net) in networks.enumerated() {
@@ -58,7 +59,7 @@ extension MatrixBuilder {
                 }
             }
             // Outside networks as destinations: only a's output chain counts.
-            for a in 0..<hostCount where !wide[a].isEmpty && !networks.isEmpty {
+            for a in hits.output[fi][probeIndex] where !networks.isEmpty {
                 guard let out = outSide(a) else { continue }
                 for (n, net) in networks.enumerated() {
                     let addrs = f.wide(net)

@@ -69,9 +69,10 @@ struct MatrixBuilder {
     }
 
     func build() -> ReachabilityMatrix {
+        let hits = ProbeHits(model: model, probes: probes)
         let results = UnsafeResults<[Int: CellState]>(count: probes.count)
         DispatchQueue.concurrentPerform(iterations: probes.count) { p in
-            results.set(p, cells(probes[p]))
+            results.set(p, cells(p, hits: hits))
         }
         let perProbe = results.values()
         var entries: [(key: [Int], entry: ReachabilityMatrix.Entry)] = []
