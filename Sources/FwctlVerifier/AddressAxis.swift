@@ -98,12 +98,15 @@ struct AddressAxis {
     }
 
     /// Every class's addresses in the verifier's common integer type.
-    func classValues() -> [IntervalSet<UInt128>] {
-        var sets = [IntervalSet<UInt128>](repeating: IntervalSet(), count: classCount)
+    func classValues() -> [IntervalSet<UInt128>] { classSpans().map(\.intervalSet) }
+
+    /// Every class's addresses as spans (pieces are in ascending order, so each is one pass).
+    func classSpans() -> [Spans<UInt128>] {
+        var sets = [Spans<UInt128>](repeating: Spans(), count: classCount)
         let top = family.maxAddress
         for i in 0..<cuts.count {
             let hi = i + 1 < cuts.count ? cuts[i + 1] - 1 : top
-            sets[Int(pieceClass[i])].insert(cuts[i]...hi)
+            sets[Int(pieceClass[i])].append(cuts[i]...hi)
         }
         return sets
     }
@@ -112,14 +115,16 @@ struct AddressAxis {
 extension IPFamily {
     /// An address set of this family from the verifier's common integer type.
     func addressSet(_ values: IntervalSet<UInt128>) -> AddressSet {
-        if self == .v6 { return AddressSet(v6: IntervalSet<UInt128>(values.intervals)) }
+        if self == .v6 { return AddressSet(v6: values) }
         return AddressSet(v4: IntervalSet(values.intervals.map { UInt32($0.lowerBound)...UInt32($0.upperBound) }))
     }
 
+    func addressSet(_ values: Spans<UInt128>) -> AddressSet { addressSet(values.intervalSet) }
+
     /// The addresses of this family in `set`, as the verifier's common integer type.
-    func wide(_ set: AddressSet) -> IntervalSet<UInt128> {
-        if self == .v6 { return set.v6 }
-        return IntervalSet(set.v4.intervals.map { UInt128($0.lowerBound)...UInt128($0.upperBound) })
+    func wide(_ set: AddressSet) -> Spans<UInt128> {
+        if self == .v6 { return Spans(set.v6) }
+        return Spans(sorted: set.v4.intervals.map { UInt128($0.lowerBound)...UInt128($0.upperBound) })
     }
 }
 

@@ -9,19 +9,19 @@ import FwctlRuleset
 /// admission: some of those packets get through.
 struct AdmissionIndex: Sendable {
     struct Entry: Sendable {
-        var peers: IntervalSet<UInt128>
-        var values: IntervalSet<UInt16>
+        var peers: Spans<UInt128>
+        var values: Spans<UInt16>
     }
 
     struct FamilyIndex: Sendable {
         /// Entries of each protocol a rule names.
         var named: [UInt8: [Entry]] = [:]
-        var namedSet: IntervalSet<UInt8> = IntervalSet()
+        var isNamed = [Bool](repeating: false, count: 256)
         /// Entries shared by every protocol no rule names.
         var unnamed: [Entry] = []
 
         func entries(_ proto: UInt8) -> [Entry] {
-            namedSet.contains(proto) ? named[proto] ?? [] : unnamed
+            isNamed[Int(proto)] ? named[proto] ?? [] : unnamed
         }
     }
 
@@ -39,24 +39,31 @@ struct AdmissionIndex: Sendable {
     init(_ analysis: ChainAnalysis) {
         families = analysis.spaces.map { s in
             var index = FamilyIndex()
-            index.namedSet = s.services.named
-            let classes = s.addresses.classValues()
+            for r in s.services.named.intervals { for p in r { index.isNamed[Int(p)] = true } }
+            let classes = s.addresses.classSpans()
             let pieces = s.services.pieces
             for k in 0..<s.addresses.classCount {
-                var values: [Int: IntervalSet<UInt16>] = [:]
+                // Pieces come in protocol order, values ascending within a protocol.
+                var current: (key: Int, values: Spans<UInt16>)? = nil
+                func flush() {
+                    guard let c = current else { return }
+                    if c.key < 0 { Self.add(&index.unnamed, classes[k], c.values) }
+                    else { Self.add(&index.named[UInt8(c.key), default: []], classes[k], c.values) }
+                    current = nil
+                }
                 for (p, piece) in pieces.enumerated() where analysis.verdict(space: s, cell: k * pieces.count + p).verdict.admits {
-                    values[piece.kind == .unnamed ? -1 : Int(piece.proto), default: IntervalSet()].insert(UInt16(piece.lo)...UInt16(piece.hi))
+                    let key = piece.kind == .unnamed ? -1 : Int(piece.proto)
+                    if current?.key != key { flush(); current = (key, Spans()) }
+                    current!.values.append(UInt16(piece.lo)...UInt16(piece.hi))
                 }
-                for (key, v) in values {
-                    if key < 0 { Self.add(&index.unnamed, classes[k], v) } else { Self.add(&index.named[UInt8(key), default: []], classes[k], v) }
-                }
+                flush()
             }
             return index
         }
     }
 
     /// Merges classes admitting the same values into one entry.
-    private static func add(_ entries: inout [Entry], _ peers: IntervalSet<UInt128>, _ values: IntervalSet<UInt16>) {
+    private static func add(_ entries: inout [Entry], _ peers: Spans<UInt128>, _ values: Spans<UInt16>) {
         if let i = entries.firstIndex(where: { $0.values == values }) { entries[i].peers.formUnion(peers) }
         else { entries.append(Entry(peers: peers, values: values)) }
     }
@@ -64,15 +71,15 @@ struct AdmissionIndex: Sendable {
     func family(_ f: IPFamily) -> FamilyIndex { families[f == .v4 ? 0 : 1] }
 
     /// The values of `proto` admitted for at least one of `peers`.
-    func values(_ f: IPFamily, proto: UInt8, peers: IntervalSet<UInt128>) -> IntervalSet<UInt16> {
-        var out = IntervalSet<UInt16>()
+    func values(_ f: IPFamily, proto: UInt8, peers: Spans<UInt128>) -> Spans<UInt16> {
+        var out = Spans<UInt16>()
         for e in family(f).entries(proto) where e.peers.intersects(peers) { out.formUnion(e.values) }
         return out
     }
 
     /// Peers admitted for at least one of `values` of `proto` (`all`: for every one of them).
-    func peers(_ f: IPFamily, proto: UInt8, values: IntervalSet<UInt16>, all: Bool) -> IntervalSet<UInt128> {
-        var out = IntervalSet<UInt128>()
+    func peers(_ f: IPFamily, proto: UInt8, values: Spans<UInt16>, all: Bool) -> Spans<UInt128> {
+        var out = Spans<UInt128>()
         for e in family(f).entries(proto) where all ? e.values.isSuperset(of: values) : e.values.intersects(values) {
             out.formUnion(e.peers)
         }

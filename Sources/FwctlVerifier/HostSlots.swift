@@ -11,10 +11,10 @@ struct HostSlots {
     private let reach: [UInt128]
     let hostCount: Int
 
-    init(family: IPFamily, hosts: [IntervalSet<UInt128>]) {
+    init(hosts: [Spans<UInt128>]) {
         var slots: [(UInt128, UInt128, Int32)] = []
         for (h, set) in hosts.enumerated() {
-            for r in set.intervals { slots.append((r.lowerBound, r.upperBound, Int32(h))) }
+            for r in set.ranges { slots.append((r.lowerBound, r.upperBound, Int32(h))) }
         }
         slots.sort { $0.0 < $1.0 }
         lows = slots.map(\.0)
@@ -27,8 +27,8 @@ struct HostSlots {
 
     /// Calls `body(host, whole)` for each host address interval meeting `set`; `whole` tells
     /// whether the interval lies entirely inside one interval of `set`.
-    func forEach(meeting set: IntervalSet<UInt128>, _ body: (Int, Bool) -> Void) {
-        for r in set.intervals {
+    func forEach(meeting set: Spans<UInt128>, _ body: (Int, Bool) -> Void) {
+        for r in set.ranges {
             // First slot whose running maximum reaches r.lowerBound.
             var lo = 0, hi = reach.count
             while lo < hi {
@@ -46,7 +46,7 @@ struct HostSlots {
     }
 
     /// Hosts with an address in `set` (`any`), and hosts with an interval wholly inside it (`whole`), as bitsets.
-    func bits(_ set: IntervalSet<UInt128>) -> (any: Bitset, whole: Bitset) {
+    func bits(_ set: Spans<UInt128>) -> (any: Bitset, whole: Bitset) {
         var any = Bitset(count: hostCount), whole = Bitset(count: hostCount)
         forEach(meeting: set) { h, inside in
             any.insert(h)

@@ -1,115 +1,165 @@
 import FwctlNet
 
 extension MatrixBuilder {
-    /// Per family, for one pair or one host–network end: which families admit some, and every, packet.
+    /// One side (input or output chain of a host) on one probe in one family.
+    struct Side {
+        /// Peers admitted for at least one packet of the probe.
+        var any: Spans<UInt128>
+        /// Peers admitted for every packet of the probe.
+        var all: Spans<UInt128>
+    }
+
+    /// How one pair (or host and network) fares on a probe, family by family (bit 0: v4, 1: v6).
     struct PairState {
         var some: UInt8 = 0
         var all: UInt8 = 0
-        var values = IntervalSet<UInt16>()
+        var partial = Spans<UInt16>()
+    }
 
-        mutating func add(_ f: IPFamily, _ r: (some: Bool, all: Bool, values: IntervalSet<UInt16>)) {
-            let bit: UInt8 = f == .v4 ? 1 : 2
-            if r.some { some |= bit }
-            if r.all { all |= bit }
-            values.formUnion(r.values)
+    /// The probe's values per protocol in one family.
+    typealias ProbeValues = [(proto: UInt8, values: Spans<UInt16>)]
+
+    func side(_ index: AdmissionIndex, _ values: ProbeValues, _ f: IPFamily) -> Side? {
+        var any = Spans<UInt128>(), all: Spans<UInt128>? = nil
+        for (p, v) in values {
+            let entries = index.family(f).entries(p)
+            var anyP = Spans<UInt128>(), allP = Spans<UInt128>()
+            for e in entries {
+                if e.values.isSuperset(of: v) { allP.formUnion(e.peers); anyP.formUnion(e.peers) }
+                else if e.values.intersects(v) { anyP.formUnion(e.peers) }
+            }
+            any.formUnion(anyP)
+            all = all.map { $0.intersection(allP) } ?? allP
         }
+        return any.isEmpty ? nil : Side(any: any, all: all ?? Spans())
+    }
+
+    /// Values of the probe admitted by both sides: `inPeers` through `input`, `outPeers` through `output`.
+    func common(_ values: ProbeValues, _ f: IPFamily, input: AdmissionIndex?, inPeers: Spans<UInt128>,
+                output: AdmissionIndex?, outPeers: Spans<UInt128>) -> (some: Bool, all: Bool, values: Spans<UInt16>) {
+        var some = false, all = true, admitted = Spans<UInt16>()
+        for (p, v) in values {
+            var u = v
+            if let input { u = u.intersection(input.values(f, proto: p, peers: inPeers)) }
+            if let output { u = u.intersection(output.values(f, proto: p, peers: outPeers)) }
+            if !u.isEmpty { some = true }
+            if u != v { all = false }
+            admitted.formUnion(u)
+        }
+        return (some, all, admitted)
+    }
+
+    /// Some address of `host` lies in `peers` (`whole`: one of its ranges lies wholly inside).
+    func meets(_ peers: Spans<UInt128>, _ host: Spans<UInt128>, whole: Bool) -> Bool {
+        if host.ranges.count == 1, host.ranges[0].lowerBound == host.ranges[0].upperBound {
+            return peers.contains(host.ranges[0].lowerBound)
+        }
+        return whole ? host.ranges.contains { peers.isSuperset(of: Spans($0)) } : peers.intersects(host)
     }
 
     /// The cells (source end × destination end) that one probe reaches.
     func cells(_ probeIndex: Int, hits: ProbeHits) -> [Int: CellState] {
         let probe = probes[probeIndex]
-        let hostCount = model.hosts.count
-        var pairs: [Int: PairState] = [:]
-        var toNetwork: [[Int: PairState]] = Array(repeating: [:], count: networks.count)
-        var fromNetwork: [[Int: PairState]] = Array(repeating: [:], count: networks.count)
-        for (fi, f) in IPFamily.allCases.enumerated() where probe.families.contains(f) {
-            let slots = self.slots[fi], wide = self.wide[fi]
-            var outSides = [Optional<(any: Bitset, all: Bitset, peers: (any: IntervalSet<UInt128>, all: IntervalSet<UInt128>))>?](repeating: nil, count: hostCount)
-            func outSide(_ a: Int) -> (any: Bitset, all: Bitset, peers: (any: IntervalSet<UInt128>, all: IntervalSet<UInt128>))? {
-                if let cached = outSides[a] { return cached }
-                var result: (any: Bitset, all: Bitset, peers: (any: IntervalSet<UInt128>, all: IntervalSet<UInt128>))? = nil
-                if let s = side(model.hosts[a].outputIndex, probe, f) {
-                    let anyBits = slots.bits(s.any).any, allBits = slots.bits(s.all).whole
-                    result = (anyBits, allBits, s)
-                }
-                outSides[a] = .some(result)
-                return result
-            }
-            for b in hits.input[fi][probeIndex] {
-                guard let inSide = side(model.hosts[b].inputIndex, probe, f) else { continue }
-                // Outside networks as sources: only b's input chain counts.
-                for (n, net) in networks.enumerated() {
-                    let addrs = f.wide(net)
-                    guard addrs.intersects(inSide.any) else { continue }
-                    let r = common(probe, f, input: model.hosts[b].inputIndex, inPeers: addrs, output: nil, outPeers: IntervalSet<UInt128>())
-                    fromNetwork[n][b, default: PairState()].add(f, (r.some, inSide.all.isSuperset(of: addrs), r.values))
-                }
-                let inAll = slots.bits(inSide.all).whole
-                var candidates = Bitset(count: hostCount)
-                slots.forEach(meeting: inSide.any) { a, _ in candidates.insert(a) }
-                candidates.forEach { a in
-                    guard a != b, let out = outSide(a), out.any.contains(b) else { return }
-                    let key = a * hostCount + b
-                    if inAll.contains(a) && out.all.contains(b) {
-                        pairs[key, default: PairState()].add(f, (true, true, probeValues(probe, f)))
-                    } else {
-                        pairs[key, default: PairState()].add(f, common(probe, f, input: model.hosts[b].inputIndex, inPeers: wide[a],
-                                                                       output: model.hosts[a].outputIndex, outPeers: wide[b]))
-                    }
-                }
-            }
-            // Outside networks as destinations: only a's output chain counts.
-            for a in hits.output[fi][probeIndex] where !networks.isEmpty {
-                guard let out = outSide(a) else { continue }
-                for (n, net) in networks.enumerated() {
-                    let addrs = f.wide(net)
-                    guard addrs.intersects(out.peers.any) else { continue }
-                    let r = common(probe, f, input: nil, inPeers: IntervalSet<UInt128>(), output: model.hosts[a].outputIndex, outPeers: addrs)
-                    toNetwork[n][a, default: PairState()].add(f, (r.some, out.peers.all.isSuperset(of: addrs), r.values))
-                }
-            }
-        }
-        return aggregate(probe, pairs: pairs, toNetwork: toNetwork, fromNetwork: fromNetwork)
-    }
-
-    private func probeValues(_ probe: ServiceProbe, _ f: IPFamily) -> IntervalSet<UInt16> {
-        probe.protocols.reduce(into: IntervalSet()) { $0.formUnion(probe.values($1, f)) }
-    }
-
-    /// The families a probe can be admitted in between two address sets: both need addresses.
-    private func familyMask(_ probe: ServiceProbe, _ x: AddressSet, _ y: AddressSet) -> UInt8 {
-        var m: UInt8 = 0
-        if probe.families.contains(.v4), !x.v4.isEmpty, !y.v4.isEmpty { m |= 1 }
-        if probe.families.contains(.v6), !x.v6.isEmpty, !y.v6.isEmpty { m |= 2 }
-        return m
-    }
-
-    private func aggregate(_ probe: ServiceProbe, pairs: [Int: PairState], toNetwork: [[Int: PairState]], fromNetwork: [[Int: PairState]]) -> [Int: CellState] {
-        let hostCount = model.hosts.count, roleCount = roleHosts.count, e = ends.count
+        let hostCount = model.hosts.count, e = ends.count, roleCount = roleHosts.count
         var cells: [Int: CellState] = [:]
+        let families = IPFamily.allCases.enumerated().filter { probe.families.contains($0.element) }
+        let values: [ProbeValues] = IPFamily.allCases.map { f in probe.protocols.map { ($0, probe.spans($0, f)) } }
+        var outCache: [[Side??]] = IPFamily.allCases.map { _ in [Side??](repeating: nil, count: hostCount) }
+        func outSide(_ fi: Int, _ a: Int) -> Side? {
+            if let cached = outCache[fi][a] { return cached }
+            let s = side(model.hosts[a].outputIndex, values[fi], IPFamily.allCases[fi])
+            outCache[fi][a] = .some(s)
+            return s
+        }
         func count(_ cell: Int, _ state: PairState, _ mask: UInt8) {
             guard state.some != 0 else { return }
             cells[cell, default: CellState()].admitted += 1
             if mask != 0 && state.all & mask == mask { cells[cell]!.full += 1 }
-            cells[cell]!.values.formUnion(state.values)
+            cells[cell]!.wholeFamilies |= state.all
+            if !state.partial.isEmpty { cells[cell]!.values.formUnion(state.partial) }
         }
-        for (key, state) in pairs {
-            let (a, b) = (key / hostCount, key % hostCount)
-            let mask = familyMask(probe, model.hosts[a].addresses, model.hosts[b].addresses)
-            for r1 in hostRoles[a] { for r2 in hostRoles[b] { count(r1 * e + r2, state, mask) } }
+
+        // Destinations: each host whose input admits some of the probe, with its sources.
+        var pair = [PairState](repeating: PairState(), count: hostCount)
+        var touched: [Int] = []
+        var isHit = families.map { _ in [Bool](repeating: false, count: hostCount) }
+        var destinations: [Int] = []
+        for (k, (fi, _)) in families.enumerated() {
+            for b in hits.input[fi][probeIndex] { isHit[k][b] = true; destinations.append(b) }
         }
-        for (n, hosts) in toNetwork.enumerated() {
-            for (a, state) in hosts {
-                let mask = familyMask(probe, model.hosts[a].addresses, networks[n])
-                for r in hostRoles[a] { count(r * e + roleCount + n, state, mask) }
+        for b in Set(destinations).sorted() {
+            var fromNet = [PairState](repeating: PairState(), count: networks[0].count)
+            for (k, (fi, f)) in families.enumerated() where isHit[k][b] {
+                guard let inSide = side(model.hosts[b].inputIndex, values[fi], f) else { continue }
+                let bit: UInt8 = fi == 0 ? 1 : 2
+                for (n, addrs) in networks[fi].enumerated() where addrs.intersects(inSide.any) {
+                    let r = common(values[fi], f, input: model.hosts[b].inputIndex, inPeers: addrs, output: nil, outPeers: Spans())
+                    if r.some { fromNet[n].some |= bit }
+                    if inSide.all.isSuperset(of: addrs) { fromNet[n].all |= bit } else { fromNet[n].partial.formUnion(r.values) }
+                }
+                let slots = self.slots[fi], wide = self.wide[fi]
+                slots.forEach(meeting: inSide.any) { a, _ in
+                    guard a != b, pair[a].some & bit == 0, let out = outSide(fi, a), meets(out.any, wide[b], whole: false) else { return }
+                    if pair[a].some == 0 { touched.append(a) }
+                    if meets(inSide.all, wide[a], whole: true) && meets(out.all, wide[b], whole: true) {
+                        pair[a].some |= bit
+                        pair[a].all |= bit
+                    } else {
+                        let r = common(values[fi], f, input: model.hosts[b].inputIndex, inPeers: wide[a],
+                                       output: model.hosts[a].outputIndex, outPeers: wide[b])
+                        if r.some { pair[a].some |= bit } else if pair[a].some == 0 { touched.removeLast() }
+                        if r.all { pair[a].all |= bit } else { pair[a].partial.formUnion(r.values) }
+                    }
+                }
             }
-        }
-        for (n, hosts) in fromNetwork.enumerated() {
-            for (b, state) in hosts {
-                let mask = familyMask(probe, networks[n], model.hosts[b].addresses)
+            for a in touched {
+                let mask = familyMask(probe, a, b)
+                for r1 in hostRoles[a] { for r2 in hostRoles[b] { count(r1 * e + r2, pair[a], mask) } }
+                pair[a] = PairState()
+            }
+            touched.removeAll(keepingCapacity: true)
+            for (n, state) in fromNet.enumerated() {
+                let mask = networkMask(probe, n, b)
                 for r in hostRoles[b] { count((roleCount + n) * e + r, state, mask) }
             }
         }
+
+        // Outside networks as destinations: only the source host's output chain counts.
+        if !networks[0].isEmpty {
+            var sources: [Int] = []
+            for (fi, _) in families { sources += hits.output[fi][probeIndex] }
+            for a in Set(sources).sorted() {
+                var toNet = [PairState](repeating: PairState(), count: networks[0].count)
+                for (fi, f) in families {
+                    guard !wide[fi][a].isEmpty, let out = outSide(fi, a) else { continue }
+                    let bit: UInt8 = fi == 0 ? 1 : 2
+                    for (n, addrs) in networks[fi].enumerated() where addrs.intersects(out.any) {
+                        let r = common(values[fi], f, input: nil, inPeers: Spans(), output: model.hosts[a].outputIndex, outPeers: addrs)
+                        if r.some { toNet[n].some |= bit }
+                        if out.all.isSuperset(of: addrs) { toNet[n].all |= bit } else { toNet[n].partial.formUnion(r.values) }
+                    }
+                }
+                for (n, state) in toNet.enumerated() {
+                    let mask = networkMask(probe, n, a)
+                    for r in hostRoles[a] { count(r * e + roleCount + n, state, mask) }
+                }
+            }
+        }
         return cells
+    }
+
+    /// Families the probe can be admitted in between two hosts: both need addresses of it.
+    private func familyMask(_ probe: ServiceProbe, _ a: Int, _ b: Int) -> UInt8 {
+        var m: UInt8 = 0
+        if probe.families.contains(.v4), !wide[0][a].isEmpty, !wide[0][b].isEmpty { m |= 1 }
+        if probe.families.contains(.v6), !wide[1][a].isEmpty, !wide[1][b].isEmpty { m |= 2 }
+        return m
+    }
+
+    private func networkMask(_ probe: ServiceProbe, _ n: Int, _ h: Int) -> UInt8 {
+        var m: UInt8 = 0
+        if probe.families.contains(.v4), !networks[0][n].isEmpty, !wide[0][h].isEmpty { m |= 1 }
+        if probe.families.contains(.v6), !networks[1][n].isEmpty, !wide[1][h].isEmpty { m |= 2 }
+        return m
     }
 }

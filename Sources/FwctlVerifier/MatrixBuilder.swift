@@ -9,26 +9,29 @@ extension Reachability {
         matrix(FleetModel(fleet: fleet, rulesets: rulesets), fleet: fleet)
     }
 
-    /// The matrix over an already built model; `fleet` supplies roles, networks and services.
+    /// The matrix over an already built model; `fleet` supplies roles, networks and services
+    /// (named ones, then inline ones in flow order).
     public static func matrix(_ model: FleetModel, fleet: Fleet) -> ReachabilityMatrix {
         MatrixBuilder(model: model, fleet: fleet).build()
     }
 }
 
-/// Network ends exclude the fleet's own addresses.
 /// Computes the matrix probe by probe (in parallel), driven by what each host's chains admit:
-/// hosts whose chains admit nothing of a probe cost one quick check, pairs are enumerated only
-/// from the sources a destination admits, and pairs that admit a probe wholly on both sides
-/// are decided with two bit tests. Only mixed pairs get exact per-port interval work.
+/// only hosts whose chains admit something of a probe are visited (`ProbeHits`), source hosts
+/// are enumerated from the addresses a destination admits, and a pair that both chains admit
+/// wholly is settled with two look-ups; only mixed pairs get exact per-port interval work.
+/// Network ends exclude the fleet's own addresses (see `Reachability.admits`).
 struct MatrixBuilder {
     let model: FleetModel
     let ends: [String]
     let roleHosts: [[Int]]
     let hostRoles: [[Int]]
-    let networks: [AddressSet]
+    /// `[family][network]`, fleet addresses left out.
+    let networks: [[Spans<UInt128>]]
     let services: [(name: String, probes: [Int])]
     let probes: [ServiceProbe]
-    let wide: [[IntervalSet<UInt128>]]
+    /// `[family][host]`.
+    let wide: [[Spans<UInt128>]]
     let slots: [HostSlots]
 
     init(model: FleetModel, fleet: Fleet) {
@@ -43,9 +46,8 @@ struct MatrixBuilder {
         self.roleHosts = roleHosts
         self.hostRoles = hostRoles
         ends = fleet.roles.map(\.name) + fleet.networks.map(\.name)
-        // A network end stands for traffic leaving the fleet: fleet hosts inside it (an
-        // `internet` of 0.0.0.0/0) are reached as hosts, not as the network.
-        networks = fleet.networks.map { $0.addresses.subtracting(model.fleetAddresses) }
+        let outside = fleet.networks.map { $0.addresses.subtracting(model.fleetAddresses) }
+        networks = IPFamily.allCases.map { f in outside.map { f.wide($0) } }
 
         var probes: [ServiceProbe] = []
         var probeIndex: [ServiceProbe: Int] = [:]
@@ -65,7 +67,7 @@ struct MatrixBuilder {
         self.services = services
         self.probes = probes
         wide = IPFamily.allCases.map { f in model.hosts.map { f.wide($0.addresses) } }
-        slots = IPFamily.allCases.map { f in HostSlots(family: f, hosts: model.hosts.map { f.wide($0.addresses) }) }
+        slots = wide.map { HostSlots(hosts: $0) }
     }
 
     func build() -> ReachabilityMatrix {
@@ -76,17 +78,24 @@ struct MatrixBuilder {
         }
         let perProbe = results.values()
         var entries: [(key: [Int], entry: ReachabilityMatrix.Entry)] = []
-        let roleCount = roleHosts.count
         for (s, service) in services.enumerated() {
             for (k, p) in service.probes.enumerated() {
+                let probe = probes[p]
                 for (cell, state) in perProbe[p] where state.admitted > 0 {
                     let (src, dst) = (cell / ends.count, cell % ends.count)
-                    let total = pairCount(src, dst, roleCount)
+                    let total = pairCount(src, dst)
+                    var values: IntervalSet<UInt16>? = nil
+                    if probe.protocols.count == 1 {
+                        var v = state.values
+                        for (fi, f) in IPFamily.allCases.enumerated() where state.wholeFamilies & (1 << fi) != 0 {
+                            v.formUnion(probe.spans(probe.protocols[0], f))
+                        }
+                        values = v.intervalSet
+                    }
                     entries.append(([src, dst, s, k], ReachabilityMatrix.Entry(
-                        source: ends[src], destination: ends[dst], service: service.name, probe: probes[p],
+                        source: ends[src], destination: ends[dst], service: service.name, probe: probe,
                         coverage: state.full == total ? .all : .partial, pairs: total,
-                        admittedPairs: state.admitted, fullyAdmittedPairs: state.full,
-                        values: probes[p].protocols.count == 1 ? state.values : nil)))
+                        admittedPairs: state.admitted, fullyAdmittedPairs: state.full, values: values)))
                 }
             }
         }
@@ -95,47 +104,21 @@ struct MatrixBuilder {
     }
 
     /// Host pairs of a cell (hosts, when one end is a network).
-    private func pairCount(_ src: Int, _ dst: Int, _ roleCount: Int) -> Int {
+    private func pairCount(_ src: Int, _ dst: Int) -> Int {
+        let roleCount = roleHosts.count
         if src >= roleCount { return roleHosts[dst].count }
         if dst >= roleCount { return roleHosts[src].count }
         let a = roleHosts[src], b = Set(roleHosts[dst])
         return a.count * b.count - a.filter(b.contains).count
     }
 
+    /// One cell of one probe while it is being counted.
     struct CellState {
         var admitted = 0
         var full = 0
-        var values = IntervalSet<UInt16>()
-    }
-
-    /// What one side admits of a probe in one family: peers admitted for some value of it, and
-    /// for every value of every protocol of it.
-    func side(_ index: AdmissionIndex, _ probe: ServiceProbe, _ f: IPFamily) -> (any: IntervalSet<UInt128>, all: IntervalSet<UInt128>)? {
-        var any = IntervalSet<UInt128>(), all: IntervalSet<UInt128>? = nil
-        for p in probe.protocols {
-            let v = probe.values(p, f)
-            let entries = index.family(f).entries(p)
-            guard entries.contains(where: { $0.values.intersects(v) }) else { all = IntervalSet(); continue }
-            any.formUnion(index.peers(f, proto: p, values: v, all: false))
-            let whole = index.peers(f, proto: p, values: v, all: true)
-            all = all.map { $0.intersection(whole) } ?? whole
-        }
-        return any.isEmpty ? nil : (any, all ?? IntervalSet())
-    }
-
-    /// Values of the probe admitted by both sides: `inPeers` through `input`, `outPeers` through `output`.
-    func common(_ probe: ServiceProbe, _ f: IPFamily, input: AdmissionIndex?, inPeers: IntervalSet<UInt128>,
-                        output: AdmissionIndex?, outPeers: IntervalSet<UInt128>) -> (some: Bool, all: Bool, values: IntervalSet<UInt16>) {
-        var some = false, all = true, values = IntervalSet<UInt16>()
-        for p in probe.protocols {
-            let v = probe.values(p, f)
-            var u = v
-            if let input { u = u.intersection(input.values(f, proto: p, peers: inPeers)) }
-            if let output { u = u.intersection(output.values(f, proto: p, peers: outPeers)) }
-            if !u.isEmpty { some = true }
-            if u != v { all = false }
-            values.formUnion(u)
-        }
-        return (some, all, values)
+        /// Values admitted by pairs that admit only part of the probe.
+        var values = Spans<UInt16>()
+        /// Families (bit 0: v4, bit 1: v6) in which some pair admits the whole probe.
+        var wholeFamilies: UInt8 = 0
     }
 }

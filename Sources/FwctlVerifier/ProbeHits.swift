@@ -19,11 +19,11 @@ struct ProbeHits {
             for (h, host) in model.hosts.enumerated() where !host.addresses.isEmpty(f) {
                 for (inbound, index) in [(true, host.inputIndex), (false, host.outputIndex)] {
                     let fi = index.family(f)
-                    var unnamed: IntervalSet<UInt16>? = nil
+                    var unnamed: Spans<UInt16>? = nil
                     let mark = h * 2 + (inbound ? 0 : 1)
                     for (proto, probeValues) in values {
-                        let admitted: IntervalSet<UInt16>
-                        if fi.namedSet.contains(proto) {
+                        let admitted: Spans<UInt16>
+                        if fi.isNamed[Int(proto)] {
                             admitted = Self.union(fi.named[proto] ?? [])
                         } else {
                             if unnamed == nil { unnamed = Self.union(fi.unnamed) }
@@ -42,8 +42,8 @@ struct ProbeHits {
         }
     }
 
-    private static func union(_ entries: [AdmissionIndex.Entry]) -> IntervalSet<UInt16> {
-        var out = IntervalSet<UInt16>()
+    private static func union(_ entries: [AdmissionIndex.Entry]) -> Spans<UInt16> {
+        var out = Spans<UInt16>()
         for e in entries { out.formUnion(e.values) }
         return out
     }
@@ -62,7 +62,7 @@ struct ValueIndex {
         var items: [UInt8: [(UInt16, UInt16, Int)]] = [:]
         for (i, probe) in probes.enumerated() where probe.families.contains(f) {
             for proto in probe.protocols {
-                for r in probe.values(proto, f).intervals { items[proto, default: []].append((r.lowerBound, r.upperBound, i)) }
+                for r in probe.spans(proto, f).ranges { items[proto, default: []].append((r.lowerBound, r.upperBound, i)) }
             }
         }
         return items.keys.sorted().map { proto in
@@ -78,8 +78,8 @@ struct ValueIndex {
     }
 
     /// Calls `body` with each probe having a value in `set` (a probe may come more than once).
-    func forEach(meeting set: IntervalSet<UInt16>, _ body: (Int) -> Void) {
-        for r in set.intervals {
+    func forEach(meeting set: Spans<UInt16>, _ body: (Int) -> Void) {
+        for r in set.ranges {
             var lo = 0, hi = reach.count
             while lo < hi {
                 let mid = (lo + hi) / 2

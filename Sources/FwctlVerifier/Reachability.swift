@@ -30,12 +30,12 @@ public enum Reachability {
         var denial: Admission? = nil
         for f in IPFamily.allCases {
             let srcAddrs = f.wide(addresses(model, from)), dstAddrs = f.wide(addresses(model, to))
-            guard let firstSrc = srcAddrs.intervals.first?.lowerBound, let firstDst = dstAddrs.intervals.first?.lowerBound else { continue }
-            let values = IntervalSet([value...value])
+            guard let firstSrc = srcAddrs.lowest, let firstDst = dstAddrs.lowest else { continue }
+            let values = Spans(value...value)
             let outOK = source.map { $0.outputIndex.peers(f, proto: proto, values: values, all: false).intersection(dstAddrs) } ?? dstAddrs
             let inOK = destination.map { $0.inputIndex.peers(f, proto: proto, values: values, all: false).intersection(srcAddrs) } ?? srcAddrs
-            let s = inOK.intervals.first?.lowerBound ?? firstSrc
-            let d = outOK.intervals.first?.lowerBound ?? firstDst
+            let s = inOK.lowest ?? firstSrc
+            let d = outOK.lowest ?? firstDst
             let packet = Packet(family: f, source: f.address(s), destination: f.address(d), proto: proto,
                                 port: hasPorts(proto) ? value : nil,
                                 icmpType: proto == f.icmpProtocol ? UInt8(truncatingIfNeeded: value) : nil)

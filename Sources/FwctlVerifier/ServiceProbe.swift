@@ -56,4 +56,9 @@ public struct ServiceProbe: Hashable, Sendable, CustomStringConvertible {
         let domain = Self.domain(proto, family)
         return values.map { $0.intersection(domain) } ?? domain
     }
+
+    func spans(_ proto: UInt8, _ family: IPFamily) -> Spans<UInt16> {
+        let domain: Spans<UInt16> = hasPorts(proto) ? .full : Spans(0...(proto == family.icmpProtocol ? 255 : 0))
+        return values.map { Spans($0).intersection(domain) } ?? domain
+    }
 }
