@@ -17,12 +17,12 @@ struct AddressAxis {
     /// For each distinct constraint (in the order given), the classes it contains, as a bitset.
     let constraintClasses: [[UInt64]]
 
-    init(family: IPFamily, constraints: [IntervalSet<UInt128>]) {
+    init(family: IPFamily, constraints: [Spans<UInt128>]) {
         self.family = family
         let top = family.maxAddress
         var bounds: [UInt128] = [0]
         for c in constraints {
-            for r in c.intervals {
+            for r in c.ranges {
                 bounds.append(r.lowerBound)
                 if r.upperBound < top { bounds.append(r.upperBound + 1) }
             }
@@ -42,7 +42,7 @@ struct AddressAxis {
         for c in constraints {
             let (a, b) = (rng.next(), rng.next())
             var mine: [Range<Int>] = []
-            for r in c.intervals {
+            for r in c.ranges {
                 let lo = Self.piece(r.lowerBound, in: cuts)
                 let hi = Self.piece(r.upperBound, in: cuts) + 1
                 lowTags[lo] ^= a; lowTags[hi] ^= a

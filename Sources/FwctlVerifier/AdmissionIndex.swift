@@ -51,7 +51,8 @@ struct AdmissionIndex: Sendable {
                     else { Self.add(&index.named[UInt8(c.key), default: []], classes[k], c.values) }
                     current = nil
                 }
-                for (p, piece) in pieces.enumerated() where analysis.verdict(space: s, cell: k * pieces.count + p).verdict.admits {
+                let deciders = s.deciders.row(class: k, pieces: pieces.count), limits = s.limits.row(class: k, pieces: pieces.count)
+                for (p, piece) in pieces.enumerated() where analysis.verdict(decider: Int(deciders[p]), limited: Int(limits[p])).verdict.admits {
                     let key = piece.kind == .unnamed ? -1 : Int(piece.proto)
                     if current?.key != key { flush(); current = (key, Spans()) }
                     current!.values.append(UInt16(piece.lo)...UInt16(piece.hi))

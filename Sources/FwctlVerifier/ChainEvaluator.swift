@@ -36,7 +36,7 @@ public enum ChainEvaluator {
     private static func evaluate(family: IPFamily, conditions: [RuleCondition], reached: inout [Bool], nonEmpty: inout [Bool]) -> FamilySpace {
         // One constraint per distinct combination of address matches: named sets are lowered once.
         var constraintIndex: [[AddressMatch]: Int] = [:]
-        var constraints: [IntervalSet<UInt128>] = []
+        var constraints: [Spans<UInt128>] = []
         var ruleConstraint = [Int](repeating: -1, count: conditions.count)
         for (i, c) in conditions.enumerated() where c.outOfScope == nil && c.allows(family) {
             guard let peers = c.peers(family) else { continue }
@@ -47,14 +47,14 @@ public enum ChainEvaluator {
         }
         let axis = AddressAxis(family: family, constraints: constraints)
         let services = ServiceAxis(family: family, conditions: conditions.filter { $0.outOfScope == nil })
-        let anyLimited = conditions.contains { $0.limited && $0.outOfScope == nil && $0.allows(family) }
-        var space = FamilySpace(addresses: axis, services: services, trackLimits: anyLimited)
+        var space = FamilySpace(addresses: axis, services: services)
         let classes = axis.classCount, pieces = services.pieces.count, words = services.words
 
         var undecided = [UInt64](repeating: 0, count: classes * words)
         for k in 0..<classes {
             for p in 0..<pieces { undecided[k * words + p >> 6] |= 1 << UInt64(p & 63) }
         }
+        var limitedSeen = [UInt64](repeating: 0, count: classes * words)
         let allClasses = [UInt64](repeating: ~0, count: (classes + 63) / 64)
 
         for (i, c) in conditions.enumerated() where c.outOfScope == nil && c.allows(family) {
@@ -80,21 +80,21 @@ public enum ChainEvaluator {
                         reached[i] = true
                         if decides {
                             undecided[base + w] &= ~m
-                            while m != 0 {
-                                space.decider[k * pieces + w << 6 + m.trailingZeroBitCount] = rule
-                                m &= m - 1
-                            }
+                            space.deciders.record(class: k, word: w, bits: m, rule: rule)
                         } else if limits {
-                            while m != 0 {
-                                let cell = k * pieces + w << 6 + m.trailingZeroBitCount
-                                if space.limitedBy[cell] < 0 { space.limitedBy[cell] = rule }
-                                m &= m - 1
+                            // Only the first limit on a cell counts: later ones see the overflow.
+                            m &= ~limitedSeen[base + w]
+                            if m != 0 {
+                                limitedSeen[base + w] |= m
+                                space.limits.record(class: k, word: w, bits: m, rule: rule)
                             }
                         }
                     }
                 }
             }
         }
+        space.deciders.seal(classes: classes)
+        space.limits.seal(classes: classes)
         space.ruleConstraint = ruleConstraint
         return space
     }
@@ -104,23 +104,17 @@ public enum ChainEvaluator {
 struct FamilySpace {
     let addresses: AddressAxis
     let services: ServiceAxis
-    /// Per cell (`class * pieces + piece`): the deciding rule, or -1 for the policy.
-    var decider: [Int32]
-    /// Per cell: the first rate-limited rule that took it, or -1; empty when no rule has a limit.
-    var limitedBy: [Int32]
+    /// Which rule decided each (class, piece); none: the policy.
+    var deciders = DecisionLog()
+    /// The first rate-limited rule that took each (class, piece), if any.
+    var limits = DecisionLog()
     /// Per rule: its index into the axis' constraints, -1 when it constrains no peer address.
     var ruleConstraint: [Int] = []
 
-    init(addresses: AddressAxis, services: ServiceAxis, trackLimits: Bool) {
+    init(addresses: AddressAxis, services: ServiceAxis) {
         self.addresses = addresses
         self.services = services
-        let cells = addresses.classCount * services.pieces.count
-        decider = [Int32](repeating: -1, count: cells)
-        limitedBy = trackLimits ? [Int32](repeating: -1, count: cells) : []
     }
-
-    /// The first rate-limited rule that took a cell, or -1.
-    func limited(_ cell: Int) -> Int32 { limitedBy.isEmpty ? -1 : limitedBy[cell] }
 
     /// The classes a rule's addresses take (every class when it has no address match).
     func classes(of rule: Int) -> [Int] {

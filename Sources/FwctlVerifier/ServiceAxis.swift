@@ -32,15 +32,15 @@ struct ServiceAxis {
         var portBounds: [UInt8: Set<Int>] = [6: [0], 17: [0], 132: [0]]
         var icmpBounds: Set<Int> = [0]
         for c in conditions where c.allows(family) {
-            if let p = c.protos { for r in p.intervals { for v in r { protos.insert(v) } } }
+            if let p = c.protos { for r in p.ranges { for v in r { protos.insert(v) } } }
             for (p, set) in c.ports {
-                for r in set.intervals {
+                for r in set.ranges {
                     portBounds[p, default: [0]].insert(Int(r.lowerBound))
                     portBounds[p, default: [0]].insert(Int(r.upperBound) + 1)
                 }
             }
             if let t = c.icmpTypes {
-                for r in t.intervals { icmpBounds.insert(Int(r.lowerBound)); icmpBounds.insert(Int(r.upperBound) + 1) }
+                for r in t.ranges { icmpBounds.insert(Int(r.lowerBound)); icmpBounds.insert(Int(r.upperBound) + 1) }
             }
         }
         for p in protos.sorted() {
@@ -97,7 +97,7 @@ struct ServiceAxis {
             Self.set(&bits, 0..<pieces.count)
             return bits
         }
-        for r in protos.intervals {
+        for r in protos.ranges {
             for p in r {
                 let f = Int(first[Int(p)])
                 guard f >= 0 else { continue }   // every protocol a rule names has pieces
@@ -106,11 +106,11 @@ struct ServiceAxis {
                 case .ports:
                     guard c.icmpTypes == nil else { continue }
                     guard let ports = c.ports[p] else { Self.set(&bits, f..<f + count); continue }
-                    for iv in ports.intervals { Self.set(&bits, f + index(Int(iv.lowerBound), p)..<f + index(Int(iv.upperBound), p) + 1) }
+                    for iv in ports.ranges { Self.set(&bits, f + index(Int(iv.lowerBound), p)..<f + index(Int(iv.upperBound), p) + 1) }
                 case .icmp:
                     guard c.ports[p] == nil else { continue }
                     guard let types = c.icmpTypes else { Self.set(&bits, f..<f + count); continue }
-                    for iv in types.intervals { Self.set(&bits, f + index(Int(iv.lowerBound), p)..<f + index(Int(iv.upperBound), p) + 1) }
+                    for iv in types.ranges { Self.set(&bits, f + index(Int(iv.lowerBound), p)..<f + index(Int(iv.upperBound), p) + 1) }
                 case .plain, .unnamed:
                     guard c.ports[p] == nil, c.icmpTypes == nil else { continue }
                     Self.set(&bits, f..<f + 1)

@@ -20,6 +20,9 @@ struct Spans<V: FixedWidthInteger & UnsignedInteger & Sendable>: Hashable, Senda
         for r in sorted { append(r) }
     }
 
+    /// From ranges in any order, overlapping or not.
+    init(unsorted: [ClosedRange<V>]) { self.init(sorted: unsorted.sorted { $0.lowerBound < $1.lowerBound }) }
+
     static var full: Spans { Spans(V.min...V.max) }
 
     var isEmpty: Bool { ranges.isEmpty }
