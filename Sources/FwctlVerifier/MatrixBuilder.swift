@@ -9,6 +9,13 @@ extension Reachability {
         matrix(FleetModel(fleet: fleet, rulesets: rulesets), fleet: fleet)
     }
 
+    /// Host × host (and host × network) × service: the matrix with every host an end of its own.
+    public static func hostMatrix(_ model: FleetModel, fleet: Fleet) -> ReachabilityMatrix {
+        var perHost = fleet
+        perHost.roles = fleet.hosts.map { Role(name: $0.name, hosts: [$0.name], range: $0.range) }
+        return MatrixBuilder(model: model, fleet: perHost).build()
+    }
+
     /// The matrix over an already built model; `fleet` supplies roles, networks and services
     /// (named ones, then inline ones in flow order).
     public static func matrix(_ model: FleetModel, fleet: Fleet) -> ReachabilityMatrix {

@@ -42,4 +42,13 @@ import Testing
         let got = Self.matrix.entries.map(BruteMatrix.line)
         #expect(got.sorted() == BruteMatrix.lines(fleet: TestFleet.fleet, model: ReachabilityTests.model).sorted())
     }
+
+    @Test func hostMatrixShowsTheDeniedPair() {
+        let m = Reachability.hostMatrix(ReachabilityTests.model, fleet: TestFleet.fleet)
+        let pg = m.entries.filter { $0.service == "pg" }.map { "\($0.source) -> \($0.destination) \($0.admits)" }
+        #expect(pg == ["web-01 -> db-01 tcp/5432", "web-01 -> db-02 tcp/5432", "web-02 -> db-02 tcp/5432",
+                       "db-01 -> db-02 tcp/5432", "db-02 -> db-01 tcp/5432"])
+        // web-02 has no IPv6 address: ping from internet reaches it over IPv4 only.
+        #expect(m.entries(from: "internet", to: "web-02").map(\.admits) == ["~tcp/22", "icmp 8"])
+    }
 }
