@@ -1,3 +1,4 @@
+import FwctlCompiler
 import FwctlNet
 import FwctlPolicy
 import FwctlRuleset
@@ -50,5 +51,19 @@ import Testing
                        "db-01 -> db-02 tcp/5432", "db-02 -> db-01 tcp/5432"])
         // web-02 has no IPv6 address: ping from internet reaches it over IPv4 only.
         #expect(m.entries(from: "internet", to: "web-02").map(\.admits) == ["~tcp/22", "icmp 8"])
+    }
+
+    /// `any` probes every protocol: admitted wholly by a flow of `any`, partly by a port rule.
+    @Test func anyService() {
+        let at = TestFleet.at(1)
+        let any = ServiceRef(name: "any", isInline: true, atoms: [.any])
+        let ssh = ServiceRef(name: "tcp/22", isInline: true, atoms: [.ports(.tcp, [PortRange(22)])])
+        let fleet = Fleet(
+            roles: [Role(name: "a", hosts: ["a1"], range: at), Role(name: "b", hosts: ["b1"], range: at)],
+            hosts: [Host(name: "a1", addresses: TestFleet.addrs("192.0.2.1"), roles: ["a"], range: at),
+                    Host(name: "b1", addresses: TestFleet.addrs("192.0.2.2"), roles: ["b"], range: at)],
+            flows: [TestFleet.flow(.allow, [.role("a")], [.role("b")], any, 1), TestFleet.flow(.allow, [.role("b")], [.role("a")], ssh, 2)])
+        let m = Reachability.matrix(fleet: fleet, rulesets: Dictionary(uniqueKeysWithValues: Compiler(fleet: fleet).compileAll().map { ($0.host, $0.ruleset) }))
+        #expect(m.description.split(separator: "\n") == ["a -> b : any any, tcp/22 tcp/22", "b -> a : any ~any, tcp/22 tcp/22", "(~: admitted for only some hosts, ports or address families)"])
     }
 }
