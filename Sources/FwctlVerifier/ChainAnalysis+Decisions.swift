@@ -22,7 +22,7 @@ extension ChainAnalysis {
                     }
                 }
                 for g in found {
-                    out.append((packetClass(s, key: g.key, peers: addresses[k], values: g.values), verdict(decider: Int(g.key.decider), limited: Int(g.key.limited))))
+                    out.append((packetClass(s, piece: g.key.piece, peers: addresses[k], values: g.values), verdict(decider: Int(g.key.decider), limited: Int(g.key.limited))))
                 }
             }
         }
@@ -50,7 +50,7 @@ extension ChainAnalysis {
                     perProto[key, default: IntervalSet()].insert(UInt16(piece.lo)...UInt16(piece.hi))
                 }
                 for key in order {
-                    let c = packetClass(s, key: GroupKey(piece: key.piece, decider: 0, limited: 0), peers: addresses[k], values: perProto[key]!)
+                    let c = packetClass(s, piece: key.piece, peers: addresses[k], values: perProto[key]!)
                     let box = AdmittedBox(family: c.family, peers: c.peers, protocols: c.protocols, ports: c.ports,
                                           icmpTypes: c.icmpTypes, rateLimited: key.rateLimited)
                     if let i = shapes[box.shape] { out[i].peers.formUnion(box.peers) } else {
@@ -63,12 +63,13 @@ extension ChainAnalysis {
         return out
     }
 
-    private func packetClass(_ s: FamilySpace, key: GroupKey, peers: AddressSet, values: IntervalSet<UInt16>) -> PacketClass {
+    /// The class of `peers` × one protocol (`piece` < 0: the unnamed ones) × `values` (ports or types).
+    func packetClass(_ s: FamilySpace, piece: Int, peers: AddressSet, values: IntervalSet<UInt16>) -> PacketClass {
         let family = s.addresses.family
-        guard key.piece >= 0 else {
+        guard piece >= 0 else {
             return PacketClass(family: family, peerField: peerField, peers: peers, protocols: s.services.named.complement)
         }
-        let proto = UInt8(key.piece)
+        let proto = UInt8(piece)
         let one = IntervalSet([proto...proto])
         if hasPorts(proto) {
             return PacketClass(family: family, peerField: peerField, peers: peers, protocols: one, ports: values)

@@ -19,34 +19,60 @@ import FwctlRuleset
 ///   each verdict names those of them that may match its packet.
 public enum ChainEvaluator {
     public static func evaluate(chain: Chain, in table: Table, peerField: AddressField) -> ChainAnalysis {
-        let sets = SetLookup(table: table)
-        let conditions = chain.rules.map { RuleCondition($0, peerField: peerField, sets: sets) }
-        var reached = [Bool](repeating: false, count: conditions.count)
-        var nonEmpty = [Bool](repeating: false, count: conditions.count)
-        var spaces: [FamilySpace] = []
-        for family in IPFamily.allCases {
-            spaces.append(evaluate(family: family, conditions: conditions, reached: &reached, nonEmpty: &nonEmpty))
-        }
-        let policy: Verdict = chain.hook?.policy == .drop ? .drop : .accept
-        var analysis = ChainAnalysis(chain: chain, peerField: peerField, policy: policy, conditions: conditions, spaces: spaces)
-        analysis.findUnreachable(reached: reached, nonEmpty: nonEmpty)
-        return analysis
+        evaluate([(chain, table)], peerField: peerField)[0]
     }
 
-    private static func evaluate(family: IPFamily, conditions: [RuleCondition], reached: inout [Bool], nonEmpty: inout [Bool]) -> FamilySpace {
-        // One constraint per distinct combination of address matches: named sets are lowered once.
-        var constraintIndex: [[AddressMatch]: Int] = [:]
+    /// Evaluates chains over one shared partition, so their cells can be compared one to one.
+    static func evaluate(_ chains: [(Chain, Table)], peerField: AddressField) -> [ChainAnalysis] {
+        let conditionSets = chains.map { chain, table in
+            let sets = SetLookup(table: table)
+            return chain.rules.map { RuleCondition($0, peerField: peerField, sets: sets) }
+        }
+        var reached = conditionSets.map { [Bool](repeating: false, count: $0.count) }
+        var nonEmpty = reached
+        var spaces = [[FamilySpace]](repeating: [], count: chains.count)
+        for family in IPFamily.allCases {
+            for (i, space) in evaluate(family: family, sets: conditionSets, reached: &reached, nonEmpty: &nonEmpty).enumerated() {
+                spaces[i].append(space)
+            }
+        }
+        return chains.indices.map { i in
+            let chain = chains[i].0
+            let policy: Verdict = chain.hook?.policy == .drop ? .drop : .accept
+            var analysis = ChainAnalysis(chain: chain, peerField: peerField, policy: policy, conditions: conditionSets[i], spaces: spaces[i])
+            analysis.findUnreachable(reached: reached[i], nonEmpty: nonEmpty[i])
+            return analysis
+        }
+    }
+
+    private static func evaluate(family: IPFamily, sets conditionSets: [[RuleCondition]], reached: inout [[Bool]], nonEmpty: inout [[Bool]]) -> [FamilySpace] {
+        // One constraint per distinct combination of address matches of a chain: named sets are
+        // lowered once. (Per chain: one set name may hold other addresses in another table.)
         var constraints: [Spans<UInt128>] = []
-        var ruleConstraint = [Int](repeating: -1, count: conditions.count)
-        for (i, c) in conditions.enumerated() where c.outOfScope == nil && c.allows(family) {
-            guard let peers = c.peers(family) else { continue }
-            if let k = constraintIndex[c.peerKey] { ruleConstraint[i] = k; continue }
-            constraintIndex[c.peerKey] = constraints.count
-            ruleConstraint[i] = constraints.count
-            constraints.append(peers)
+        var ruleConstraints: [[Int]] = []
+        for conditions in conditionSets {
+            var constraintIndex: [[AddressMatch]: Int] = [:]
+            var ruleConstraint = [Int](repeating: -1, count: conditions.count)
+            for (i, c) in conditions.enumerated() where c.outOfScope == nil && c.allows(family) {
+                guard let peers = c.peers(family) else { continue }
+                if let k = constraintIndex[c.peerKey] { ruleConstraint[i] = k; continue }
+                constraintIndex[c.peerKey] = constraints.count
+                ruleConstraint[i] = constraints.count
+                constraints.append(peers)
+            }
+            ruleConstraints.append(ruleConstraint)
         }
         let axis = AddressAxis(family: family, constraints: constraints)
-        let services = ServiceAxis(family: family, conditions: conditions.filter { $0.outOfScope == nil })
+        let services = ServiceAxis(family: family, conditions: conditionSets.flatMap { $0 }.filter { $0.outOfScope == nil })
+        return conditionSets.indices.map { i in
+            run(conditionSets[i], ruleConstraint: ruleConstraints[i], axis: axis, services: services, family: family,
+                reached: &reached[i], nonEmpty: &nonEmpty[i])
+        }
+    }
+
+    /// First match of one chain's rules over the cells of shared axes.
+    private static func run(_ conditions: [RuleCondition], ruleConstraint: [Int], axis: AddressAxis, services: ServiceAxis, family: IPFamily,
+                            reached: inout [Bool], nonEmpty: inout [Bool]) -> FamilySpace {
         var space = FamilySpace(addresses: axis, services: services)
         let classes = axis.classCount, pieces = services.pieces.count, words = services.words
 
