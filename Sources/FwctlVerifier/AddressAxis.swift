@@ -17,12 +17,12 @@ struct AddressAxis {
     /// For each distinct constraint (in the order given), the classes it contains, as a bitset.
     let constraintClasses: [[UInt64]]
 
-    init(family: IPFamily, constraints: [IntervalSet<UInt128>]) {
+    init(family: IPFamily, constraints: [Spans<UInt128>]) {
         self.family = family
         let top = family.maxAddress
         var bounds: [UInt128] = [0]
         for c in constraints {
-            for r in c.intervals {
+            for r in c.ranges {
                 bounds.append(r.lowerBound)
                 if r.upperBound < top { bounds.append(r.upperBound + 1) }
             }
@@ -42,7 +42,7 @@ struct AddressAxis {
         for c in constraints {
             let (a, b) = (rng.next(), rng.next())
             var mine: [Range<Int>] = []
-            for r in c.intervals {
+            for r in c.ranges {
                 let lo = Self.piece(r.lowerBound, in: cuts)
                 let hi = Self.piece(r.upperBound, in: cuts) + 1
                 lowTags[lo] ^= a; lowTags[hi] ^= a
@@ -94,27 +94,37 @@ struct AddressAxis {
 
     /// Every class's addresses, as interval sets of the family.
     func classAddresses() -> [AddressSet] {
-        var sets = [IntervalSet<UInt128>](repeating: IntervalSet(), count: classCount)
+        classValues().map { family.addressSet($0) }
+    }
+
+    /// Every class's addresses in the verifier's common integer type.
+    func classValues() -> [IntervalSet<UInt128>] { classSpans().map(\.intervalSet) }
+
+    /// Every class's addresses as spans (pieces are in ascending order, so each is one pass).
+    func classSpans() -> [Spans<UInt128>] {
+        var sets = [Spans<UInt128>](repeating: Spans(), count: classCount)
         let top = family.maxAddress
         for i in 0..<cuts.count {
             let hi = i + 1 < cuts.count ? cuts[i + 1] - 1 : top
-            sets[Int(pieceClass[i])].insert(cuts[i]...hi)
+            sets[Int(pieceClass[i])].append(cuts[i]...hi)
         }
-        return sets.map { family.addressSet($0) }
+        return sets
     }
 }
 
 extension IPFamily {
     /// An address set of this family from the verifier's common integer type.
     func addressSet(_ values: IntervalSet<UInt128>) -> AddressSet {
-        if self == .v6 { return AddressSet(v6: IntervalSet<UInt128>(values.intervals)) }
+        if self == .v6 { return AddressSet(v6: values) }
         return AddressSet(v4: IntervalSet(values.intervals.map { UInt32($0.lowerBound)...UInt32($0.upperBound) }))
     }
 
+    func addressSet(_ values: Spans<UInt128>) -> AddressSet { addressSet(values.intervalSet) }
+
     /// The addresses of this family in `set`, as the verifier's common integer type.
-    func wide(_ set: AddressSet) -> IntervalSet<UInt128> {
-        if self == .v6 { return set.v6 }
-        return IntervalSet(set.v4.intervals.map { UInt128($0.lowerBound)...UInt128($0.upperBound) })
+    func wide(_ set: AddressSet) -> Spans<UInt128> {
+        if self == .v6 { return Spans(set.v6) }
+        return Spans(sorted: set.v4.intervals.map { UInt128($0.lowerBound)...UInt128($0.upperBound) })
     }
 }
 

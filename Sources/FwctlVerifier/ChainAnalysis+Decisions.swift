@@ -12,17 +12,17 @@ extension ChainAnalysis {
             for k in 0..<s.addresses.classCount {
                 // Group the class's pieces by protocol and by who decides them, keeping order.
                 var groups: [GroupKey: Int] = [:]
-                var found: [(key: GroupKey, values: IntervalSet<UInt16>, cell: Int)] = []
+                var found: [(key: GroupKey, values: IntervalSet<UInt16>)] = []
+                let deciders = s.deciders.row(class: k, pieces: pieces.count), limits = s.limits.row(class: k, pieces: pieces.count)
                 for (p, piece) in pieces.enumerated() {
-                    let cell = k * pieces.count + p
-                    let key = GroupKey(piece: piece.kind == .unnamed ? -1 : Int(piece.proto), decider: s.decider[cell], limited: s.limitedBy[cell])
+                    let key = GroupKey(piece: piece.kind == .unnamed ? -1 : Int(piece.proto), decider: deciders[p], limited: limits[p])
                     if let g = groups[key] { found[g].values.insert(UInt16(piece.lo)...UInt16(piece.hi)) } else {
                         groups[key] = found.count
-                        found.append((key, IntervalSet([UInt16(piece.lo)...UInt16(piece.hi)]), cell))
+                        found.append((key, IntervalSet([UInt16(piece.lo)...UInt16(piece.hi)])))
                     }
                 }
                 for g in found {
-                    out.append((packetClass(s, key: g.key, peers: addresses[k], values: g.values), verdict(space: s, cell: g.cell)))
+                    out.append((packetClass(s, piece: g.key.piece, peers: addresses[k], values: g.values), verdict(decider: Int(g.key.decider), limited: Int(g.key.limited))))
                 }
             }
         }
@@ -41,15 +41,16 @@ extension ChainAnalysis {
             for k in 0..<s.addresses.classCount {
                 var perProto: [ProtoKey: IntervalSet<UInt16>] = [:]
                 var order: [ProtoKey] = []
+                let deciders = s.deciders.row(class: k, pieces: pieces.count), limits = s.limits.row(class: k, pieces: pieces.count)
                 for (p, piece) in pieces.enumerated() {
-                    let v = verdict(space: s, cell: k * pieces.count + p)
+                    let v = verdict(decider: Int(deciders[p]), limited: Int(limits[p]))
                     guard v.verdict.admits else { continue }
                     let key = ProtoKey(piece: piece.kind == .unnamed ? -1 : Int(piece.proto), rateLimited: v.verdict != .accept)
                     if perProto[key] == nil { order.append(key) }
                     perProto[key, default: IntervalSet()].insert(UInt16(piece.lo)...UInt16(piece.hi))
                 }
                 for key in order {
-                    let c = packetClass(s, key: GroupKey(piece: key.piece, decider: 0, limited: 0), peers: addresses[k], values: perProto[key]!)
+                    let c = packetClass(s, piece: key.piece, peers: addresses[k], values: perProto[key]!)
                     let box = AdmittedBox(family: c.family, peers: c.peers, protocols: c.protocols, ports: c.ports,
                                           icmpTypes: c.icmpTypes, rateLimited: key.rateLimited)
                     if let i = shapes[box.shape] { out[i].peers.formUnion(box.peers) } else {
@@ -62,12 +63,13 @@ extension ChainAnalysis {
         return out
     }
 
-    private func packetClass(_ s: FamilySpace, key: GroupKey, peers: AddressSet, values: IntervalSet<UInt16>) -> PacketClass {
+    /// The class of `peers` × one protocol (`piece` < 0: the unnamed ones) × `values` (ports or types).
+    func packetClass(_ s: FamilySpace, piece: Int, peers: AddressSet, values: IntervalSet<UInt16>) -> PacketClass {
         let family = s.addresses.family
-        guard key.piece >= 0 else {
+        guard piece >= 0 else {
             return PacketClass(family: family, peerField: peerField, peers: peers, protocols: s.services.named.complement)
         }
-        let proto = UInt8(key.piece)
+        let proto = UInt8(piece)
         let one = IntervalSet([proto...proto])
         if hasPorts(proto) {
             return PacketClass(family: family, peerField: peerField, peers: peers, protocols: one, ports: values)

@@ -40,16 +40,20 @@ public struct ChainAnalysis: Sendable {
         let s = space(packet.family)
         let k = s.addresses.classOf(packet.address(peerField).wide)
         let p = s.services.piece(proto: packet.proto, port: packet.port, icmpType: packet.icmpType)
-        let cell = k * s.services.pieces.count + p
-        var v = verdict(space: s, cell: cell)
+        var v = verdict(space: s, class: k, piece: p)
         // Uncertain rules up to the one that finally decides (past any rate-limited one).
-        let end = s.decider[cell] >= 0 ? Int(s.decider[cell]) : conditions.count
+        let decider = s.deciders.rule(class: k, piece: p)
+        let end = decider >= 0 ? Int(decider) : conditions.count
         v.uncertain = uncertain.map(\.rule).filter { $0 < end && conditions[$0].mayMatch(packet, peerField: peerField) }
         return v
     }
 
-    func verdict(space s: FamilySpace, cell: Int) -> ChainVerdict {
-        let final = Int(s.decider[cell]), first = Int(s.limitedBy[cell])
+    func verdict(space s: FamilySpace, class k: Int, piece p: Int) -> ChainVerdict {
+        verdict(decider: Int(s.deciders.rule(class: k, piece: p)), limited: Int(s.limits.rule(class: k, piece: p)))
+    }
+
+    /// The verdict of a cell from its deciding rule and first rate-limited rule (-1: none).
+    func verdict(decider final: Int, limited first: Int) -> ChainVerdict {
         let finalRule: Int? = final >= 0 ? final : nil
         let finalVerdict = finalRule.flatMap { conditions[$0].verdict } ?? policy
         guard first >= 0 else { return .combine(first: nil, firstVerdict: nil, limited: false, final: finalRule, finalVerdict: finalVerdict) }
@@ -66,14 +70,9 @@ public struct ChainAnalysis: Sendable {
             var hiders = Set<Int>()
             for s in spaces where c.allows(s.addresses.family) {
                 let mask = s.services.mask(for: c)
-                let n = s.services.pieces.count
                 for k in s.classes(of: i) {
-                    for (w, var word) in mask.enumerated() {
-                        while word != 0 {
-                            let d = Int(s.decider[k * n + w << 6 + word.trailingZeroBitCount])
-                            word &= word - 1
-                            if d >= 0 { hiders.insert(d) }
-                        }
+                    for (w, word) in mask.enumerated() where word != 0 {
+                        s.deciders.rules(class: k, word: w, meeting: word, into: &hiders)
                     }
                 }
             }

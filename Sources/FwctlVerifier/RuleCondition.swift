@@ -8,21 +8,22 @@ import FwctlRuleset
 /// ports, other interfaces, expressions fwctl does not generate, jumps) is dropped from the
 /// constraint and named in `uncertain`: the condition then over-approximates the rule, and
 /// the evaluator never lets such a rule decide (see `ChainEvaluator`).
-struct RuleCondition {
+/// A class so the evaluator's loops share rather than copy it; never changed after `init`.
+final class RuleCondition: @unchecked Sendable {
     /// Families the rule can match.
     var v4 = true
     var v6 = true
     /// Peer addresses per family; nil: any address.
-    var peer4: IntervalSet<UInt128>?
-    var peer6: IntervalSet<UInt128>?
+    var peer4: Spans<UInt128>?
+    var peer6: Spans<UInt128>?
     /// The keys of the address matches that made `peer4`/`peer6` (for sharing work).
     var peerKey: [AddressMatch] = []
     /// Protocols; nil: any.
-    var protos: IntervalSet<UInt8>?
+    var protos: Spans<UInt8>?
     /// Destination ports per port protocol; a protocol absent here is not constrained.
-    var ports: [UInt8: IntervalSet<UInt16>] = [:]
+    var ports: [UInt8: Spans<UInt16>] = [:]
     /// ICMP / ICMPv6 types (the family is constrained separately).
-    var icmpTypes: IntervalSet<UInt8>?
+    var icmpTypes: Spans<UInt8>?
     /// The rule can match no NEW non-loopback packet (ct state without `new`, `iif "lo"`):
     /// it is outside what the verifier evaluates, and never reported as unreachable.
     var outOfScope: String?
@@ -39,19 +40,19 @@ struct RuleCondition {
 
     var terminal: Bool { verdict != nil }
 
-    func peers(_ family: IPFamily) -> IntervalSet<UInt128>? { family == .v4 ? peer4 : peer6 }
+    func peers(_ family: IPFamily) -> Spans<UInt128>? { family == .v4 ? peer4 : peer6 }
     func allows(_ family: IPFamily) -> Bool { family == .v4 ? v4 : v6 }
 
-    private mutating func restrict(to family: IPFamily) {
+    private func restrict(to family: IPFamily) {
         if family == .v4 { v6 = false } else { v4 = false }
     }
 
-    private mutating func restrictProtos(_ p: UInt8) {
-        let one = IntervalSet([p...p])
+    private func restrictProtos(_ p: UInt8) {
+        let one = Spans(p...p)
         protos = protos.map { $0.intersection(one) } ?? one
     }
 
-    private mutating func add(_ e: Expression, peerField: AddressField, sets: SetLookup) {
+    private func add(_ e: Expression, peerField: AddressField, sets: SetLookup) {
         switch e {
         case .address(let family, let field, let match):
             restrict(to: family)
@@ -70,10 +71,10 @@ struct RuleCondition {
                 uncertain.append("matches source ports")
                 return
             }
-            let set: IntervalSet<UInt16>
+            let set: Spans<UInt16>
             switch match {
-            case .range(let r): set = IntervalSet([r.closedRange])
-            case .anonymousSet(let rs): set = IntervalSet(rs.map(\.closedRange))
+            case .range(let r): set = Spans(r.closedRange)
+            case .anonymousSet(let rs): set = Spans(unsorted: rs.map(\.closedRange))
             }
             ports[proto.number] = ports[proto.number].map { $0.intersection(set) } ?? set
         case .l4proto(let p):
@@ -83,7 +84,7 @@ struct RuleCondition {
         case .icmpType(let family, let types):
             restrict(to: family)
             restrictProtos(family.icmpProtocol)
-            let set = IntervalSet(types.map { $0...$0 })
+            let set = Spans(unsorted: types.map { $0...$0 })
             icmpTypes = icmpTypes.map { $0.intersection(set) } ?? set
         case .ctState(let states):
             // Evaluated packets are NEW: only a state set naming `new` can match them.
@@ -110,7 +111,7 @@ struct RuleCondition {
 /// Named and anonymous address sets of a table, lowered once to interval sets.
 final class SetLookup {
     struct Lowered {
-        var values: IntervalSet<UInt128>
+        var values: Spans<UInt128>
         var missing: Bool
     }
 
@@ -139,8 +140,7 @@ final class SetLookup {
                 missing = true
             }
         }
-        var values = IntervalSet<UInt128>()
-        for r in ranges where r.family == family { values.insert(r.lower.wide...r.upper.wide) }
+        let values = Spans(unsorted: ranges.filter { $0.family == family }.map { $0.lower.wide...$0.upper.wide })
         let lowered = Lowered(values: values, missing: missing)
         cache[key] = lowered
         return lowered

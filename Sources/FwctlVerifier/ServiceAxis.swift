@@ -32,15 +32,15 @@ struct ServiceAxis {
         var portBounds: [UInt8: Set<Int>] = [6: [0], 17: [0], 132: [0]]
         var icmpBounds: Set<Int> = [0]
         for c in conditions where c.allows(family) {
-            if let p = c.protos { for r in p.intervals { for v in r { protos.insert(v) } } }
+            if let p = c.protos { for r in p.ranges { for v in r { protos.insert(v) } } }
             for (p, set) in c.ports {
-                for r in set.intervals {
+                for r in set.ranges {
                     portBounds[p, default: [0]].insert(Int(r.lowerBound))
                     portBounds[p, default: [0]].insert(Int(r.upperBound) + 1)
                 }
             }
             if let t = c.icmpTypes {
-                for r in t.intervals { icmpBounds.insert(Int(r.lowerBound)); icmpBounds.insert(Int(r.upperBound) + 1) }
+                for r in t.ranges { icmpBounds.insert(Int(r.lowerBound)); icmpBounds.insert(Int(r.upperBound) + 1) }
             }
         }
         for p in protos.sorted() {
@@ -88,26 +88,50 @@ struct ServiceAxis {
         return f + lo
     }
 
-    /// The pieces a rule's protocol, port and type constraints take, as a bitset.
+    /// The pieces a rule's protocol, port and type constraints take, as a bitset: whole
+    /// protocols and port (type) ranges found by binary search, not piece by piece.
     func mask(for c: RuleCondition) -> [UInt64] {
         var bits = [UInt64](repeating: 0, count: words)
-        for (i, piece) in pieces.enumerated() where matches(c, piece) {
-            bits[i >> 6] |= 1 << UInt64(i & 63)
+        guard let protos = c.protos else {
+            // No protocol named: no port or type constraint either (each names its protocol).
+            Self.set(&bits, 0..<pieces.count)
+            return bits
+        }
+        for r in protos.ranges {
+            for p in r {
+                let f = Int(first[Int(p)])
+                guard f >= 0 else { continue }   // every protocol a rule names has pieces
+                let count = cuts[p]?.count ?? 1
+                switch pieces[f].kind {
+                case .ports:
+                    guard c.icmpTypes == nil else { continue }
+                    guard let ports = c.ports[p] else { Self.set(&bits, f..<f + count); continue }
+                    for iv in ports.ranges { Self.set(&bits, f + index(Int(iv.lowerBound), p)..<f + index(Int(iv.upperBound), p) + 1) }
+                case .icmp:
+                    guard c.ports[p] == nil else { continue }
+                    guard let types = c.icmpTypes else { Self.set(&bits, f..<f + count); continue }
+                    for iv in types.ranges { Self.set(&bits, f + index(Int(iv.lowerBound), p)..<f + index(Int(iv.upperBound), p) + 1) }
+                case .plain, .unnamed:
+                    guard c.ports[p] == nil, c.icmpTypes == nil else { continue }
+                    Self.set(&bits, f..<f + 1)
+                }
+            }
         }
         return bits
     }
 
-    private func matches(_ c: RuleCondition, _ piece: Piece) -> Bool {
-        if let protos = c.protos {
-            // The unnamed piece stands for protocols no rule names, so no protocol set holds it.
-            if piece.kind == .unnamed || !protos.contains(piece.proto) { return false }
+    /// The index, among `proto`'s pieces, of the one holding `value`.
+    private func index(_ value: Int, _ proto: UInt8) -> Int {
+        guard let bounds = cuts[proto] else { return 0 }
+        var lo = 0, hi = bounds.count
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if bounds[mid] <= value { lo = mid } else { hi = mid }
         }
-        if let ports = c.ports[piece.proto] {
-            if piece.kind != .ports || !ports.contains(UInt16(piece.lo)) { return false }
-        }
-        if let types = c.icmpTypes {
-            if piece.kind != .icmp || !types.contains(UInt8(piece.lo)) { return false }
-        }
-        return true
+        return lo
+    }
+
+    private static func set(_ bits: inout [UInt64], _ range: Range<Int>) {
+        for i in range { bits[i >> 6] |= 1 << UInt64(i & 63) }
     }
 }
