@@ -1,3 +1,4 @@
+import FwctlTestSupport
 import Testing
 import FwctlNet
 import FwctlRuleset

@@ -1,3 +1,4 @@
+import FwctlTestSupport
 import Testing
 import FwctlPolicy
 
@@ -95,18 +96,8 @@ import FwctlPolicy
     }
 }
 
-/// A small, fixed, portable PRNG so seeded tests reproduce everywhere.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The shared seeded generator, under the name these tests use.
+typealias SplitMix64 = SeededGenerator
 
 /// A fleet of the size the compiler is built for checks clean, with its structure intact.
 @Suite struct ScaleTests {

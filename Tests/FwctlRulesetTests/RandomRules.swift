@@ -1,3 +1,4 @@
+import FwctlTestSupport
 import FwctlNet
 @testable import FwctlRuleset
 
@@ -5,21 +6,9 @@ import FwctlNet
 /// per rule), to check the renderers on combinations nobody thought to write down.
 /// Deterministic: the same seed gives the same table.
 struct RandomRules {
-    /// SplitMix64: tiny, seedable, good enough to pick test shapes.
-    struct RNG: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    var rng: SeededGenerator
 
-    var rng: RNG
-
-    init(seed: UInt64) { rng = RNG(state: seed) }
+    init(seed: UInt64) { rng = SeededGenerator(seed: seed) }
 
     mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &rng) < p }
     mutating func pick<T>(_ xs: [T]) -> T { xs.randomElement(using: &rng)! }
