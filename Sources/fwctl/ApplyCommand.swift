@@ -59,7 +59,7 @@ struct ApplyCommand: ParsableCommand {
             defer { session.release() }
             let plan = try planToApply(session, desired)
             for w in session.otherTablesWarnings(for: desired) { Terminal.writeError("fwctl: warning: \(w)") }
-            Terminal.writeOut(PlanText.renderer(colour: Terminal.colorOnStdout).render(plan))
+            Terminal.writeOut(PlanRenderer(colour: Terminal.colorOnStdout).render(plan))
             if plan.isEmpty { return }
 
             let ssh = LockoutGuard.Connection(environment: ProcessInfo.processInfo.environment["SSH_CONNECTION"])

@@ -43,7 +43,7 @@ struct PlanCommand: ParsableCommand {
             let plan = try session.plan(toward: desired)
             for w in session.otherTablesWarnings(for: desired) { Terminal.writeError("fwctl: warning: \(w)") }
             switch format {
-            case .text: Terminal.writeOut(PlanText.renderer(colour: Terminal.colorOnStdout).render(plan))
+            case .text: Terminal.writeOut(PlanRenderer(colour: Terminal.colorOnStdout).render(plan))
             case .json: Terminal.writeOut(try PlanRenderer.json(plan))
             }
             if let out {
@@ -53,17 +53,6 @@ struct PlanCommand: ParsableCommand {
             changes = !plan.isEmpty
         }
         if detailedExitcode && changes { throw ExitCode(2) }
-    }
-}
-
-/// The plan renderer with nft's text for rules and elements.
-enum PlanText {
-    static func renderer(colour: Bool) -> PlanRenderer {
-        PlanRenderer(ruleText: { rule in
-            var r = rule
-            r.comment = nil
-            return NftText.render(rule: r)
-        }, elementText: { NftText.render(element: $0) }, colour: colour)
     }
 }
 
