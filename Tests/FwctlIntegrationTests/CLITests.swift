@@ -121,3 +121,25 @@ enum CLI {
         }
     }
 }
+
+/// What an unprivileged user sees from the commands that need the kernel.
+@Suite(.enabled(if: getuid() == 0, "needs root to switch to an unprivileged user with setpriv"))
+struct UnprivilegedCLITests {
+    @Test(arguments: ["plan", "apply", "confirm"])
+    func kernelCommandsSayTheyNeedRoot(command: String) throws {
+        let policy = Repo.policies.appendingPathComponent("scale-up.policy").path
+        var args = [command]
+        if command != "confirm" { args += ["--policy", policy, "--host", "web-01"] }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        p.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", CLI.binary.path] + args
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 1)
+        #expect(text == "fwctl: error: fwctl \(command) needs root (CAP_NET_ADMIN) to read the kernel's nf_tables ruleset: run it with sudo\n", "\(text)")
+    }
+}
