@@ -54,6 +54,13 @@ public final class ApplySession {
     /// and nothing changes.
     public func apply(_ plan: Plan, confirmSeconds: Double?, check: Bool) throws -> Outcome {
         if let p = try state.readPending() {
+            if !Self.isRunning(p.watchdogPID) {
+                // Killed between saving the previous table and starting its watchdog: nothing
+                // will roll it back, so do it now and let the user plan again.
+                let done = try Self.explained { try Rollback.restore(p, backend: backend) }
+                state.removePending()
+                throw ApplyError("an earlier provisional apply was interrupted before its watchdog started; \(done). Run fwctl apply again")
+            }
             throw ApplyError("an earlier apply is waiting for `fwctl confirm` (it rolls back at \(Self.time(p.deadline))); confirm it or let it roll back first")
         }
         if check {
@@ -67,22 +74,22 @@ public final class ApplySession {
         if let planned = plan.generation, planned != generation {
             throw ApplyError(BackendError.generationChanged(expected: planned, actual: generation).description)
         }
+        // The watchdog starts BEFORE the kernel is touched: if fwctl dies at any moment
+        // after this (killed, SSH gone), the previous table still comes back at the deadline.
         var pending = PendingConfirmation(table: plan.table, previous: previous, deadline: Date().timeIntervalSince1970 + seconds)
         try state.writePending(pending)
-        let newGeneration: UInt32?
-        do {
-            newGeneration = try Self.explained { try backend.apply(plan) }
-        } catch {
-            state.removePending()
-            throw error
-        }
         do {
             pending.watchdogPID = try Rollback.spawnWatchdog(id: pending.id, stateDirectory: state.path)
             try state.writePending(pending)
         } catch {
-            // Without a watchdog nothing would roll back: restore now rather than leave an
-            // unconfirmed ruleset in place.
-            _ = try? Rollback.restore(pending, backend: backend)
+            state.removePending()
+            throw error
+        }
+        let newGeneration: UInt32?
+        do {
+            newGeneration = try Self.explained { try backend.apply(plan) }
+        } catch {
+            // Nothing changed: the watchdog finds no pending confirmation and exits.
             state.removePending()
             throw error
         }
@@ -108,6 +115,11 @@ public final class ApplySession {
     }
 
     public func release() { lock.release() }
+
+    static func isRunning(_ pid: Int32?) -> Bool {
+        guard let pid, pid > 0 else { return false }
+        return kill(pid, 0) == 0 || errno == EPERM
+    }
 
     /// Kernel errors as one line the user can act on.
     static func explained<T>(_ body: () throws -> T) throws -> T {

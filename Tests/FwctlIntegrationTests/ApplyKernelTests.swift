@@ -233,4 +233,32 @@ struct ApplyKernelTests {
         #expect(outcomes.old + outcomes.new == 100)
         #expect(outcomes.new > 0, "no run got as far as applying: the kill delays are too short to test anything")
     }
+
+    /// `apply --confirm` killed at any moment (fwctl or its SSH session dying) never leaves an
+    /// unconfirmed ruleset behind: the watchdog runs before the kernel is touched.
+    @Test func killedProvisionalApplyStillRollsBack() throws {
+        let h = try Host()
+        let old = Self.path("stacked.policy")
+        try h.ns.nft(["-f", "-"], stdin: try Self.compiled(old, "s1"))
+        let oldText = Self.blocksSorted(normaliseCounters(try Self.compiled(old, "s1")))
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<5 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+            p.arguments = ["netns", "exec", h.ns.name, CLI.binary.path, "apply", "--policy", Self.path("scale-up.policy"),
+                           "--host", "lb-01", "--state-dir", h.state, "--yes", "--confirm", "1"]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            usleep(UInt32.random(in: 0...60_000, using: &rng))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            var back = false
+            for _ in 0..<40 where !back {    // deadline 1 s; allow 4 s
+                usleep(100_000)
+                back = try h.listedContent() == oldText && !FileManager.default.fileExists(atPath: h.state + "/pending-confirm.json")
+            }
+            #expect(back, "the previous table is not back after a killed provisional apply")
+        }
+    }
 }
