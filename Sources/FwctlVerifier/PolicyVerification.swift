@@ -38,6 +38,10 @@ public enum PolicyVerifier {
 
     static func compare(_ intent: PolicyIntent, with chain: Chain, in table: Table, local: AddressSet, into result: inout HostVerification) {
         let peerField = intent.direction.peerField
+        // The evaluator splits classes by every address boundary of either chain; one wrong
+        // rule would show once per address class. Classes decided the same way by the same
+        // rules, for the same protocol and ports, are one discrepancy.
+        var merged: [MergeKey: Int] = [:]
         for d in ChainEvaluator.compare(intent.chain, in: intent.table, with: chain, in: table, peerField: peerField) {
             let kind: Discrepancy.Kind
             switch (d.old.verdict.admits, d.new.verdict.admits) {
@@ -45,6 +49,14 @@ public enum PolicyVerifier {
             case (true, false): kind = .admitsLess
             default: kind = .rateDiffers
             }
+            let key = MergeKey(kind: kind, family: d.packets.family, protocols: d.packets.protocols, ports: d.packets.ports,
+                               icmpTypes: d.packets.icmpTypes, actual: d.new, intended: d.old)
+            if let i = merged[key] {
+                result.discrepancies[i].packets.peers.formUnion(d.packets.peers)
+                result.discrepancies[i].example = result.discrepancies[i].packets.example(local: local.ranges(d.packets.family).first?.lower)
+                continue
+            }
+            merged[key] = result.discrepancies.count
             let intended = d.old.rule.map { intent.origins[$0] } ?? intent.defaultOrigin
             result.discrepancies.append(Discrepancy(
                 direction: intent.direction, kind: kind, packets: d.packets,
@@ -78,4 +90,15 @@ public enum PolicyVerifier {
                                             hiddenBy: u.hiddenBy.map { RuleRef(index: $0, rule: rules[$0]) }))
         }
     }
+}
+
+/// What makes two compared classes one discrepancy: all but the peer addresses.
+private struct MergeKey: Hashable {
+    var kind: Discrepancy.Kind
+    var family: IPFamily
+    var protocols: IntervalSet<UInt8>
+    var ports: IntervalSet<UInt16>?
+    var icmpTypes: IntervalSet<UInt8>?
+    var actual: ChainVerdict
+    var intended: ChainVerdict
 }
