@@ -43,14 +43,20 @@ public struct PolicyIntent: Sendable {
     }
 
     public init(fleet: Fleet, host name: String, direction: Direction) {
+        self.init(index: Index(fleet), host: name, direction: direction)
+    }
+
+    /// The intent from a prepared index of the fleet (for many hosts of one fleet).
+    public init(index: Index, host name: String, direction: Direction) {
+        let fleet = index.fleet
         host = name
         self.direction = direction
-        let families = IPFamily.allCases.filter { f in fleet.host(named: name).map { !$0.addresses.isEmpty(f) } ?? false }
+        let families = IPFamily.allCases.filter { f in index.addresses(ofHost: name).map { !$0.isEmpty(f) } ?? false }
         var rules: [Rule] = []
         var origins: [String] = []
         func add(_ flows: [Flow]) {
             for flow in flows {
-                let boxes = Self.boxes(flow, fleet: fleet, host: name, direction: direction, families: families)
+                let boxes = Self.boxes(flow, index: index, host: name, direction: direction, families: families)
                 rules += boxes
                 origins += Array(repeating: Self.origin(flow), count: boxes.count)
             }
@@ -74,13 +80,13 @@ public struct PolicyIntent: Sendable {
     }
 
     /// One rule per (peer end, family, service atom) of a flow that names `host` on this side.
-    static func boxes(_ flow: Flow, fleet: Fleet, host: String, direction: Direction, families: [IPFamily]) -> [Rule] {
+    static func boxes(_ flow: Flow, index: Index, host: String, direction: Direction, families: [IPFamily]) -> [Rule] {
         let local = direction == .input ? flow.destinations : flow.sources
-        guard fleet.endpoints(local, include: host) else { return [] }
+        guard local.contains(where: { index.names($0, host: host) }) else { return [] }
         let verdict: Verdict = flow.action == .allow ? .accept : .drop
         var rules: [Rule] = []
         for peer in direction == .input ? flow.sources : flow.destinations {
-            let addresses = fleet.addresses(of: peer)
+            let addresses = index.addresses(of: peer)
             for family in families where !addresses.isEmpty(family) {
                 let head = Expression.address(family: family, field: direction.peerField, match: .anonymousSet(addresses.ranges(family)))
                 for atom in flow.services.flatMap(\.atoms) {

@@ -1,3 +1,4 @@
+import Dispatch
 import FwctlNet
 import FwctlPolicy
 import FwctlRuleset
@@ -15,12 +16,28 @@ import FwctlRuleset
 public enum PolicyVerifier {
     /// Verifies `ruleset` as the firewall of `host` (which the fleet must define).
     public static func verify(fleet: Fleet, host: String, ruleset: Ruleset) -> HostVerification {
+        verify(index: PolicyIntent.Index(fleet), host: host, ruleset: ruleset)
+    }
+
+    /// Verifies many hosts of one fleet on all cores, in the order given; a host missing
+    /// from `rulesets` is verified as having no table (it filters nothing).
+    public static func verify(fleet: Fleet, hosts: [String], rulesets: [String: Ruleset]) -> [HostVerification] {
+        let index = PolicyIntent.Index(fleet)
+        let results = UnsafeResults<HostVerification>(count: hosts.count)
+        DispatchQueue.concurrentPerform(iterations: hosts.count) { i in
+            results.set(i, verify(index: index, host: hosts[i], ruleset: rulesets[hosts[i]] ?? Ruleset()))
+        }
+        return results.values()
+    }
+
+    static func verify(index: PolicyIntent.Index, host: String, ruleset: Ruleset) -> HostVerification {
+        let fleet = index.fleet
         var result = HostVerification(host: host)
         let local = fleet.host(named: host)?.addresses ?? AddressSet()
         let table = ruleset.tables.first { $0.family == .inet && $0.name == fleet.defaults.tableName }
             ?? ruleset.tables.first { $0.family == .inet }
         for direction in PolicyIntent.Direction.allCases {
-            let intent = PolicyIntent(fleet: fleet, host: host, direction: direction)
+            let intent = PolicyIntent(index: index, host: host, direction: direction)
             guard let table, let chain = table.chains.first(where: { $0.hook?.hook == direction.hook && $0.hook?.type == .filter }) else {
                 // No chain: the kernel filters nothing that way, which the comparison shows.
                 result.problems.append(Problem(direction: direction, kind: .missingChain,

@@ -50,9 +50,18 @@ struct VerifyCommand: ParsableCommand {
         try runReportingErrors {
             let (fleet, _) = try PolicyLoading.load(policy, quietWarnings: true)
             let names = try hosts.selectedHosts(in: fleet)
-            var rulesets = Dictionary(uniqueKeysWithValues: Compiler(fleet: fleet).compileAll().map { ($0.host, $0.ruleset) })
+            // Matrices need every host's ruleset; verification only the selected ones.
+            let compiler = Compiler(fleet: fleet)
+            var rulesets: [String: Ruleset] = [:]
+            if matrix || hostMatrix {
+                rulesets = Dictionary(compiler.compileAll().map { ($0.host, $0.ruleset) }, uniquingKeysWith: { a, _ in a })
+            } else {
+                for name in names where !live {
+                    do { rulesets[name] = try compiler.compile(host: name) } catch { throw CLIError("\(error)") }
+                }
+            }
             if live { rulesets[names[0]] = try readLive(fleet) }
-            let results = names.map { PolicyVerifier.verify(fleet: fleet, host: $0, ruleset: rulesets[$0] ?? Ruleset()) }
+            let results = PolicyVerifier.verify(fleet: fleet, hosts: names, rulesets: rulesets)
             var report = VerificationReport(source: live ? "live" : "compiled", hosts: results)
             if matrix || hostMatrix {
                 let model = FleetModel(fleet: fleet, rulesets: rulesets)
