@@ -1,0 +1,121 @@
+import Dispatch
+import FwctlNet
+import FwctlPolicy
+import FwctlRuleset
+
+/// `fwctl verify` for one host: does its ruleset (compiled, or read from the kernel) admit
+/// exactly the policy's flows, nothing more, nothing less, over IPv4 and IPv6?
+///
+/// Each of the input and output chains is compared with the policy's intent for that side
+/// (`PolicyIntent`) over one exact partition of the packet space (`ChainEvaluator.compare`):
+/// every class decided differently is a `Discrepancy` with an example packet, the rule that
+/// decided it and the policy line that says otherwise. Beside that, the conntrack rules are
+/// checked, rules the verifier cannot evaluate are named (they make the result unproven), and
+/// unreachable rules are listed as anomalies (reported, not failures: overlapping flows make
+/// redundant rules in a correct ruleset).
+public enum PolicyVerifier {
+    /// Verifies `ruleset` as the firewall of `host` (which the fleet must define).
+    public static func verify(fleet: Fleet, host: String, ruleset: Ruleset) -> HostVerification {
+        verify(index: PolicyIntent.Index(fleet), host: host, ruleset: ruleset)
+    }
+
+    /// Verifies many hosts of one fleet on all cores, in the order given; a host missing
+    /// from `rulesets` is verified as having no table (it filters nothing).
+    public static func verify(fleet: Fleet, hosts: [String], rulesets: [String: Ruleset]) -> [HostVerification] {
+        let index = PolicyIntent.Index(fleet)
+        let results = UnsafeResults<HostVerification>(count: hosts.count)
+        DispatchQueue.concurrentPerform(iterations: hosts.count) { i in
+            results.set(i, verify(index: index, host: hosts[i], ruleset: rulesets[hosts[i]] ?? Ruleset()))
+        }
+        return results.values()
+    }
+
+    static func verify(index: PolicyIntent.Index, host: String, ruleset: Ruleset) -> HostVerification {
+        let fleet = index.fleet
+        var result = HostVerification(host: host)
+        let local = fleet.host(named: host)?.addresses ?? AddressSet()
+        let table = ruleset.tables.first { $0.family == .inet && $0.name == fleet.defaults.tableName }
+            ?? ruleset.tables.first { $0.family == .inet }
+        for direction in PolicyIntent.Direction.allCases {
+            let intent = PolicyIntent(index: index, host: host, direction: direction)
+            guard let table, let chain = table.chains.first(where: { $0.hook?.hook == direction.hook && $0.hook?.type == .filter }) else {
+                // No chain: the kernel filters nothing that way, which the comparison shows.
+                result.problems.append(Problem(direction: direction, kind: .missingChain,
+                                               message: "no \(direction.rawValue) filter chain in table inet \(fleet.defaults.tableName)", rules: []))
+                let open = Chain(name: direction.rawValue, hook: BaseChainHook(hook: direction.hook, policy: .accept))
+                compare(intent, with: open, in: Table(name: fleet.defaults.tableName, chains: [open]), local: local, into: &result)
+                continue
+            }
+            compare(intent, with: chain, in: table, local: local, into: &result)
+            let analysis = ChainEvaluator.evaluate(chain: chain, in: table, peerField: direction.peerField)
+            check(analysis, direction: direction, into: &result)
+        }
+        return result
+    }
+
+    static func compare(_ intent: PolicyIntent, with chain: Chain, in table: Table, local: AddressSet, into result: inout HostVerification) {
+        let peerField = intent.direction.peerField
+        // The evaluator splits classes by every address boundary of either chain; one wrong
+        // rule would show once per address class. Classes decided the same way by the same
+        // rules, for the same protocol and ports, are one discrepancy.
+        var merged: [MergeKey: Int] = [:]
+        for d in ChainEvaluator.compare(intent.chain, in: intent.table, with: chain, in: table, peerField: peerField) {
+            let kind: Discrepancy.Kind
+            switch (d.old.verdict.admits, d.new.verdict.admits) {
+            case (false, true): kind = .admitsMore
+            case (true, false): kind = .admitsLess
+            default: kind = .rateDiffers
+            }
+            let key = MergeKey(kind: kind, family: d.packets.family, protocols: d.packets.protocols, ports: d.packets.ports,
+                               icmpTypes: d.packets.icmpTypes, actual: d.new, intended: d.old)
+            if let i = merged[key] {
+                result.discrepancies[i].packets.peers.formUnion(d.packets.peers)
+                result.discrepancies[i].example = result.discrepancies[i].packets.example(local: local.ranges(d.packets.family).first?.lower)
+                continue
+            }
+            merged[key] = result.discrepancies.count
+            let intended = d.old.rule.map { intent.origins[$0] } ?? intent.defaultOrigin
+            result.discrepancies.append(Discrepancy(
+                direction: intent.direction, kind: kind, packets: d.packets,
+                example: d.packets.example(local: local.ranges(d.packets.family).first?.lower), actual: d.new,
+                actualRule: d.new.rule.map { RuleRef(index: $0, rule: chain.rules[$0]) },
+                actualPolicy: chain.hook?.policy == .accept ? .accept : .drop,
+                intended: d.old.verdict, intendedBy: intended))
+        }
+    }
+
+    static func check(_ analysis: ChainAnalysis, direction: PolicyIntent.Direction, into result: inout HostVerification) {
+        let rules = analysis.chain.rules
+        let ct = analysis.conntrack
+        if ct.acceptsEstablished == nil {
+            result.problems.append(Problem(direction: direction, kind: .conntrack,
+                                           message: "established/related packets are not accepted before any rule could drop them",
+                                           rules: ct.dropsEstablished.map { RuleRef(index: $0, rule: rules[$0]) }))
+        }
+        if ct.dropsInvalid == nil {
+            result.problems.append(Problem(direction: direction, kind: .conntrack,
+                                           message: "invalid packets are not dropped before any rule could accept them",
+                                           rules: ct.acceptsInvalid.map { RuleRef(index: $0, rule: rules[$0]) }))
+        }
+        for u in analysis.uncertain {
+            result.problems.append(Problem(direction: direction, kind: .unverifiable,
+                                           message: "rule cannot be verified: " + u.reasons.joined(separator: "; "),
+                                           rules: [RuleRef(index: u.rule, rule: rules[u.rule])]))
+        }
+        for u in analysis.unreachable {
+            result.anomalies.append(Anomaly(direction: direction, kind: u.kind, rule: RuleRef(index: u.rule, rule: rules[u.rule]),
+                                            hiddenBy: u.hiddenBy.map { RuleRef(index: $0, rule: rules[$0]) }))
+        }
+    }
+}
+
+/// What makes two compared classes one discrepancy: all but the peer addresses.
+private struct MergeKey: Hashable {
+    var kind: Discrepancy.Kind
+    var family: IPFamily
+    var protocols: IntervalSet<UInt8>
+    var ports: IntervalSet<UInt16>?
+    var icmpTypes: IntervalSet<UInt8>?
+    var actual: ChainVerdict
+    var intended: ChainVerdict
+}
