@@ -84,10 +84,9 @@ extension Sema {
                 }
             }
         }
-        for name in hostOrder {
-            let h = hosts[name]!
-            guard !reachedHosts.contains(name), !h.roles.contains(where: reachedRoles.contains) else { continue }
-            sink.warning("W-host-no-inbound", "host '\(name.clipped)' admits no inbound flow: no allow reaches it or its roles (\(h.roles.joined(separator: ", ")))", at: h.nameRange,
+        for h in hostInfos {
+            guard !reachedHosts.contains(h.name), !h.roles.contains(where: reachedRoles.contains) else { continue }
+            sink.warning("W-host-no-inbound", "host '\(h.name.clipped)' admits no inbound flow: no allow reaches it or its roles (\(h.roles.joined(separator: ", ")))", at: h.nameRange,
                          help: "legal for an outbound-only host, but even administration (ssh) needs an allow")
         }
     }
