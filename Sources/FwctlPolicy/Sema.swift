@@ -137,17 +137,27 @@ struct Sema {
         roles.append(r)
         var members: [String] = []
         members.reserveCapacity(r.hosts.count)
+        // Names listed earlier in this role that were already defined before it; a host this
+        // role defines is recognised by its position, so most names are hashed only once.
         var seen: [String: SourceRange] = [:]
-        seen.reserveCapacity(r.hosts.count)
+        let firstNewHost = hostInfos.count
         for h in r.hosts {
             let addresses = Self.set(h.addresses)
-            let (first, isFirst) = Self.lookUpOrInsert(&seen, h.name.text, h.name.range)
-            guard isFirst else {
-                sink.error("E-duplicate-host", "host '\(h.name.text.clipped)' is listed twice in role '\(r.name.text.clipped)'", at: h.name.range, notes: [.init(message: "first listed here", range: first)])
-                continue
-            }
             let symbol = EndSymbol(kind: .host, range: h.name.range, host: hostInfos.count)
             let (existing, isNew) = Self.lookUpOrInsert(&ends, h.name.text, symbol)
+            if !isNew {
+                var first: SourceRange? = nil
+                if existing.kind == .host && existing.host >= firstNewHost {
+                    first = hostInfos[existing.host].nameRange
+                } else {
+                    let (range, isFirst) = Self.lookUpOrInsert(&seen, h.name.text, h.name.range)
+                    if !isFirst { first = range }
+                }
+                if let first {
+                    sink.error("E-duplicate-host", "host '\(h.name.text.clipped)' is listed twice in role '\(r.name.text.clipped)'", at: h.name.range, notes: [.init(message: "first listed here", range: first)])
+                    continue
+                }
+            }
             if isNew {
                 hostInfos.append(HostInfo(name: h.name.text, addresses: addresses, roles: [r.name.text], range: h.range, nameRange: h.name.range))
             } else if existing.kind == .host {
