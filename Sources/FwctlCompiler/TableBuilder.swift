@@ -56,7 +56,7 @@ struct TableBuilder {
     /// host takes part in on the `direction` side, in source order.
     mutating func flowRules(direction: Direction, action: FlowAction) -> [Rule] {
         var rules: [Rule] = []
-        for i in index.flows(of: host.name, inbound: direction == .input) where fleet.flows[i].action == action {
+        for i in index.flows(of: host, inbound: direction == .input) where fleet.flows[i].action == action {
             let flow = fleet.flows[i]
             let peers = direction == .input ? flow.sources : flow.destinations
             let comment = RuleComment.text(for: flow)

@@ -15,6 +15,10 @@ struct DiagnosticSink: Sendable {
     /// did-you-mean searches) for errors nobody will see.
     func isFull(_ file: String) -> Bool { errorCount[file, default: 0] > Self.limit }
 
+    /// True once `file` has more warnings than are shown: a further one changes nothing, so
+    /// callers may skip making it.
+    func warningsFull(_ file: String) -> Bool { warningCount[file, default: 0] > Self.limit }
+
     mutating func add(_ d: Diagnostic) {
         let file = d.range.file
         switch d.severity {

@@ -99,11 +99,11 @@ extension Parser {
     mutating func name(_ what: String) throws -> NameSyntax {
         guard tok.kind == .word else { throw fail("expected \(what)") }
         let t = text(tok)
-        if Keyword.statements.contains(t) || t == "host" || t == "expect" {
+        if Keyword.isStatement(t) || t == "host" || t == "expect" {
             throw fail("expected \(what)", help: "'\(t.clipped)' is a keyword")
         }
         let r = range(tok)
-        if Keyword.reserved.contains(t) {
+        if Keyword.isReserved(t) {
             sink.error("E-reserved-name", "'\(t.clipped)' is a keyword and cannot be used as a name", at: r)
         } else if !Self.isValidName(t) {
             sink.error("E-bad-name", "'\(t.clipped)' is not a valid name", at: r, help: "a name starts with a letter or '_' and continues with letters, digits, '_', '.' or '-'")
@@ -117,8 +117,9 @@ extension Parser {
         return t.utf8.allSatisfy { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: ":") }
     }
 
-    mutating func expectEquals(after what: String) throws {
-        guard tok.kind == .equals else { throw fail("expected '=' after '\(what)'") }
+    /// `what` is made only for the error message (building it per host costs more than parsing).
+    mutating func expectEquals(after what: @autoclosure () -> String) throws {
+        guard tok.kind == .equals else { throw fail("expected '=' after '\(what())'") }
         advance()
     }
 
@@ -129,20 +130,20 @@ extension Parser {
     }
 
     /// `ADDR, ADDR, ...`: bad literals are reported and left out, the list goes on.
-    mutating func addressList(_ what: String) throws -> [AddressSyntax] {
+    mutating func addressList(_ describeItem: @autoclosure () -> String) throws -> [AddressSyntax] {
         var out: [AddressSyntax] = []
         repeat {
             if atStatementStart && prev.kind == .comma {
                 // A trailing comma: report it, keep the list (no cascade of unknown names).
-                sink.error("E-syntax", "expected \(what) after ',', found \(describe(tok))", at: range(prev), help: "remove the trailing comma")
+                sink.error("E-syntax", "expected \(describeItem()) after ',', found \(describe(tok))", at: range(prev), help: "remove the trailing comma")
                 break
             }
             if out.isEmpty && prev.kind == .equals && (tok.kind == .rbrace || isWord("host")) {
                 // `host d1 = }`: keep the host (empty) so its uses do not cascade.
-                _ = fail("expected \(what)")
+                _ = fail("expected \(describeItem())")
                 break
             }
-            guard tok.kind == .word, !atStatementStart else { throw fail("expected \(what)") }
+            guard tok.kind == .word, !atStatementStart else { throw fail("expected \(describeItem())") }
             if let a = address() { out.append(a) }
         } while consumeComma()
         return out

@@ -37,8 +37,9 @@ public enum PolicyLoadError: Error, CustomStringConvertible, Equatable, Sendable
 /// The policy front end: files in, a checked `Fleet` and diagnostics out.
 public enum PolicyFrontEnd {
     /// `path` is a file or a directory whose *.policy files (sorted by name, non-recursive)
-    /// form one policy.
-    public static func load(path: String, today: CalendarDate) throws(PolicyLoadError) -> CheckResult {
+    /// form one policy. `warnings: false` skips computing warnings (errors are all reported):
+    /// for callers that would not show them.
+    public static func load(path: String, today: CalendarDate, warnings: Bool = true) throws(PolicyLoadError) -> CheckResult {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw .unreadable(path: path, reason: "no such file or directory")
@@ -59,7 +60,7 @@ public enum PolicyFrontEnd {
             }
             files.append(try sourceFile(path: p, bytes: [UInt8](data)))
         }
-        return check(files: files, today: today)
+        return check(files: files, today: today, warnings: warnings)
     }
 
     /// The text of a policy file, or where its first byte that is not UTF-8 is.
@@ -82,11 +83,11 @@ public enum PolicyFrontEnd {
         throw .notUTF8(path: path, line: line, column: i - lineStart + 1)
     }
 
-    /// Checks the files as one policy (names are global to it).
-    public static func check(files: [SourceFile], today: CalendarDate) -> CheckResult {
+    /// Checks the files as one policy (names are global to it); `warnings` as for `load`.
+    public static func check(files: [SourceFile], today: CalendarDate, warnings: Bool = true) -> CheckResult {
         var sink = DiagnosticSink()
         let syntax = files.map { Parser.parse($0, into: &sink) }
-        var sema = Sema(files: syntax, today: today, sink: sink)
+        var sema = Sema(files: syntax, today: today, warnings: warnings, sink: sink)
         let fleet = sema.run()
         let order = Dictionary(files.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { a, _ in a })
         let sorted = sema.sink.diagnostics.enumerated().sorted { a, b in

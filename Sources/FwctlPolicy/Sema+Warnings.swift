@@ -84,10 +84,18 @@ extension Sema {
                 }
             }
         }
-        for name in hostOrder {
-            let h = hosts[name]!
-            guard !reachedHosts.contains(name), !h.roles.contains(where: reachedRoles.contains) else { continue }
-            sink.warning("W-host-no-inbound", "host '\(name.clipped)' admits no inbound flow: no allow reaches it or its roles (\(h.roles.joined(separator: ", ")))", at: h.nameRange,
+        // Hosts come role by role, so the last answer for a list of roles is usually the next one.
+        var lastRoles: [String] = [], lastReached = false
+        for h in hostInfos {
+            // Past the cap a warning is only counted: skip making its message.
+            guard !sink.warningsFull(h.nameRange.file) else { continue }
+            guard reachedHosts.isEmpty || !reachedHosts.contains(h.name) else { continue }
+            if h.roles != lastRoles {
+                lastRoles = h.roles
+                lastReached = h.roles.contains(where: reachedRoles.contains)
+            }
+            guard !lastReached else { continue }
+            sink.warning("W-host-no-inbound", "host '\(h.name.clipped)' admits no inbound flow: no allow reaches it or its roles (\(h.roles.joined(separator: ", ")))", at: h.nameRange,
                          help: "legal for an outbound-only host, but even administration (ssh) needs an allow")
         }
     }

@@ -13,9 +13,12 @@ struct Sema {
     struct EndSymbol {
         var kind: EndKind
         var range: SourceRange
+        /// For a host, its position in `hostInfos`.
+        var host = -1
     }
 
     struct HostInfo {
+        var name: String
         var addresses: AddressSet
         var roles: [String]
         var range: SourceRange
@@ -24,6 +27,8 @@ struct Sema {
 
     let files: [FileSyntax]
     let today: CalendarDate
+    /// False when the caller shows no warnings: the whole-fleet ones are then not computed.
+    let warnings: Bool
     var sink: DiagnosticSink
 
     var ends: [String: EndSymbol] = [:]
@@ -34,14 +39,16 @@ struct Sema {
     var roles: [RoleSyntax] = []
     /// Each role's distinct host names, in order.
     var roleHosts: [String: [String]] = [:]
-    var hosts: [String: HostInfo] = [:]
-    var hostOrder: [String] = []
+    /// Hosts in order of first definition; `ends` maps their names here, so a host costs one
+    /// name lookup rather than one per table (100,000-host roles are hashing-bound).
+    var hostInfos: [HostInfo] = []
     var usedNames: Set<String> = []
     var usedServices: Set<String> = []
 
-    init(files: [FileSyntax], today: CalendarDate, sink: DiagnosticSink) {
+    init(files: [FileSyntax], today: CalendarDate, warnings: Bool = true, sink: DiagnosticSink) {
         self.files = files
         self.today = today
+        self.warnings = warnings
         self.sink = sink
     }
 
@@ -51,13 +58,13 @@ struct Sema {
         let flows = resolveFlows()
         let tests = resolveTests()
         let defaults = checkDefaults()
-        warn(flows: flows)
+        if warnings { warn(flows: flows) }
         guard !sink.hasErrors else { return nil }
         return Fleet(
             networks: networks.map { Network(name: $0.name.text, addresses: networkSets[$0.name.text]!, range: $0.range) },
             services: serviceOrder.map { Service(name: $0.name.text, atoms: $0.atoms, range: $0.range) },
             roles: roles.map { Role(name: $0.name.text, hosts: roleHosts[$0.name.text] ?? [], range: $0.range) },
-            hosts: hostOrder.map { n in let h = hosts[n]!; return Host(name: n, addresses: h.addresses, roles: h.roles, range: h.range) },
+            hosts: hostInfos.map { Host(name: $0.name, addresses: $0.addresses, roles: $0.roles, range: $0.range) },
             flows: flows.map(\.flow),
             tests: tests,
             defaults: defaults)
@@ -70,6 +77,14 @@ struct Sema {
     }
 
     private mutating func collectDefinitions() {
+        // Sized up front: growing tables of 100,000 names rehashes every name several times.
+        var names = 0
+        for f in files {
+            names += f.networks.count + f.roles.count
+            for r in f.roles { names += r.hosts.count }
+        }
+        ends.reserveCapacity(names)
+        hostInfos.reserveCapacity(names)
         for f in files {
             for s in f.services {
                 if let first = services[s.name.text] {
@@ -95,44 +110,68 @@ struct Sema {
 
     /// Records a role, network or host name; reports a duplicate or a clash of kinds.
     private mutating func define(_ name: NameSyntax, as kind: EndKind) -> Bool {
-        if let existing = ends[name.text] {
-            if existing.kind == kind {
-                sink.error("E-duplicate", "\(kind) '\(name.text.clipped)' is defined twice", at: name.range, notes: [.init(message: "first defined here", range: existing.range)])
-            } else {
-                sink.error("E-kind-clash", "'\(name.text.clipped)' is already a \(existing.kind); it cannot also be a \(kind)", at: name.range,
-                           help: "roles, networks and hosts share one namespace (each can be a flow end): rename one",
-                           notes: [.init(message: "the \(existing.kind) is defined here", range: existing.range)])
-            }
-            return false
+        let (existing, isNew) = Self.lookUpOrInsert(&ends, name.text, EndSymbol(kind: kind, range: name.range))
+        if !isNew { report(name, as: kind, existing: existing) }
+        return isNew
+    }
+
+    private mutating func report(_ name: NameSyntax, as kind: EndKind, existing: EndSymbol) {
+        if existing.kind == kind {
+            sink.error("E-duplicate", "\(kind) '\(name.text.clipped)' is defined twice", at: name.range, notes: [.init(message: "first defined here", range: existing.range)])
+        } else {
+            sink.error("E-kind-clash", "'\(name.text.clipped)' is already a \(existing.kind); it cannot also be a \(kind)", at: name.range,
+                       help: "roles, networks and hosts share one namespace (each can be a flow end): rename one",
+                       notes: [.init(message: "the \(existing.kind) is defined here", range: existing.range)])
         }
-        ends[name.text] = EndSymbol(kind: kind, range: name.range)
-        return true
+    }
+
+    /// The value for `key`, inserting `value` when there is none, in one hash of the key.
+    static func lookUpOrInsert<V>(_ table: inout [String: V], _ key: String, _ value: V) -> (value: V, inserted: Bool) {
+        let before = table.count
+        func read(_ v: inout V) -> V { v }
+        let found = read(&table[key, default: value])
+        return (found, table.count != before)
     }
 
     private mutating func collectRole(_ r: RoleSyntax) {
         roles.append(r)
         var members: [String] = []
+        members.reserveCapacity(r.hosts.count)
+        // Names listed earlier in this role that were already defined before it; a host this
+        // role defines is recognised by its position, so most names are hashed only once.
         var seen: [String: SourceRange] = [:]
+        let firstNewHost = hostInfos.count
         for h in r.hosts {
             let addresses = Self.set(h.addresses)
-            if let first = seen[h.name.text] {
-                sink.error("E-duplicate-host", "host '\(h.name.text.clipped)' is listed twice in role '\(r.name.text.clipped)'", at: h.name.range, notes: [.init(message: "first listed here", range: first)])
-                continue
-            }
-            seen[h.name.text] = h.name.range
-            if var existing = hosts[h.name.text] {
-                guard existing.addresses == addresses else {
-                    sink.error("E-host-conflict", "host '\(h.name.text.clipped)' has different addresses in role '\(r.name.text.clipped)' than in role '\(existing.roles.first ?? "")'", at: h.range,
-                               help: "a host in several roles must list the same addresses in each",
-                               notes: [.init(message: "defined here with other addresses", range: existing.range)])
+            let symbol = EndSymbol(kind: .host, range: h.name.range, host: hostInfos.count)
+            let (existing, isNew) = Self.lookUpOrInsert(&ends, h.name.text, symbol)
+            if !isNew {
+                var first: SourceRange? = nil
+                if existing.kind == .host && existing.host >= firstNewHost {
+                    first = hostInfos[existing.host].nameRange
+                } else {
+                    let (range, isFirst) = Self.lookUpOrInsert(&seen, h.name.text, h.name.range)
+                    if !isFirst { first = range }
+                }
+                if let first {
+                    sink.error("E-duplicate-host", "host '\(h.name.text.clipped)' is listed twice in role '\(r.name.text.clipped)'", at: h.name.range, notes: [.init(message: "first listed here", range: first)])
                     continue
                 }
-                existing.roles.append(r.name.text)
-                hosts[h.name.text] = existing
+            }
+            if isNew {
+                hostInfos.append(HostInfo(name: h.name.text, addresses: addresses, roles: [r.name.text], range: h.range, nameRange: h.name.range))
+            } else if existing.kind == .host {
+                let info = hostInfos[existing.host]
+                guard info.addresses == addresses else {
+                    sink.error("E-host-conflict", "host '\(h.name.text.clipped)' has different addresses in role '\(r.name.text.clipped)' than in role '\(info.roles.first ?? "")'", at: h.range,
+                               help: "a host in several roles must list the same addresses in each",
+                               notes: [.init(message: "defined here with other addresses", range: info.range)])
+                    continue
+                }
+                hostInfos[existing.host].roles.append(r.name.text)
             } else {
-                guard define(h.name, as: .host) else { continue }
-                hosts[h.name.text] = HostInfo(addresses: addresses, roles: [r.name.text], range: h.range, nameRange: h.name.range)
-                hostOrder.append(h.name.text)
+                report(h.name, as: .host, existing: existing)
+                continue
             }
             members.append(h.name.text)
         }

@@ -6,7 +6,7 @@ enum PolicyLoading {
     static func load(_ options: PolicyOptions, quietWarnings: Bool = false) throws -> (fleet: Fleet, result: CheckResult) {
         let result: CheckResult
         do throws(PolicyLoadError) {
-            result = try PolicyFrontEnd.load(path: options.policy, today: CalendarDate.today())
+            result = try PolicyFrontEnd.load(path: options.policy, today: CalendarDate.today(), warnings: !quietWarnings)
         } catch .notUTF8(let path, let line, let column) {
             // Already a compiler-style `file:line:col: error:` line.
             Terminal.writeError(PolicyLoadError.notUTF8(path: path, line: line, column: column).description)
