@@ -65,8 +65,8 @@ public struct PolicyTestReport: Hashable, Sendable {
         for t in tests {
             out += "test \"\(t.name)\"\n"
             for e in t.expectations {
-                let where_ = "\(e.expectation.range.start.line)"
-                out += "  \(e.passed ? "PASS" : "FAIL") line \(where_): \(e.expectation.text)\n"
+                let at = "\(e.expectation.range.file):\(e.expectation.range.start.line)"
+                out += "  \(e.passed ? "PASS" : "FAIL") \(at): \(e.expectation.text)\n"
                 guard let f = e.failure else { continue }
                 out += "       \(f.reason): \(f.packet)\n"
                 for d in f.ends { out += "       \(d.description)\n" }

@@ -75,7 +75,7 @@ import Testing
             #expect(end.comment?.hasPrefix("t.policy:10: allow web -> db : pg") == true, "\(end)")
         }
         let text = report.text()
-        #expect(text.contains("FAIL line 13: expect deny web -> db : pg"))
+        #expect(text.contains("FAIL t.policy:13: expect deny web -> db : pg"))
         #expect(text.contains("admitted: 192.0.2.1 -> 192.0.2.2 tcp/5432"))
         #expect(text.hasSuffix("0 passed, 1 failed\n"))
     }
