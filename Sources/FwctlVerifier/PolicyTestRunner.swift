@@ -104,7 +104,7 @@ public struct PolicyTestRunner: Sendable {
 
     /// A packet of value `v` and what each end's chain does with it. Addresses are ones the
     /// other side admits when there are any, so the failing side is the one that shows.
-    private func failure(_ what: String, _ s: Reachability.End, _ d: Reachability.End, _ f: IPFamily, _ proto: UInt8, _ v: UInt16, _ src: Spans<UInt128>, _ dst: Spans<UInt128>) -> ExpectationFailure {
+    func failure(_ what: String, _ s: Reachability.End, _ d: Reachability.End, _ f: IPFamily, _ proto: UInt8, _ v: UInt16, _ src: Spans<UInt128>, _ dst: Spans<UInt128>) -> ExpectationFailure {
         let one = Spans(v...v)
         let source = Reachability.host(model, s), destination = Reachability.host(model, d)
         let sAddr = destination.map { $0.inputIndex.peers(f, proto: proto, values: one, all: false).intersection(src) }?.lowest ?? src.lowest!
