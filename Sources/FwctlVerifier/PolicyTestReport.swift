@@ -5,7 +5,7 @@ import FwctlRuleset
 /// Why an expectation does not hold: a concrete packet and what each end's chain does with it.
 public struct ExpectationFailure: Hashable, Sendable {
     /// One end's chain on the packet: the deciding rule and its comment (the policy line).
-    public struct Decision: Hashable, Sendable {
+    public struct Decision: Hashable, Sendable, CustomStringConvertible {
         public var host: String
         public var chain: String
         public var verdict: ChainVerdict
