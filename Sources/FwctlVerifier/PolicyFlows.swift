@@ -38,37 +38,30 @@ public struct PolicyFlows: Sendable {
         for (source, sourceEnds) in ends {
             for (destination, destinationEnds) in ends {
                 if fleet.role(named: source) == nil && fleet.role(named: destination) == nil { continue }
-                for proto in 0...255 {
-                    var values = Spans<UInt16>(), domain = Spans<UInt16>()
-                    for s in sourceEnds {
-                        for d in destinationEnds {
-                            let (v, all) = Self.values(runner, s, d, UInt8(proto))
-                            values.formUnion(v)
-                            domain.formUnion(all)
+                // Protocols no chain names are all admitted alike: work out one, copy it to the rest.
+                var values = [Spans<UInt16>](repeating: Spans(), count: 256), domain = values
+                let distinct = Set(runner.sameAs)
+                for s in sourceEnds {
+                    for d in destinationEnds where !Self.sameHost(s, d) {
+                        for f in IPFamily.allCases {
+                            let src = f.wide(Reachability.addresses(model, s)), dst = f.wide(Reachability.addresses(model, d))
+                            guard !src.isEmpty, !dst.isEmpty else { continue }
+                            for proto in distinct {
+                                values[Int(proto)].formUnion(runner.admitted(s, d, f, proto, src, dst))
+                                domain[Int(proto)].formUnion(Spans(ServiceProbe.domain(proto, f)))
+                            }
                         }
                     }
-                    let key = Key(source: source, destination: destination, proto: UInt8(proto))
-                    if !values.isEmpty { admitted[key] = values.intervalSet }
-                    if !domain.isEmpty { domains[key] = domain.intervalSet }
+                }
+                for proto in 0...255 {
+                    let key = Key(source: source, destination: destination, proto: UInt8(proto)), rep = Int(runner.sameAs[proto])
+                    if !values[rep].isEmpty { admitted[key] = values[rep].intervalSet }
+                    if !domain[rep].isEmpty { domains[key] = domain[rep].intervalSet }
                 }
             }
         }
         self.admitted = admitted
         self.domains = domains
-    }
-
-    /// Values of `proto` passing from `s` to `d` in either family (none from a host to itself).
-    /// ... and every value it could carry there.
-    static func values(_ runner: PolicyTestRunner, _ s: Reachability.End, _ d: Reachability.End, _ proto: UInt8) -> (Spans<UInt16>, Spans<UInt16>) {
-        if sameHost(s, d) { return (Spans(), Spans()) }
-        var out = Spans<UInt16>(), domain = Spans<UInt16>()
-        for f in IPFamily.allCases {
-            let src = f.wide(Reachability.addresses(runner.model, s)), dst = f.wide(Reachability.addresses(runner.model, d))
-            guard !src.isEmpty, !dst.isEmpty else { continue }
-            out.formUnion(runner.admitted(s, d, f, proto, src, dst))
-            domain.formUnion(Spans(ServiceProbe.domain(proto, f)))
-        }
-        return (out, domain)
     }
 
     /// The policy lines (rule comments) that let `value` of the key through: the deciding rules

@@ -17,9 +17,23 @@ public struct PolicyTestRunner: Sendable {
     public let fleet: Fleet
     public let model: FleetModel
 
+    /// For each protocol, the one it is admitted exactly like: itself when some chain names it
+    /// or it carries ports or ICMP types, else the lowest protocol no chain names (a chain's
+    /// admission index shares one entry list among the protocols its rules do not name).
+    let sameAs: [UInt8]
+
     public init(fleet: Fleet, model: FleetModel) {
         self.fleet = fleet
         self.model = model
+        var named = [Bool](repeating: false, count: 256)
+        for p in [1, 6, 17, 58, 132] { named[p] = true }
+        for h in model.hosts {
+            for index in [h.inputIndex, h.outputIndex] {
+                for family in index.families { for p in 0..<256 where family.isNamed[p] { named[p] = true } }
+            }
+        }
+        let first = (0..<256).first { !named[$0] }
+        sameAs = (0..<256).map { UInt8(named[$0] ? $0 : first!) }
     }
 
     /// Evaluates every expectation of every test, in source order.
@@ -72,8 +86,11 @@ public struct PolicyTestRunner: Sendable {
             // `deny ... : any` and `only` look at every protocol; base-rule admissions do not count.
             let everything = kind == .deny && probes.contains { $0.description == "any" }
             guard kind == .only || everything else { continue }
+            var shared: [UInt8: Spans<UInt16>] = [:]
             for p in 0...255 {
-                let proto = UInt8(p), got = admitted(s, d, f, proto, src, dst)
+                let proto = UInt8(p), rep = sameAs[p]
+                let got = shared[rep] ?? admitted(s, d, f, rep, src, dst)
+                if rep != proto { shared[rep] = got }
                 let extra = everything ? got : Self.minus(got, wanted[proto] ?? Spans())
                 if let result = firstPolicyAdmitted(everything ? "admitted" : "also admitted", extra, s, d, f, proto, src, dst) { return result }
             }
