@@ -48,6 +48,11 @@ import Testing
              rows: ["+ db -> web : any   (new.policy:8: allow db -> web : any)"]),
         Case(description: "and its removal too", old: base + "allow db -> web : any\n", new: base,
              rows: ["- db -> web : any   (old.policy:8: allow db -> web : any)"]),
+        Case(description: "a protocol without ports", old: base, new: base + "allow db -> web : proto gre\n",
+             rows: ["+ db -> web : proto gre   (new.policy:8: allow db -> web : proto gre)"]),
+        Case(description: "a deny of what was never admitted changes nothing", old: base,
+             new: base + "deny db -> web : proto gre\nallow db -> web : proto esp\n",
+             rows: ["+ db -> web : proto esp   (new.policy:9: allow db -> web : proto esp)"]),
         Case(description: "a new role", old: base, new: base + "role cache { host c1 = 192.0.2.3 }\nallow web -> cache : tcp/6379\n",
              rows: ["+ web -> cache : tcp/6379   (new.policy:9: allow web -> cache : tcp/6379)"]),
     ]
