@@ -33,7 +33,7 @@ let package = Package(
         .executableTarget(
             name: "fwctl",
             dependencies: [
-                "FwctlNet", "FwctlPolicy", "FwctlRuleset", "FwctlCompiler", "FwctlPlanner", "FwctlApply",
+                "FwctlNet", "FwctlPolicy", "FwctlRuleset", "FwctlCompiler", "FwctlPlanner", "FwctlApply", "FwctlVerifier",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

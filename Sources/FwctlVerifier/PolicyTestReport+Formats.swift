@@ -1,0 +1,61 @@
+import Foundation
+
+/// Machine-readable forms of a test report: JSON for scripts, JUnit XML for CI.
+extension PolicyTestReport {
+    /// `{"passed":N,"failed":N,"tests":[{"name":..,"expectations":[{"text":..,"passed":..,"failure":{..}}]}]}`.
+    public func json() -> String {
+        let tests: [[String: Any]] = self.tests.map { t in
+            ["name": t.name, "line": t.line, "expectations": t.expectations.map { e -> [String: Any] in
+                var o: [String: Any] = ["text": e.expectation.text, "kind": e.expectation.kind.rawValue,
+                                        "location": e.expectation.range.description, "passed": e.passed]
+                if let f = e.failure {
+                    o["failure"] = ["reason": f.reason, "packet": f.packet.description,
+                                    "decisions": f.ends.map { d -> [String: Any] in
+                                        ["host": d.host, "chain": d.chain, "verdict": d.verdict.verdict.rawValue,
+                                         "rule": d.verdict.rule.map { $0 as Any } ?? NSNull(), "comment": d.comment ?? NSNull()]
+                                    }] as [String: Any]
+                }
+                return o
+            }]
+        }
+        let root: [String: Any] = ["passed": passed, "failed": failed, "tests": tests]
+        let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// JUnit XML: one testsuite per `test` block, one testcase per expectation, a `failure`
+    /// element carrying the packet and deciding rules for each that does not hold.
+    public func junit(suiteName: String = "fwctl") -> String {
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out += "<testsuites name=\"\(Self.escape(suiteName))\" tests=\"\(passed + failed)\" failures=\"\(failed)\">\n"
+        for t in tests {
+            let failures = t.expectations.filter { !$0.passed }.count
+            out += "  <testsuite name=\"\(Self.escape(t.name))\" tests=\"\(t.expectations.count)\" failures=\"\(failures)\" errors=\"0\">\n"
+            for e in t.expectations {
+                let open = "    <testcase classname=\"\(Self.escape(t.name))\" name=\"\(Self.escape(e.expectation.text))\" file=\"\(Self.escape(e.expectation.range.file))\" line=\"\(e.expectation.range.start.line)\""
+                guard let f = e.failure else { out += open + "/>\n"; continue }
+                let body = ([f.reason + ": " + f.packet.description] + f.ends.map(\.description)).joined(separator: "\n")
+                out += open + ">\n      <failure message=\"\(Self.escape(f.reason + ": " + f.packet.description))\">\(Self.escape(body))</failure>\n    </testcase>\n"
+            }
+            out += "  </testsuite>\n"
+        }
+        return out + "</testsuites>\n"
+    }
+
+    /// XML text and attribute escaping; control characters XML 1.0 cannot carry are dropped.
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\n", "\t": out.unicodeScalars.append(c)
+            default: if c.value >= 0x20 { out.unicodeScalars.append(c) }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import FwctlCompiler
+import FwctlPolicy
+import FwctlVerifier
+
+/// `fwctl test`: evaluate the policy's `test` blocks on the compiled rulesets (no root needed).
+struct TestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Check the policy's test blocks (expect allow/deny/only) against the compiled rulesets.",
+        discussion: """
+            Compiles every host and evaluates each expectation exactly on the rules, without the \
+            kernel. Prints each test and expectation with PASS or FAIL; for a failure, a packet \
+            that shows it and the rule deciding it on each end (chain, rule index, the policy line \
+            from its comment). Ends with `N passed, N failed`. Exit 0 when all pass, 2 when any fails.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @OptionGroup var policy: PolicyOptions
+
+    @Option(name: .long, help: ArgumentHelp("Also write a JUnit XML report to this file (for CI).", valueName: "file"))
+    var junit: String?
+
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: Format = .text
+
+    func run() throws {
+        var failed = false
+        try runReportingErrors {
+            let (fleet, _) = try PolicyLoading.load(policy, quietWarnings: true)
+            let rulesets = Dictionary(Compiler(fleet: fleet).compileAll().map { ($0.host, $0.ruleset) }, uniquingKeysWith: { a, _ in a })
+            let report = PolicyTestRunner(fleet: fleet, model: FleetModel(fleet: fleet, rulesets: rulesets)).run()
+            if let junit, !CompileCommand.writeReplacing(junit, report.junit()) {
+                throw CLIError("cannot write '\(junit)'")
+            }
+            Terminal.writeOut(format == .json ? report.json() : report.text())
+            failed = report.failed > 0
+        }
+        if failed { throw ExitCode(2) }
+    }
+}
