@@ -1,0 +1,79 @@
+import Foundation
+import FwctlVerifier
+
+/// A lab's outcome: every probe observed and predicted, grouped for people as
+/// end group × end group × port cells (roles for hosts, the network for a network end).
+public struct LabReport: Sendable {
+    public var plan: LabPlan
+    public var results: [LabResult]
+    /// The verifier's role × role × service matrix for the same compiled rulesets.
+    public var verifier: ReachabilityMatrix
+    /// Namespace per end, when they were kept.
+    public var namespaces: [String: String]
+
+    /// Probes whose outcome differs from the prediction.
+    public var mismatches: [LabResult] { results.filter { $0.observed != $0.predicted } }
+
+    /// One cell: how many probes between the two groups on one port got through, observed
+    /// and predicted.
+    public struct Cell: Hashable, Sendable {
+        public var source: String
+        public var destination: String
+        public var port: String
+        public var probes: Int
+        public var observed: Int
+        public var predicted: Int
+    }
+
+    /// The observed matrix next to the predicted one; cells where nothing gets through either
+    /// way are left out.
+    public var cells: [Cell] {
+        let groups = Dictionary(uniqueKeysWithValues: plan.ends.map { ($0.name, $0.groups) })
+        var index: [[String]: Int] = [:]
+        var cells: [Cell] = []
+        for result in results {
+            for s in groups[result.probe.source] ?? [] {
+                for d in groups[result.probe.destination] ?? [] {
+                    let key = [s, d, result.probe.port.description]
+                    let i = index[key] ?? { cells.append(Cell(source: s, destination: d, port: key[2], probes: 0, observed: 0, predicted: 0)); index[key] = cells.count - 1; return cells.count - 1 }()
+                    cells[i].probes += 1
+                    if result.observed { cells[i].observed += 1 }
+                    if result.predicted { cells[i].predicted += 1 }
+                }
+            }
+        }
+        return cells.filter { $0.observed > 0 || $0.predicted > 0 }
+    }
+
+    public var text: String {
+        var lines = ["observed vs predicted (probes through / probes), per source -> destination : port"]
+        for c in cells {
+            let mark = c.observed == c.predicted ? " " : "!"
+            lines.append("\(mark) \(c.source) -> \(c.destination) : \(c.port)  observed \(c.observed)/\(c.probes)  predicted \(c.predicted)/\(c.probes)")
+        }
+        lines.append("")
+        lines.append("verifier matrix:")
+        lines.append(verifier.description)
+        for m in mismatches {
+            lines.append("MISMATCH \(m.probe.source) \(m.probe.from) -> \(m.probe.destination) \(m.probe.to) \(m.probe.port.description): observed \(m.observed ? "open" : "closed"), predicted \(m.predicted ? "open" : "closed")")
+        }
+        for (end, ns) in namespaces.sorted(by: { $0.key < $1.key }) { lines.append("kept: \(end) in namespace \(ns)") }
+        lines.append("\(results.count) probes, \(mismatches.count) mismatches")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public var json: String {
+        struct Out: Encodable {
+            var probes: Int
+            var mismatches: [[String: String]]
+            var cells: [[String: String]]
+        }
+        let out = Out(
+            probes: results.count,
+            mismatches: mismatches.map { ["source": $0.probe.source, "from": "\($0.probe.from)", "destination": $0.probe.destination, "to": "\($0.probe.to)", "port": $0.probe.port.description, "observed": $0.observed ? "open" : "closed", "predicted": $0.predicted ? "open" : "closed"] },
+            cells: cells.map { ["source": $0.source, "destination": $0.destination, "port": $0.port, "probes": "\($0.probes)", "observed": "\($0.observed)", "predicted": "\($0.predicted)"] })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: (try? encoder.encode(out)) ?? Data(), as: UTF8.self) + "\n"
+    }
+}
