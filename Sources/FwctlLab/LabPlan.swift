@@ -57,10 +57,10 @@ public struct LabPlan: Hashable, Sendable {
         for range in set.ranges(family) {
             switch (range.lower, range.upper) {
             case let (.v4(lo), .v4(hi)):
-                if hi - lo > 1 << 16 { return .v4(lo / 2 + hi / 2) }
+                if hi - lo > 1 << 16 { return .v4(lo + (hi - lo) / 2 + 1) }
                 return .v4(hi > lo ? lo + 1 : lo)
             case let (.v6(lo), .v6(hi)):
-                if hi - lo > 1 << 16 { return .v6(lo / 2 + hi / 2) }
+                if hi - lo > 1 << 16 { return .v6(lo + (hi - lo) / 2 + 1) }
                 return .v6(hi > lo ? lo + 1 : lo)
             default: continue
             }
