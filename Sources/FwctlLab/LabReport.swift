@@ -14,9 +14,12 @@ public struct LabReport: Sendable {
     /// Probes whose outcome differs from the prediction.
     public var mismatches: [LabResult] { results.filter { $0.observed != $0.predicted } }
 
+    /// True when every probe matched its prediction and no cell contradicts the verifier's matrix.
+    public var agrees: Bool { mismatches.isEmpty && matrixDisagreements.isEmpty }
+
     /// One cell: how many probes between the two groups on one port got through, observed
     /// and predicted.
-    public struct Cell: Hashable, Sendable {
+    public struct Cell: Hashable, Sendable, Encodable {
         public var source: String
         public var destination: String
         public var port: String
@@ -27,7 +30,10 @@ public struct LabReport: Sendable {
 
     /// The observed matrix next to the predicted one; cells where nothing gets through either
     /// way are left out.
-    public var cells: [Cell] {
+    public var cells: [Cell] { allCells.filter { $0.observed > 0 || $0.predicted > 0 } }
+
+    /// Every cell, also those nothing gets through.
+    public var allCells: [Cell] {
         let groups = Dictionary(uniqueKeysWithValues: plan.ends.map { ($0.name, $0.groups) })
         var index: [[String]: Int] = [:]
         var cells: [Cell] = []
@@ -42,7 +48,7 @@ public struct LabReport: Sendable {
                 }
             }
         }
-        return cells.filter { $0.observed > 0 || $0.predicted > 0 }
+        return cells
     }
 
     public var text: String {
@@ -57,8 +63,9 @@ public struct LabReport: Sendable {
         for m in mismatches {
             lines.append("MISMATCH \(m.probe.source) \(m.probe.from) -> \(m.probe.destination) \(m.probe.to) \(m.probe.port.description): observed \(m.observed ? "open" : "closed"), predicted \(m.predicted ? "open" : "closed")")
         }
+        for d in matrixDisagreements { lines.append("MATRIX \(d)") }
         for (end, ns) in namespaces.sorted(by: { $0.key < $1.key }) { lines.append("kept: \(end) in namespace \(ns)") }
-        lines.append("\(results.count) probes, \(mismatches.count) mismatches")
+        lines.append("\(results.count) probes, \(mismatches.count) mismatches, \(matrixDisagreements.count) matrix disagreements")
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -66,14 +73,16 @@ public struct LabReport: Sendable {
         struct Out: Encodable {
             var probes: Int
             var mismatches: [[String: String]]
-            var cells: [[String: String]]
+            var matrixDisagreements: [String]
+            var cells: [Cell]
         }
         let out = Out(
             probes: results.count,
             mismatches: mismatches.map { ["source": $0.probe.source, "from": "\($0.probe.from)", "destination": $0.probe.destination, "to": "\($0.probe.to)", "port": $0.probe.port.description, "observed": $0.observed ? "open" : "closed", "predicted": $0.predicted ? "open" : "closed"] },
-            cells: cells.map { ["source": $0.source, "destination": $0.destination, "port": $0.port, "probes": "\($0.probes)", "observed": "\($0.observed)", "predicted": "\($0.predicted)"] })
+            matrixDisagreements: matrixDisagreements,
+            cells: cells)
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(out)) ?? Data(), as: UTF8.self) + "\n"
     }
 }

@@ -26,7 +26,7 @@ struct LabCommand: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        var mismatches = 0
+        var agrees = true
         try runReportingErrors {
             guard getuid() == 0 else { throw CLIError("fwctl lab needs root (it creates network namespaces)") }
             let (fleet, _) = try PolicyLoading.load(policy, quietWarnings: true)
@@ -37,8 +37,8 @@ struct LabCommand: ParsableCommand {
             let report: LabReport
             do { report = try lab.run() } catch { throw CLIError("lab: \(error)") }
             Terminal.writeOut(format == .text ? report.text : report.json)
-            mismatches = report.mismatches.count
+            agrees = report.agrees
         }
-        if mismatches > 0 { throw ExitCode(2) }
+        if !agrees { throw ExitCode(2) }
     }
 }

@@ -22,6 +22,7 @@ struct LabKernelTests {
         #expect(report.results.contains { $0.observed })
         #expect(report.results.contains { !$0.observed })
         #expect(report.mismatches.isEmpty, "\(report.mismatches.prefix(10))")
+        #expect(report.matrixDisagreements.isEmpty, "\(report.matrixDisagreements.prefix(10))")
         for cell in report.cells { #expect(cell.observed == cell.predicted, "\(cell)") }
         #expect(try Self.leftovers().isEmpty)
     }
