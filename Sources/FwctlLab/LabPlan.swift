@@ -28,6 +28,8 @@ public struct LabPlan: Hashable, Sendable {
 
     public var ends: [End]
     public var ports: [Port]
+    /// The policy's services (names, or inline text) that name each probed port.
+    public var services: [Port: [String]]
 
     public init(fleet: Fleet) {
         var ends: [End] = fleet.hosts.map { host in
@@ -48,7 +50,16 @@ public struct LabPlan: Hashable, Sendable {
                             v4: Self.pick(usable, .v4), v6: Self.pick(usable, .v6)))
         }
         self.ends = ends.filter { !$0.addresses.isEmpty }
-        self.ports = Self.ports(fleet)
+        let ports = Self.ports(fleet)
+        self.ports = ports
+        var services: [Port: [String]] = [:]
+        let refs = fleet.services.map { ($0.name, $0.atoms) } + fleet.flows.flatMap { $0.services.filter(\.isInline).map { ($0.name, $0.atoms) } }
+        for port in ports {
+            for (name, atoms) in refs where atoms.contains(where: { Self.atom($0, covers: port.proto, port.port) }) {
+                if !(services[port] ?? []).contains(name) { services[port, default: []].append(name) }
+            }
+        }
+        self.services = services
     }
 
     /// A plain unicast address of `set`: the middle of a huge range (avoids 0/8, ::, ::1),

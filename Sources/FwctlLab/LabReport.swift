@@ -23,6 +23,8 @@ public struct LabReport: Sendable {
         public var source: String
         public var destination: String
         public var port: String
+        /// The services naming the port (empty for the unnamed ports probed to stay closed).
+        public var services: [String]
         public var probes: Int
         public var observed: Int
         public var predicted: Int
@@ -41,7 +43,7 @@ public struct LabReport: Sendable {
             for s in groups[result.probe.source] ?? [] {
                 for d in groups[result.probe.destination] ?? [] {
                     let key = [s, d, result.probe.port.description]
-                    let i = index[key] ?? { cells.append(Cell(source: s, destination: d, port: key[2], probes: 0, observed: 0, predicted: 0)); index[key] = cells.count - 1; return cells.count - 1 }()
+                    let i = index[key] ?? { cells.append(Cell(source: s, destination: d, port: key[2], services: plan.services[result.probe.port] ?? [], probes: 0, observed: 0, predicted: 0)); index[key] = cells.count - 1; return cells.count - 1 }()
                     cells[i].probes += 1
                     if result.observed { cells[i].observed += 1 }
                     if result.predicted { cells[i].predicted += 1 }
@@ -55,7 +57,7 @@ public struct LabReport: Sendable {
         var lines = ["observed vs predicted (probes through / probes), per source -> destination : port"]
         for c in cells {
             let mark = c.observed == c.predicted ? " " : "!"
-            lines.append("\(mark) \(c.source) -> \(c.destination) : \(c.port)  observed \(c.observed)/\(c.probes)  predicted \(c.predicted)/\(c.probes)")
+            lines.append("\(mark) \(c.source) -> \(c.destination) : \(c.port) \(c.services.isEmpty ? "(no service)" : c.services.joined(separator: ","))  observed \(c.observed)/\(c.probes)  predicted \(c.predicted)/\(c.probes)")
         }
         lines.append("")
         lines.append("verifier matrix:")
@@ -84,5 +86,30 @@ public struct LabReport: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(out)) ?? Data(), as: UTF8.self) + "\n"
+    }
+}
+
+extension LabReport {
+    /// Where the observed cells contradict the verifier's role × role × service matrix
+    /// itself (not only the per-packet verdicts): a cell with open probes but no matrix entry
+    /// admitting its port, or a matrix entry admitting the port for every pair (no `~`) while
+    /// some probe of the cell stayed closed.
+    public var matrixDisagreements: [String] {
+        var out: [String] = []
+        // Traffic between two outside networks passes no fleet firewall; the matrix leaves it out.
+        let networks = Set(plan.ends.filter { $0.kind == .network }.map(\.name))
+        for cell in allCells where !(networks.contains(cell.source) && networks.contains(cell.destination)) {
+            guard let port = plan.ports.first(where: { $0.description == cell.port }) else { continue }
+            let covering = verifier.entries(from: cell.source, to: cell.destination).filter { entry in
+                entry.probe.protocols.contains(port.proto.number) && ((entry.values ?? entry.probe.values)?.contains(port.port) ?? true)
+            }
+            if cell.observed > 0 && covering.isEmpty {
+                out.append("\(cell.source) -> \(cell.destination) : \(cell.port) observed open \(cell.observed)/\(cell.probes), the verifier's matrix admits nothing there")
+            }
+            if let full = covering.first(where: { $0.coverage == .all }), cell.observed < cell.probes {
+                out.append("\(cell.source) -> \(cell.destination) : \(cell.port) observed open only \(cell.observed)/\(cell.probes), the verifier's matrix admits \(full.service) \(full.admits) for every pair")
+            }
+        }
+        return out
     }
 }
