@@ -30,10 +30,13 @@ let package = Package(
         .target(name: "FwctlNetlink", dependencies: ["CNftnl", "FwctlNet", "FwctlRuleset"]),
         // Ruleset(s) -> packet classes -> verdicts, unreachable rules, reachability matrix (pure).
         .target(name: "FwctlVerifier", dependencies: ["FwctlNet", "FwctlRuleset", "FwctlPolicy"]),
+        // A live fleet in network namespaces: observed reachability against the verifier.
+        .target(name: "FwctlLab", dependencies: ["FwctlNet", "FwctlPolicy", "FwctlCompiler", "FwctlRuleset", "FwctlVerifier", "FwctlApply", "FwctlPlanner"]),
         .executableTarget(
             name: "fwctl",
             dependencies: [
-                "FwctlNet", "FwctlPolicy", "FwctlRuleset", "FwctlCompiler", "FwctlPlanner", "FwctlApply", "FwctlVerifier",
+                "FwctlNet", "FwctlPolicy", "FwctlRuleset", "FwctlCompiler", "FwctlPlanner", "FwctlApply",
+                "FwctlLab", "FwctlVerifier",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +50,7 @@ let package = Package(
         .testTarget(name: "FwctlRulesetTests", dependencies: ["FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
         .testTarget(name: "FwctlPolicyTests", dependencies: ["FwctlPolicy", "FwctlNet", "FwctlTestSupport"], exclude: ["Corpus", "Golden"]),
         .testTarget(name: "FwctlVerifierTests", dependencies: ["FwctlVerifier", "FwctlRuleset", "FwctlNet", "FwctlPolicy", "FwctlCompiler"]),
+        .testTarget(name: "FwctlLabTests", dependencies: ["FwctlLab", "FwctlPolicy", "FwctlNet", "FwctlCompiler", "FwctlVerifier", "FwctlRuleset", "FwctlTestSupport"]),
         .testTarget(name: "FwctlIntegrationTests",
                     dependencies: ["fwctl", "FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlTestSupport"]),
     ]

@@ -1,0 +1,93 @@
+import Foundation
+import FwctlApply
+import FwctlCompiler
+import FwctlNet
+import FwctlPlanner
+import FwctlPolicy
+import FwctlRuleset
+import FwctlVerifier
+
+/// `fwctl lab`: the policy's fleet live in network namespaces. Every host's compiled table is
+/// loaded through netlink, listeners answer on every probed port, every (source, destination,
+/// port, family) is probed, and each outcome is set against the verifier's prediction for the
+/// very same packet.
+public struct Lab {
+    public var fleet: Fleet
+    /// Per probe, at most this long (all probes of a batch wait together).
+    public var timeoutMs: Int32 = 200
+    /// Leave the namespaces in place (for inspection with `ip netns exec`).
+    public var keep = false
+    /// Runs after the tables are loaded, before probing (tests break a host's ruleset here).
+    public var afterApply: ((LabNetwork) throws -> Void)?
+
+    public init(fleet: Fleet) { self.fleet = fleet }
+
+    public func run() throws -> LabReport {
+        let plan = LabPlan(fleet: fleet)
+        var rulesets: [String: Ruleset] = [:]
+        for (host, ruleset) in Compiler(fleet: fleet).compileAll() { rulesets[host] = ruleset }
+        let model = FleetModel(fleet: fleet, rulesets: rulesets)
+        let network = try LabNetwork(plan: plan)
+        defer { if !keep { network.remove() } }
+        for end in plan.ends where end.kind == .host {
+            guard let ruleset = rulesets[end.name], let path = network.path(of: end.name) else { continue }
+            let backend = try NetlinkBackend(netnsPath: path)
+            for table in ruleset.tables {
+                do { _ = try backend.apply(try backend.plan(toward: table)) } catch {
+                    throw LabError("loading the table of \(end.name): \(error)")
+                }
+            }
+        }
+        try afterApply?(network)
+        let listeners = try LabListeners(plan: plan, network: network)
+        defer { listeners.stop() }
+        let probes = Self.probes(plan)
+        var observed = try LabProber.run(probes, network: network, timeoutMs: timeoutMs)
+        // A second, longer try for every probe that stayed closed: on a loaded machine a
+        // handshake can miss the first deadline. Two tries at most, whatever the prediction.
+        let closed = observed.indices.filter { !observed[$0] }
+        let retried = try LabProber.run(closed.map { probes[$0] }, network: network, timeoutMs: timeoutMs * 2)
+        for (k, i) in closed.enumerated() where retried[k] { observed[i] = true }
+        let results = zip(probes, observed).map { probe, seen in
+            LabResult(probe: probe, observed: seen, predicted: Self.predict(probe, model))
+        }
+        return LabReport(plan: plan, results: results,
+                         verifier: Reachability.matrix(fleet: fleet, rulesets: rulesets),
+                         namespaces: keep ? network.namespaces : [:])
+    }
+
+    /// Every ordered pair of distinct ends, every family both have, every port.
+    static func probes(_ plan: LabPlan) -> [LabProbe] {
+        var probes: [LabProbe] = []
+        for source in plan.ends {
+            for destination in plan.ends where destination.name != source.name {
+                for (from, to) in [(source.v4, destination.v4), (source.v6, destination.v6)] {
+                    guard let from, let to else { continue }
+                    for port in plan.ports {
+                        probes.append(LabProbe(source: source.name, destination: destination.name, from: from, to: to, port: port))
+                    }
+                }
+            }
+        }
+        return probes
+    }
+
+    /// The verifier's verdict for the probe's NEW packet: the source host's output chain and
+    /// the destination host's input chain must both admit it (a network end has no chain).
+    static func predict(_ probe: LabProbe, _ model: FleetModel) -> Bool {
+        let packet = Packet(family: probe.to.family, source: probe.from, destination: probe.to,
+                            proto: probe.port.proto.number, port: probe.port.port)
+        let source = model.hosts.first { $0.name == probe.source }
+        let destination = model.hosts.first { $0.name == probe.destination }
+        let out = source?.output?.verdict(for: packet).verdict.admits ?? true
+        let into = destination?.input?.verdict(for: packet).verdict.admits ?? true
+        return out && into
+    }
+}
+
+/// One probe's outcome next to its prediction.
+public struct LabResult: Hashable, Sendable {
+    public var probe: LabProbe
+    public var observed: Bool
+    public var predicted: Bool
+}

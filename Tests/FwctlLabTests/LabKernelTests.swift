@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+import FwctlPolicy
+import FwctlTestSupport
+@testable import FwctlLab
+
+/// The live lab on the kernel (root only): observed against predicted, a hand-broken host,
+/// and nothing left behind.
+@Suite(.serialized, .enabled(if: getuid() == 0, "needs root: creates network namespaces and loads nftables tables"))
+struct LabKernelTests {
+    /// The lab's namespaces still listed by `ip netns list`.
+    static func leftovers() throws -> [String] {
+        let (_, out, _) = try runProcess(["ip", "netns", "list"], stdin: nil)
+        return out.split(separator: "\n").map(String.init).filter { $0.hasPrefix("fwctl-lab-\(getpid())-") }
+    }
+
+    @Test("observed equals predicted, probe for probe and cell for cell", arguments: Bundled.names)
+    func matchesVerifier(_ name: String) throws {
+        let report = try Lab(fleet: try Bundled.fleet(name)).run()
+        #expect(!report.results.isEmpty)
+        // Not vacuous: some probes get through and some do not.
+        #expect(report.results.contains { $0.observed })
+        #expect(report.results.contains { !$0.observed })
+        #expect(report.mismatches.isEmpty, "\(report.mismatches.prefix(10))")
+        #expect(report.matrixDisagreements.isEmpty, "\(report.matrixDisagreements.prefix(10))")
+        for cell in report.cells { #expect(cell.observed == cell.predicted, "\(cell)") }
+        #expect(try Self.leftovers().isEmpty)
+    }
+
+    @Test("an extra accept added with nft on one host shows up as observed-open, predicted-closed")
+    func brokenHost() throws {
+        var lab = Lab(fleet: try Bundled.fleet("stacked.policy"))
+        lab.afterApply = { network in
+            let ns = try #require(network.namespaces["s3"])
+            let (status, _, err) = try runProcess(["ip", "netns", "exec", ns, "nft", "insert rule inet fwctl input tcp dport 9 accept"], stdin: nil)
+            try #require(status == 0, "nft: \(err)")
+        }
+        let report = try lab.run()
+        #expect(!report.mismatches.isEmpty)
+        // Every mismatch is the hand-added hole: into s3, tcp/9, open though predicted closed.
+        for m in report.mismatches {
+            #expect(m.probe.destination == "s3" && m.probe.port.description == "tcp/9" && m.observed && !m.predicted, "\(m)")
+        }
+        #expect(report.cells.contains { $0.destination == "web" && $0.port == "tcp/9" && $0.observed > $0.predicted })
+        #expect(try Self.leftovers().isEmpty)
+    }
+
+    @Test("a failing lab removes its namespaces too")
+    func cleanupOnFailure() throws {
+        var lab = Lab(fleet: try Bundled.fleet("stacked.policy"))
+        lab.afterApply = { _ in throw LabError("injected") }
+        #expect(throws: LabError.self) { try lab.run() }
+        #expect(try Self.leftovers().isEmpty)
+        #expect(LabRegistry.names.isEmpty)
+    }
+}
