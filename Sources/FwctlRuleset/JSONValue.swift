@@ -3,7 +3,7 @@
 ///
 /// Hand-written rather than JSONSerialization: that one reorders keys (or sorts them) and
 /// escapes `/` and prints floats depending on the platform's Foundation.
-indirect enum JSONValue: Equatable {
+public indirect enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -11,7 +11,7 @@ indirect enum JSONValue: Equatable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
-    static func == (a: JSONValue, b: JSONValue) -> Bool {
+    public static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): true
         case (.bool(let x), .bool(let y)): x == y
@@ -25,7 +25,7 @@ indirect enum JSONValue: Equatable {
 
     /// Pretty-printed with two-space indentation, `"key": value`, and `[]` / `{}` for
     /// empty containers. No trailing newline.
-    func pretty(indent: Int = 0) -> String {
+    public func pretty(indent: Int = 0) -> String {
         let pad = String(repeating: "  ", count: indent + 1)
         let end = String(repeating: "  ", count: indent)
         switch self {
@@ -43,8 +43,20 @@ indirect enum JSONValue: Equatable {
         }
     }
 
+    /// On one line, no spaces: `{"key":value,...}`.
+    public func compact() -> String {
+        switch self {
+        case .null: "null"
+        case .bool(let b): b ? "true" : "false"
+        case .int(let i): String(i)
+        case .string(let s): Self.quote(s)
+        case .array(let items): "[" + items.map { $0.compact() }.joined(separator: ",") + "]"
+        case .object(let fields): "{" + fields.map { Self.quote($0.0) + ":" + $0.1.compact() }.joined(separator: ",") + "}"
+        }
+    }
+
     /// A JSON string literal: quotes, backslashes and control characters escaped (RFC 8259).
-    static func quote(_ s: String) -> String {
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {

@@ -44,17 +44,17 @@ public struct VerificationReport: Sendable {
 
     /// The JSON document (keys in a fixed order; see docs/CLI.md).
     public var json: String {
-        var fields: [(String, JSONText)] = [
+        var fields: [(String, JSONValue)] = [
             ("source", .string(source)),
             ("clean", .bool(isClean)),
             ("hosts", .array(hosts.map(Self.json))),
         ]
         if let matrix { fields.append(("matrix", Self.json(matrix))) }
         if let hostMatrix { fields.append(("host_matrix", Self.json(hostMatrix))) }
-        return JSONText.object(fields).render() + "\n"
+        return JSONValue.object(fields).compact() + "\n"
     }
 
-    static func json(_ h: HostVerification) -> JSONText {
+    static func json(_ h: HostVerification) -> JSONValue {
         .object([
             ("host", .string(h.host)),
             ("clean", .bool(h.isClean)),
@@ -82,65 +82,27 @@ public struct VerificationReport: Sendable {
         ])
     }
 
-    static func json(_ r: RuleRef) -> JSONText {
-        .object([("index", .int(r.index)), ("text", .string(r.text)), ("comment", r.comment.map(JSONText.string) ?? .null)])
+    static func json(_ r: RuleRef) -> JSONValue {
+        .object([("index", .int(Int64(r.index))), ("text", .string(r.text)), ("comment", r.comment.map(JSONValue.string) ?? .null)])
     }
 
-    static func json(_ p: Packet) -> JSONText {
+    static func json(_ p: Packet) -> JSONValue {
         .object([
             ("family", .string(p.family.nftKeyword)),
             ("source", .string(p.source.description)),
             ("destination", .string(p.destination.description)),
             ("protocol", .string(IPProtocolNames.names[p.proto] ?? String(p.proto))),
-            ("port", p.port.map { .int(Int($0)) } ?? .null),
-            ("icmp_type", p.icmpType.map { .int(Int($0)) } ?? .null),
+            ("port", p.port.map { .int(Int64($0)) } ?? .null),
+            ("icmp_type", p.icmpType.map { .int(Int64($0)) } ?? .null),
         ])
     }
 
-    static func json(_ m: ReachabilityMatrix) -> JSONText {
+    static func json(_ m: ReachabilityMatrix) -> JSONValue {
         .array(m.entries.map { e in
             .object([("source", .string(e.source)), ("destination", .string(e.destination)), ("service", .string(e.service)),
                      ("admits", .string(e.admits)), ("coverage", .string(e.coverage.rawValue)),
-                     ("pairs", .int(e.pairs)), ("admitted_pairs", .int(e.admittedPairs)),
-                     ("fully_admitted_pairs", .int(e.fullyAdmittedPairs))])
+                     ("pairs", .int(Int64(e.pairs))), ("admitted_pairs", .int(Int64(e.admittedPairs))),
+                     ("fully_admitted_pairs", .int(Int64(e.fullyAdmittedPairs)))])
         })
-    }
-}
-
-/// A minimal JSON tree with keys in insertion order, rendered compactly on one line.
-enum JSONText {
-    case null
-    case bool(Bool)
-    case int(Int)
-    case string(String)
-    case array([JSONText])
-    case object([(String, JSONText)])
-
-    func render() -> String {
-        switch self {
-        case .null: "null"
-        case .bool(let b): b ? "true" : "false"
-        case .int(let i): String(i)
-        case .string(let s): Self.quote(s)
-        case .array(let items): "[" + items.map { $0.render() }.joined(separator: ",") + "]"
-        case .object(let fields): "{" + fields.map { Self.quote($0.0) + ":" + $0.1.render() }.joined(separator: ",") + "}"
-        }
-    }
-
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
     }
 }
