@@ -114,10 +114,12 @@ enum CLI {
     }
 
     @Test func helpForEveryCommand() throws {
-        for cmd in [[], ["check"], ["compile"]] {
+        for cmd in [[], ["check"], ["compile"], ["plan"], ["apply"], ["confirm"], ["verify"], ["test"], ["diff"], ["lab"]] {
             let r = try CLI.run(cmd + ["--help"])
             #expect(r.status == 0)
             #expect(r.stdout.contains("USAGE") || r.stdout.contains("Usage"))
+            // An unknown subcommand's --help prints the top-level help: require the command's own.
+            if let name = cmd.first { #expect(r.stdout.contains("USAGE: fwctl \(name)"), "\(name) --help:\n\(r.stdout)") }
         }
     }
 }

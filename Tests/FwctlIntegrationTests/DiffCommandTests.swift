@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `fwctl diff` on files, directories and git revisions: rows, lines and exit codes.
-@Suite(.enabled(if: Wired.has("diff"), "fwctl diff is not in Fwctl.swift's subcommands yet (DiffCommand)"))
+@Suite
 struct DiffCommandTests {
     static let base = """
         network internet = 0.0.0.0/0

@@ -4,17 +4,8 @@ import FoundationXML
 #endif
 import Testing
 
-/// Whether the built binary has a subcommand: the lead wires new commands into Fwctl.swift
-/// when merging a branch, so on the branch itself these tests wait for that.
-enum Wired {
-    static func has(_ subcommand: String) -> Bool {
-        guard let r = try? CLI.run(["--help"]) else { return false }
-        return r.stdout.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix(subcommand + " ") }
-    }
-}
-
 /// `fwctl test` as a user and a CI job run it: exit codes, the summary line, JSON and JUnit.
-@Suite(.enabled(if: Wired.has("test"), "fwctl test is not in Fwctl.swift's subcommands yet (TestCommand)"))
+@Suite
 struct TestCommandTests {
     /// A policy with one expectation that holds and one that does not (db never reaches web).
     static let failing = """
