@@ -1,5 +1,7 @@
 import FwctlNet
+import FwctlPlanner
 import FwctlRuleset
+import Testing
 @testable import FwctlPlanner
 
 /// A small host table shaped like the compiler's output for the scale-up policy, and the
@@ -97,6 +99,23 @@ enum Fixture {
                     }
                 }()
             }
+        }
+    }
+}
+
+extension Fixture {
+    /// Every rule the plan did not delete is still in `after` with its handle and counters;
+    /// a rule replaced in place differs only by its new comment.
+    static func expectKeptRules(before: Table, after: Table, plan: Plan, _ context: String = "") {
+        let deleted = Set(plan.changes.compactMap { if case .deleteRule(_, let h, _) = $0 { h } else { nil } })
+        let afterRules = Dictionary(uniqueKeysWithValues: after.chains.flatMap(\.rules).map { ($0.handle!, $0) })
+        let replaced = Dictionary(uniqueKeysWithValues: plan.changes.compactMap { change -> (UInt64, Rule)? in
+            if case .replaceRule(_, let h, _, let to) = change { (h, to) } else { nil }
+        })
+        for rule in before.chains.flatMap(\.rules) where !deleted.contains(rule.handle!) {
+            var expected = rule
+            if let to = replaced[rule.handle!] { expected.comment = to.comment }
+            #expect(afterRules[rule.handle!] == expected, "\(context)rule \(rule.handle!) lost its handle or counters")
         }
     }
 }

@@ -38,17 +38,7 @@ import FwctlRuleset
         #expect(after.sameContent(as: desired), "seed \(seed)")
         #expect(Planner.plan(current: after, desired: desired, generation: nil).isEmpty, "seed \(seed)")
 
-        let deleted = Set(plan.changes.compactMap { if case .deleteRule(_, let h, _) = $0 { h } else { nil } })
-        let afterRules = Dictionary(uniqueKeysWithValues: after.chains.flatMap(\.rules).map { ($0.handle!, $0) })
-        // A rule replaced in place keeps handle and counters; only its comment is new.
-        let replaced = Dictionary(uniqueKeysWithValues: plan.changes.compactMap { change -> (UInt64, Rule)? in
-            if case .replaceRule(_, let h, _, let to) = change { (h, to) } else { nil }
-        })
-        for rule in before.chains.flatMap(\.rules) where !deleted.contains(rule.handle!) {
-            var expected = rule
-            if let to = replaced[rule.handle!] { expected.comment = to.comment }
-            #expect(afterRules[rule.handle!] == expected, "seed \(seed): rule \(rule.handle!) lost its handle or counters")
-        }
+        Fixture.expectKeptRules(before: before, after: after, plan: plan, "seed \(seed): ")
     }
 
     /// The random cases reach every kind of change and anchor, so the property above is not

@@ -117,18 +117,7 @@ struct Scenario: CustomTestStringConvertible, Sendable {
         #expect(after.sameContent(as: s.desired))
         #expect(Planner.plan(current: after, desired: s.desired, generation: nil).isEmpty)
 
-        // Every rule not deleted by the plan is still there with its handle and counters.
-        let deleted = Set(plan.changes.compactMap { if case .deleteRule(_, let h, _) = $0 { h } else { nil } })
-        let afterRules = Dictionary(uniqueKeysWithValues: after.chains.flatMap(\.rules).map { ($0.handle!, $0) })
-        // A rule replaced in place keeps handle and counters; only its comment is new.
-        let replaced = Dictionary(uniqueKeysWithValues: plan.changes.compactMap { change -> (UInt64, Rule)? in
-            if case .replaceRule(_, let h, _, let to) = change { (h, to) } else { nil }
-        })
-        for rule in before.chains.flatMap(\.rules) where !deleted.contains(rule.handle!) {
-            var expected = rule
-            if let to = replaced[rule.handle!] { expected.comment = to.comment }
-            #expect(afterRules[rule.handle!] == expected, "rule \(rule.handle!) lost its handle or counters")
-        }
+        Fixture.expectKeptRules(before: before, after: after, plan: plan)
     }
 
     @Test func absentTableIsCreatedWhole() throws {
