@@ -55,11 +55,11 @@ public final class ApplySession {
     public func apply(_ plan: Plan, confirmSeconds: Double?, check: Bool) throws -> Outcome {
         if let p = try state.readPending() {
             if !Self.isRunning(p.watchdogPID) {
-                // Killed between saving the previous table and starting its watchdog: nothing
-                // will roll it back, so do it now and let the user plan again.
+                // Its watchdog is gone (killed, or the machine restarted): nothing will roll
+                // the unconfirmed table back, so do it now and let the user plan again.
                 let done = try Self.explained { try Rollback.restore(p, backend: backend) }
                 state.removePending()
-                throw ApplyError("an earlier provisional apply was interrupted before its watchdog started; \(done). Run fwctl apply again")
+                throw ApplyError("an earlier apply with --confirm lost its rollback watchdog before it was confirmed; \(done). Run fwctl apply again")
             }
             throw ApplyError("an earlier apply is waiting for `fwctl confirm` (it rolls back at \(Self.time(p.deadline))); confirm it or let it roll back first")
         }
@@ -74,15 +74,18 @@ public final class ApplySession {
         if let planned = plan.generation, planned != generation {
             throw ApplyError(BackendError.generationChanged(expected: planned, actual: generation).description)
         }
-        // The watchdog starts BEFORE the kernel is touched: if fwctl dies at any moment
-        // after this (killed, SSH gone), the previous table still comes back at the deadline.
-        var pending = PendingConfirmation(table: plan.table, previous: previous, deadline: Date().timeIntervalSince1970 + seconds)
-        try state.writePending(pending)
+        // The watchdog starts BEFORE anything is recorded or the kernel touched, and it knows
+        // its deadline from its arguments: killed at any moment after this (fwctl killed, SSH
+        // gone), either nothing was recorded and nothing changed, or the previous table comes
+        // back at the deadline. The watchdog decides only once it holds the host lock, which
+        // this process keeps until it exits, so it never acts on a half-done apply.
+        let deadline = Date().timeIntervalSince1970 + seconds
+        var pending = PendingConfirmation(table: plan.table, previous: previous, deadline: deadline)
+        pending.watchdogPID = try Rollback.spawnWatchdog(id: pending.id, deadline: deadline, stateDirectory: state.path)
         do {
-            pending.watchdogPID = try Rollback.spawnWatchdog(id: pending.id, stateDirectory: state.path)
             try state.writePending(pending)
         } catch {
-            state.removePending()
+            if let pid = pending.watchdogPID { kill(pid, SIGTERM) }
             throw error
         }
         let newGeneration: UInt32?

@@ -20,12 +20,12 @@ public enum Rollback {
         return "restored the previous table \(pending.table) (\(plan.summary.line))"
     }
 
-    /// Starts `fwctl confirm --watchdog ID` detached from this process and its terminal: a
+    /// Starts `fwctl confirm --watchdog ID --deadline T` detached from this process and its terminal: a
     /// new session (no SIGHUP when the SSH connection drops), standard streams on /dev/null,
     /// in this process's network namespace. Returns its pid.
-    public static func spawnWatchdog(id: String, stateDirectory: String) throws -> Int32 {
+    public static func spawnWatchdog(id: String, deadline: Double, stateDirectory: String) throws -> Int32 {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let args = [exe, "confirm", "--watchdog", id, "--state-dir", stateDirectory]
+        let args = [exe, "confirm", "--watchdog", id, "--deadline", String(deadline), "--state-dir", stateDirectory]
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
         defer { posix_spawnattr_destroy(&attr) }

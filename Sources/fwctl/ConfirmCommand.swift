@@ -16,6 +16,10 @@ struct ConfirmCommand: ParsableCommand {
     @Option(name: .long, help: .hidden)
     var watchdog: String?
 
+    /// Internal: when the watchdog rolls back (seconds since 1970).
+    @Option(name: .long, help: .hidden)
+    var deadline: Double?
+
     func run() throws {
         try runReportingErrors {
             try kernel.requireRoot("fwctl confirm")
@@ -27,18 +31,9 @@ struct ConfirmCommand: ParsableCommand {
         }
     }
 
-    /// Sleeps until the deadline (leaving early once confirmed), then rolls back.
+    /// The detached rollback watchdog (see `Watchdog`).
     private func runWatchdog(_ id: String) throws {
-        let state = StateDirectory(path: kernel.stateDir)
-        while let p = try state.readPending(), p.id == id {
-            let left = p.deadline - Date().timeIntervalSince1970
-            if left <= 0 {
-                let session = try ApplySession(stateDirectory: kernel.stateDir, lockTimeout: 60)
-                defer { session.release() }
-                _ = try session.rollBackIfUnconfirmed(id: id)
-                return
-            }
-            usleep(UInt32(min(left, 0.25) * 1_000_000))
-        }
+        guard let deadline else { throw CLIError("--watchdog needs --deadline") }
+        _ = try Watchdog(id: id, deadline: deadline, state: StateDirectory(path: kernel.stateDir)).run()
     }
 }
