@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Addresses, prefixes, ranges and interval sets shared by every stage.
@@ -23,7 +24,7 @@ let package = Package(
         // Orchestration around the kernel: host lock, lock-out guard, confirm/rollback.
         .target(name: "FwctlApply", dependencies: ["FwctlNet", "FwctlRuleset", "FwctlPlanner", "FwctlNetlink", "FwctlVerifier"]),
         // Desired × current table -> Plan; the RulesetBackend protocol and its in-memory kernel fake.
-        .target(name: "FwctlPlanner", dependencies: ["FwctlNet", "FwctlRuleset"]),
+        .target(name: "FwctlPlanner", dependencies: ["FwctlNet", "FwctlRuleset", .product(name: "Crypto", package: "swift-crypto")]),
         // libnftnl + libmnl for Swift: module map and C shims (only FwctlNetlink imports it).
         .systemLibrary(name: "CNftnl", pkgConfig: "libnftnl"),
         // Ruleset <-> nf_tables netlink: codec, batches, dumps, generation ids.

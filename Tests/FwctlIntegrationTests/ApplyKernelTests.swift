@@ -212,7 +212,7 @@ struct ApplyKernelTests {
         var outcomes = (old: 0, new: 0)
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<100 {
-            try? h.ns.nft(["delete", "table", "inet", "fwctl"])
+            _ = try? h.ns.nft(["delete", "table", "inet", "fwctl"])
             try h.ns.nft(["-f", "-"], stdin: try Self.compiled(old, "s1"))
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
