@@ -8,22 +8,14 @@ import Foundation
 /// spells it one way and none carries a hand-written digest.
 public enum SHA256 {
     /// The 32-byte digest of `bytes`.
-    public static func digest(_ bytes: some DataProtocol) -> [UInt8] {
-        Array(Crypto.SHA256.hash(data: bytes))
-    }
-
-    /// The 32-byte digest of `bytes`.
-    public static func digest(_ bytes: [UInt8]) -> [UInt8] {
-        Array(Crypto.SHA256.hash(data: bytes))
+    public static func digest(_ bytes: some Collection<UInt8>) -> [UInt8] {
+        if let data = bytes as? Data { return Array(Crypto.SHA256.hash(data: data)) }
+        if let array = bytes as? [UInt8] { return Array(Crypto.SHA256.hash(data: array)) }
+        return Array(Crypto.SHA256.hash(data: Array(bytes)))
     }
 
     /// The digest as 64 lowercase hex digits.
-    public static func hex(_ bytes: some DataProtocol) -> String {
-        hexDigits(digest(bytes))
-    }
-
-    /// The digest as 64 lowercase hex digits.
-    public static func hex(_ bytes: [UInt8]) -> String {
+    public static func hex(_ bytes: some Collection<UInt8>) -> String {
         hexDigits(digest(bytes))
     }
 
