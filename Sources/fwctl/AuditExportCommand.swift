@@ -24,7 +24,7 @@ struct AuditExportCommand: ParsableCommand {
             With --live (root, on the host itself), whether the loaded table matches the policy. \
             JSON follows docs/audit-schema.json (schema "fwctl-audit/1", see docs/AUDIT.md); HTML \
             is one self-contained page with the matrix and a diagram of the tiers. \
-            Exit status: 0 the report was written (whatever it says), 1 error.
+            Exit status: 0 the report was written (findings are not errors), 1 error, 64 usage.
             """
     )
 

@@ -109,6 +109,16 @@ import FwctlTestSupport
         #expect(r.status == status && r.stderr.contains(message), "\(r.status) \(r.stderr)")
     }
 
+    @Test func helpOfTheGroupAndTheCommand() throws {
+        let group = try CLI.run(["audit", "--help"])
+        #expect(group.status == 0 && group.stdout.contains("USAGE: fwctl audit") && group.stdout.contains("export"), "\(group.stdout)")
+        let export = try CLI.run(["audit", "export", "--help"])
+        #expect(export.status == 0 && export.stdout.contains("USAGE: fwctl audit export"), "\(export.stdout)")
+        // Help text is wrapped at the terminal width: compare with whitespace collapsed.
+        let flat = export.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(flat.contains("Exit status: 0 the report was written (findings are not errors), 1 error, 64 usage."), "\(flat)")
+    }
+
     @Test func liveNamesWhyItWasNotChecked() throws {
         let r = try CLI.run(["audit", "export", "--policy", Self.path("scale-up.policy"), "--host", "web-01", "--live", "--this-host", "no-such-host"])
         #expect(r.status == 0, "\(r.stderr)")
