@@ -46,7 +46,10 @@ struct AuditFlows {
         return flags
     }
 
+    /// `*` is not expanded: it would list the whole fleet in every flow of every host
+    /// (quadratic in hosts); `hosts[]` of the report has them.
     func peer(_ endpoint: Endpoint, excluding host: String) -> AuditReport.Peer {
+        if case .fleet = endpoint { return AuditReport.Peer(kind: "fleet", name: "*", hosts: [], addresses: []) }
         let hosts = fleet.hostNames(in: endpoint).filter { $0 != host }
         let addresses: AddressSet
         switch endpoint {

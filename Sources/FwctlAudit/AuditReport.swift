@@ -132,8 +132,10 @@ public struct AuditReport: Hashable, Sendable {
         /// `role`, `network`, `host`, `fleet` (`*`) or `addresses` (a literal in the flow).
         public var kind: String
         public var name: String
-        /// Fleet hosts (the reported host itself left out).
+        /// Fleet hosts (the reported host itself left out); empty for `fleet` (`*`: every
+        /// host, listed once in the report's hosts rather than in every flow).
         public var hosts: [String]
+        /// The hosts' addresses, or the network's or literal's; empty for `fleet`.
         public var addresses: [String]
     }
 

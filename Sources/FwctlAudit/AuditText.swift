@@ -46,7 +46,11 @@ enum AuditText {
     /// `lb (lb-01, lb-02); internet`.
     static func peers(_ peers: [AuditReport.Peer]) -> String {
         peers.map { p in
-            p.kind == "role" || p.kind == "fleet" ? "\(p.name) (\(p.hosts.isEmpty ? "itself only" : p.hosts.joined(separator: ", ")))" : p.name
+            switch p.kind {
+            case "fleet": "* (every host)"
+            case "role": "\(p.name) (\(p.hosts.isEmpty ? "itself only" : p.hosts.joined(separator: ", ")))"
+            default: p.name
+            }
         }.joined(separator: "; ")
     }
 

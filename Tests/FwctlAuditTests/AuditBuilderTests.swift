@@ -39,6 +39,14 @@ import FwctlPolicy
         #expect(admins.peers.first?.kind == "network" && admins.peers.first?.addresses == ["198.51.100.0/28"])
     }
 
+    /// `*` as a peer is not expanded into the whole fleet in every flow of every host.
+    @Test func theWholeFleetAsAPeerIsNotExpanded() throws {
+        let r = try Fixtures.bundled("scale-up.policy").builder.build(hosts: ["mon-01"], now: Fixtures.now)
+        let scrape = try #require(r.hosts[0].flows.first { $0.direction == .outbound && $0.service == "node-exporter" })
+        #expect(scrape.peers == [AuditReport.Peer(kind: "fleet", name: "*", hosts: [], addresses: [])])
+        #expect(AuditText.peers(scrape.peers) == "* (every host)")
+    }
+
     @Test func verificationTestsMatrixAndSummary() throws {
         let r = try Self.report()
         #expect(r.schema == "fwctl-audit/1")
