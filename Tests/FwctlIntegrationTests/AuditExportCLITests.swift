@@ -138,6 +138,8 @@ import FwctlTestSupport
         func live() throws -> [[String: Any]] {
             let r = try ns.run(export)
             try #require(r.status == 0, "\(r.stderr)")
+            // Nothing on stderr: no run-loop noise from spawning git in a namespace without loopback.
+            #expect(r.stderr.isEmpty, "\(r.stderr)")
             return try #require((try Self.json(r.stdout))["hosts"] as? [[String: Any]]).map { try #require($0["live"] as? [String: Any]) }
         }
         var states = try live()
