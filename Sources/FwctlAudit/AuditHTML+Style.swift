@@ -64,6 +64,8 @@ extension AuditHTML {
           section.cards { grid-template-columns: repeat(6, 1fr); }
           .card { border: 1px solid #999; }
           table { font-size: 10px; } thead { display: table-header-group; }
+          table.matrix td { min-width: 0; } .svc { white-space: normal; font-size: 9px; }
+          .card-value { font-size: 20px; } code { font-size: 9px; }
           tr, .card, svg { break-inside: avoid; }
           #diagram, #matrix, article.host { break-inside: avoid-page; }
           h2, h3 { break-after: avoid; }
