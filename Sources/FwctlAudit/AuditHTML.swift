@@ -70,6 +70,7 @@ public enum AuditHTML {
         let grid = AuditGrid(r)
         var out = "<section id=\"matrix\">\n<h2>Reachability matrix</h2>\n"
         out += "<p class=\"hint\">What the compiled rulesets admit, by the verifier: rows send, columns receive. <span class=\"partial\">~</span> marks admission for only some hosts, ports or address families.</p>\n"
+        if grid.rows.isEmpty { return out + "<p>The rulesets admit no flow between roles or networks.</p>\n</section>\n" }
         out += "<table class=\"matrix\">\n<thead><tr><th class=\"corner\">from \\ to</th>" + grid.columns.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
         for row in grid.rows {
             out += "<tr><th>\(escape(row))</th>"

@@ -34,13 +34,17 @@ public enum AuditMarkdown {
         out += "What the compiled rulesets admit, role (row: source) to role or network (column: destination). "
         out += "`~` marks admission for only some hosts, ports or address families.\n\n"
         let grid = AuditGrid(r)
-        out += "| from \\ to | " + grid.columns.map(cell).joined(separator: " | ") + " |\n"
-        out += "|---|" + String(repeating: "---|", count: grid.columns.count) + "\n"
-        for row in grid.rows {
-            let cells = grid.columns.map { col in grid.cell(row, col).map { "\($0.service) \($0.admits)" }.joined(separator: "<br>") }
-            out += "| **\(cell(row))** | " + cells.map(cell).joined(separator: " | ") + " |\n"
+        if grid.rows.isEmpty {
+            out += "The rulesets admit no flow between roles or networks.\n\n"
+        } else {
+            out += "| from \\ to | " + grid.columns.map(cell).joined(separator: " | ") + " |\n"
+            out += "|---|" + String(repeating: "---|", count: grid.columns.count) + "\n"
+            for row in grid.rows {
+                let cells = grid.columns.map { col in grid.cell(row, col).map { "\($0.service) \($0.admits)" }.joined(separator: "<br>") }
+                out += "| **\(cell(row))** | " + cells.map(cell).joined(separator: " | ") + " |\n"
+            }
+            out += "\n"
         }
-        out += "\n"
 
         out += "## Policy tests\n\n\(r.tests.passed) passed, \(r.tests.failed) failed.\n\n"
         if !r.tests.results.isEmpty {

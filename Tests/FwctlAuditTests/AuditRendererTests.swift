@@ -88,6 +88,16 @@ import Testing
         #expect(tiers.arrows.filter { $0.from == nil || $0.to == nil }.count == 3)
     }
 
+    /// A policy with no flow: every format still renders, the matrix says it is empty.
+    @Test func aPolicyWithoutFlows() throws {
+        let r = try Fixtures.load("role solo { host x1 = 192.0.2.1 }\n").builder.build(now: Fixtures.now)
+        #expect(r.matrix.isEmpty && r.diagram.isEmpty && r.flowCount == 0)
+        let html = AuditHTML.render(r)
+        #expect(try XMLCheck.elements(html).contains("svg"))
+        #expect(html.contains("admit no flow") && AuditMarkdown.render(r).contains("admit no flow"))
+        #expect(try CSVReader.parse(AuditCSV.render(r)) == [AuditCSV.columns])
+    }
+
     @Test func aCycleIsCutNotLooped() throws {
         let r = try Fixtures.load("""
             service s = tcp/1
