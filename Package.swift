@@ -33,11 +33,13 @@ let package = Package(
         .target(name: "FwctlVerifier", dependencies: ["FwctlNet", "FwctlRuleset", "FwctlPolicy"]),
         // A live fleet in network namespaces: observed reachability against the verifier.
         .target(name: "FwctlLab", dependencies: ["FwctlNet", "FwctlPolicy", "FwctlCompiler", "FwctlRuleset", "FwctlVerifier", "FwctlApply", "FwctlPlanner"]),
+        // Fleet -> audit report (hosts, flows with review metadata, verification, tests, matrix) and its renderers.
+        .target(name: "FwctlAudit", dependencies: ["FwctlNet", "FwctlPolicy", "FwctlRuleset", "FwctlCompiler", "FwctlVerifier", "FwctlPlanner"]),
         .executableTarget(
             name: "fwctl",
             dependencies: [
                 "FwctlNet", "FwctlPolicy", "FwctlRuleset", "FwctlCompiler", "FwctlPlanner", "FwctlApply",
-                "FwctlLab", "FwctlVerifier",
+                "FwctlLab", "FwctlVerifier", "FwctlAudit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,6 +54,7 @@ let package = Package(
         .testTarget(name: "FwctlPolicyTests", dependencies: ["FwctlPolicy", "FwctlNet", "FwctlTestSupport"], exclude: ["Corpus", "Golden"]),
         .testTarget(name: "FwctlVerifierTests", dependencies: ["FwctlVerifier", "FwctlRuleset", "FwctlNet", "FwctlPolicy", "FwctlCompiler"]),
         .testTarget(name: "FwctlLabTests", dependencies: ["FwctlLab", "FwctlPolicy", "FwctlNet", "FwctlCompiler", "FwctlVerifier", "FwctlRuleset", "FwctlTestSupport"]),
+        .testTarget(name: "FwctlAuditTests", dependencies: ["FwctlAudit", "FwctlPolicy", "FwctlNet"]),
         .testTarget(name: "FwctlIntegrationTests",
                     dependencies: ["fwctl", "FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlTestSupport"]),
     ]

@@ -1,0 +1,211 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+import FwctlTestSupport
+
+/// `fwctl audit export` as a user runs it: every bundled policy in every format, the JSON
+/// validated against docs/audit-schema.json (python3-jsonschema), the CSV read back, the
+/// HTML parsed as XML; host selection, -o, git state, and --live in a network namespace.
+@Suite struct AuditExportCLITests {
+    static func path(_ policy: String) -> String { Repo.policies.appendingPathComponent(policy).path }
+    static let schema = Repo.root.appendingPathComponent("docs/audit-schema.json").path
+
+    /// A program's exit status and output (FwctlTestSupport's runProcess, with labels).
+    static func run(_ argv: [String], stdin: String?) throws -> (status: Int32, stdout: String, stderr: String) {
+        let (status, out, err) = try runProcess(argv, stdin: stdin)
+        return (status, out, err)
+    }
+
+    static func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test func everyBundledPolicyInEveryFormat() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fwctl-audit-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var jsonFiles: [String] = []
+        #expect(Repo.bundledPolicies.count >= 3)
+        for p in Repo.bundledPolicies {
+            let j = try CLI.run(["audit", "export", "--policy", Self.path(p), "--all", "--format", "json"])
+            #expect(j.status == 0, "\(p): \(j.stderr)")
+            let doc = try Self.json(j.stdout)
+            let summary = try #require(doc["summary"] as? [String: Any])
+            let file = dir.appendingPathComponent("\(p).json")
+            try j.stdout.write(to: file, atomically: true, encoding: .utf8)
+            jsonFiles.append(file.path)
+
+            let c = try CLI.run(["audit", "export", "--policy", Self.path(p), "--format", "csv"])
+            #expect(c.status == 0, "\(p): \(c.stderr)")
+            let records = try RFC4180.parse(c.stdout)
+            #expect(records.first?.first == "host" && records.first?.last == "policy_sha256")
+            #expect(records.count - 1 == summary["flows"] as? Int, "\(p): one CSV row per host flow")
+            #expect(Set(records.map(\.count)).count == 1, "\(p): every record has the header's column count")
+
+            let h = try CLI.run(["audit", "export", "--policy", Self.path(p), "--format", "html"])
+            #expect(h.status == 0, "\(p): \(h.stderr)")
+            let elements = try XMLElements.parse(h.stdout)
+            #expect(elements.contains("table.matrix") && elements.contains("svg") && elements.contains("g.node"), "\(p)")
+
+            let m = try CLI.run(["audit", "export", "--policy", Self.path(p), "--format", "md"])
+            #expect(m.status == 0 && m.stdout.hasPrefix("# Firewall audit report\n") && m.stdout.contains("\n## Reachability matrix\n"), "\(p)")
+        }
+        // One python3 run validates every document against the schema (and the schema itself).
+        let script = """
+            import json, sys, jsonschema
+            schema = json.load(open(sys.argv[1]))
+            jsonschema.Draft202012Validator.check_schema(schema)
+            for f in sys.argv[2:]:
+                jsonschema.Draft202012Validator(schema).validate(json.load(open(f)))
+            print("valid", len(sys.argv) - 2)
+            """
+        let r = try Self.run(["/usr/bin/python3", "-c", script, Self.schema] + jsonFiles, stdin: nil)
+        #expect(r.status == 0, "schema validation (needs python3-jsonschema: make deps): \(r.stderr)")
+        #expect(r.stdout == "valid \(jsonFiles.count)\n")
+    }
+
+    @Test func outputFileHostSelectionAndGitState() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fwctl-audit-git-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let policy = dir.appendingPathComponent("site.policy")
+        try FileManager.default.copyItem(at: Repo.policies.appendingPathComponent("scale-up.policy"), to: policy)
+        let out = dir.appendingPathComponent("report.json")
+        let args = ["audit", "export", "--policy", policy.path, "--host", "web-01", "--host", "db-primary", "-o", out.path]
+
+        // Outside a git work tree: no commit, not an error.
+        let plain = try CLI.run(args)
+        #expect(plain.status == 0 && plain.stdout.isEmpty && plain.stderr.contains("wrote the audit report"), "\(plain.stderr)")
+        var doc = try Self.json(try String(contentsOf: out, encoding: .utf8))
+        #expect((doc["hosts"] as? [[String: Any]])?.map { $0["name"] as? String } == ["web-01", "db-primary"])
+        #expect((doc["policy"] as? [String: Any])?["git"] is NSNull)
+        #expect(!FileManager.default.fileExists(atPath: out.path + ".tmp"))
+
+        let git = ["git", "-C", dir.path, "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+        for step in [["init", "-q"], ["add", "site.policy"], ["commit", "-qm", "policy"]] {
+            let g = try Self.run(git + step, stdin: nil)
+            try #require(g.status == 0, "git \(step): \(g.stderr)")
+        }
+        let head = try Self.run(["git", "-C", dir.path, "rev-parse", "HEAD"], stdin: nil).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        for (edit, dirty) in [(false, false), (true, true)] {
+            if edit { try "# edited\n".appendLine(to: policy) }
+            #expect(try CLI.run(args).status == 0)
+            doc = try Self.json(try String(contentsOf: out, encoding: .utf8))
+            let state = (doc["policy"] as? [String: Any])?["git"] as? [String: Any]
+            #expect(state?["commit"] as? String == head && state?["dirty"] as? Bool == dirty, "\(String(describing: state))")
+        }
+    }
+
+    @Test(arguments: [
+        (["--all", "--host", "web-01"], Int32(64), "exclude each other"),
+        (["--format", "yaml"], 64, "yaml"),
+        (["--this-host", "web-01"], 64, "--live"),
+        (["--host", "web-1"], 1, "Did you mean 'web-01'?"),
+    ])
+    func usageAndUnknownHosts(extra: [String], status: Int32, message: String) throws {
+        let r = try CLI.run(["audit", "export", "--policy", Self.path("scale-up.policy")] + extra)
+        #expect(r.status == status && r.stderr.contains(message), "\(r.status) \(r.stderr)")
+    }
+
+    @Test func helpOfTheGroupAndTheCommand() throws {
+        let group = try CLI.run(["audit", "--help"])
+        #expect(group.status == 0 && group.stdout.contains("USAGE: fwctl audit") && group.stdout.contains("export"), "\(group.stdout)")
+        let export = try CLI.run(["audit", "export", "--help"])
+        #expect(export.status == 0 && export.stdout.contains("USAGE: fwctl audit export"), "\(export.stdout)")
+        // Help text is wrapped at the terminal width: compare with whitespace collapsed.
+        let flat = export.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(flat.contains("Exit status: 0 the report was written (findings are not errors), 1 error, 64 usage."), "\(flat)")
+    }
+
+    @Test func liveNamesWhyItWasNotChecked() throws {
+        let r = try CLI.run(["audit", "export", "--policy", Self.path("scale-up.policy"), "--host", "web-01", "--live", "--this-host", "no-such-host"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let live = try #require(((try Self.json(r.stdout))["hosts"] as? [[String: Any]])?.first?["live"] as? [String: Any])
+        #expect(live["state"] as? String == "not-checked")
+        #expect((live["reason"] as? String)?.contains("not a host of the policy") == true)
+    }
+
+    /// Not loaded: drift (everything to add); loaded from the compiled text: matched; a hand
+    /// edit: drift again. Other hosts are not checked from this machine.
+    @Test(.enabled(if: TestNamespace.isRoot, "needs root: loads a table into a network namespace"))
+    func liveDriftInANamespace() throws {
+        let ns = try TestNamespace(prefix: "fwctl-audit")
+        defer { ns.remove() }
+        let policy = Self.path("scale-up.policy")
+        let export = [CLI.binary.path, "audit", "export", "--policy", policy, "--host", "db-primary", "--host", "app-01", "--live", "--this-host", "db-primary"]
+        func live() throws -> [[String: Any]] {
+            let r = try ns.run(export)
+            try #require(r.status == 0, "\(r.stderr)")
+            // Nothing on stderr: no run-loop noise from spawning git in a namespace without loopback.
+            #expect(r.stderr.isEmpty, "\(r.stderr)")
+            return try #require((try Self.json(r.stdout))["hosts"] as? [[String: Any]]).map { try #require($0["live"] as? [String: Any]) }
+        }
+        var states = try live()
+        #expect(states[0]["state"] as? String == "drift" && (states[0]["reason"] as? String)?.contains("not loaded") == true)
+        #expect(((states[0]["changes"] as? [String: Any])?["add"] as? Int ?? 0) > 0)
+        #expect(states[1]["state"] as? String == "not-checked")
+
+        let compiled = try CLI.run(["compile", "--policy", policy, "--host", "db-primary"])
+        try #require(compiled.status == 0)
+        try ns.nft(["-f", "-"], stdin: compiled.stdout)
+        states = try live()
+        #expect(states[0]["state"] as? String == "matched", "\(states[0])")
+
+        try ns.nft(["add", "rule", "inet", "fwctl", "input", "tcp", "dport", "8080", "accept"])
+        states = try live()
+        #expect(states[0]["state"] as? String == "drift" && (states[0]["changes"] as? [String: Any])?["remove"] as? Int == 1, "\(states[0])")
+    }
+}
+
+extension String {
+    fileprivate func appendLine(to url: URL) throws {
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(utf8))
+    }
+}
+
+/// RFC 4180 records (quoted fields, doubled quotes, CRLF), strict about what it accepts.
+enum RFC4180 {
+    static func parse(_ text: String) throws -> [[String]] {
+        var records: [[String]] = [], record: [String] = [], field = ""
+        var it = Array(text.unicodeScalars)[...], quoted = false
+        while let c = it.popFirst() {
+            if quoted {
+                if c != "\"" { field.unicodeScalars.append(c) } else if it.first == "\"" { it.removeFirst(); field += "\"" } else { quoted = false }
+            } else if c == "\"" && field.isEmpty {
+                quoted = true
+            } else if c == "," {
+                record.append(field); field = ""
+            } else if c == "\r" && it.first == "\n" {
+                it.removeFirst(); record.append(field); records.append(record); record = []; field = ""
+            } else if c == "\"" || c == "\n" || c == "\r" {
+                throw TestFailure("malformed CSV near: \(field)")
+            } else {
+                field.unicodeScalars.append(c)
+            }
+        }
+        guard !quoted, field.isEmpty, record.isEmpty else { throw TestFailure("CSV does not end with CRLF after a record") }
+        return records
+    }
+}
+
+/// Element names and `element.class` pairs of a well-formed XML document.
+enum XMLElements {
+    static func parse(_ text: String) throws -> Set<String> {
+        final class Collector: NSObject, XMLParserDelegate {
+            var names: Set<String> = []
+            func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+                names.insert(name)
+                for c in (attributes["class"] ?? "").split(separator: " ") { names.insert("\(name).\(c)") }
+            }
+        }
+        let parser = XMLParser(data: Data(text.utf8)), collector = Collector()
+        parser.delegate = collector
+        guard parser.parse() else { throw TestFailure("HTML is not well-formed XML at line \(parser.lineNumber): \(String(describing: parser.parserError))") }
+        return collector.names
+    }
+}
