@@ -25,6 +25,7 @@ public final class ApplySession {
         } catch {
             throw ApplyError("cannot open a netlink socket to nf_tables: \(error)")
         }
+        backend.records = AppliedRecordStore(directory: state.path)
     }
 
     /// Reads fwctl's table and plans toward `desired`.

@@ -9,6 +9,12 @@ import FwctlRuleset
 /// at, so a ruleset changed in between is refused instead of overwritten.
 public final class NetlinkBackend: RulesetBackend {
     let connection: NftConnection
+    /// Where the applied record lives (see `AppliedRecord`); nil: no record.
+    public var records: AppliedRecordStore?
+    /// Ignore the record when reading: dump every set (a new record is still written).
+    public var refresh = false
+    /// This process's last read, the base of the record written after a commit.
+    var lastRead: (ref: TableRef, read: TableRead)?
 
     /// Opens a netlink socket in this process's network namespace, or in `netnsPath`.
     public init(netnsPath: String? = nil) throws {
@@ -16,7 +22,8 @@ public final class NetlinkBackend: RulesetBackend {
     }
 
     public func read(table ref: TableRef) throws -> (table: Table?, generation: UInt32) {
-        try connection.readTable(family: ref.family, name: ref.name)
+        let r = try readUsingRecord(ref)
+        return (r.table, r.generation)
     }
 
     public func apply(_ plan: Plan, expectedGeneration: UInt32?, checkOnly: Bool) throws -> UInt32? {
@@ -29,7 +36,9 @@ public final class NetlinkBackend: RulesetBackend {
         }
         let tx = Self.transaction(for: plan, hooks: hooks)
         do {
-            return try connection.commit(tx, expectedGeneration: expectedGeneration, checkOnly: checkOnly)
+            let generation = try connection.commit(tx, expectedGeneration: expectedGeneration, checkOnly: checkOnly)
+            if !checkOnly { recordAfterCommit(of: plan, expected: expectedGeneration, generation: generation) }
+            return generation
         } catch let e as NetlinkError where e.isGenerationConflict {
             throw BackendError.generationChanged(expected: expectedGeneration ?? 0, actual: try? connection.generation())
         } catch let e as NetlinkError {
@@ -44,6 +53,7 @@ public final class NetlinkBackend: RulesetBackend {
         guard try read(table: ref).table != nil else { return }
         var tx = Transaction()
         tx.deleteTable(family: ref.family, name: ref.name)
+        records?.remove()
         _ = try connection.commit(tx, expectedGeneration: nil, checkOnly: false)
     }
 
