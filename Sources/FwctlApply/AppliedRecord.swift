@@ -56,6 +56,7 @@ public struct AppliedRecord: Equatable, Sendable {
 
     public func encoded() -> [UInt8] {
         var w = SnapshotWriter()
+        w.reserve(256 + sets.values.reduce(0) { $0 + 64 + 9 * $1.elements.count })
         for b in Self.magic { w.u8(b) }
         w.string(place.bootID)
         w.u8(place.cookie == nil ? 0 : 1)

@@ -5,8 +5,8 @@ import FwctlRuleset
 /// The compiled table of the last `plan`/`apply`, keyed by everything the compilation
 /// depends on, so a run whose policy did not change skips parsing, checking and compiling.
 ///
-/// The key is a SHA-256 over the policy files' paths and bytes (the files the front end
-/// reads: the file, or the directory's *.policy files sorted by name), the host, the day
+/// The key is a SHA-256 over the policy files' paths and bytes (the bytes then compiled on a
+/// miss, so an edit during the run cannot be cached under the old content), the host, the day
 /// (rules may expire), and the fwctl executable (version, and the binary's identity, so a
 /// rebuilt fwctl never reuses an older compiler's output). A different key, or a missing or
 /// damaged file, means compiling as usual.
@@ -15,9 +15,10 @@ public struct CompiledTableCache: Sendable {
 
     public init(directory: String) { path = directory + "/compiled-table.cache" }
 
-    /// The key for a policy at `policyPath` compiled for `host` on `day` by `version`; nil
-    /// when the policy cannot be read as the front end reads it (it then reports why).
-    public static func key(policyPath: String, host: String, day: String, version: String) -> String? {
+    /// The policy's files as the front end reads them: the file itself, or the directory's
+    /// *.policy files sorted by name. nil when anything is amiss (missing, unreadable, no
+    /// policy file): the front end then reports it in its own words.
+    public static func policyFiles(at policyPath: String) -> [(path: String, bytes: [UInt8])]? {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: policyPath, isDirectory: &isDirectory) else { return nil }
         var paths = [policyPath]
@@ -25,19 +26,30 @@ public struct CompiledTableCache: Sendable {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: policyPath) else { return nil }
             let dir = policyPath.hasSuffix("/") ? policyPath : policyPath + "/"
             paths = names.filter { $0.hasSuffix(".policy") }.sorted().map { dir + $0 }
+            guard !paths.isEmpty else { return nil }
         }
+        var files: [(path: String, bytes: [UInt8])] = []
+        for p in paths {
+            guard let data = FileManager.default.contents(atPath: p) else { return nil }
+            files.append((p, [UInt8](data)))
+        }
+        return files
+    }
+
+    /// The key of `files` compiled for `host` on `day` by fwctl `version`.
+    public static func key(files: [(path: String, bytes: [UInt8])], host: String, day: String, version: String) -> String {
         var input: [UInt8] = []
+        input.reserveCapacity(files.reduce(0) { $0 + $1.bytes.count + $1.path.utf8.count + 24 } + 256)
         func field(_ s: String) { input += s.utf8; input.append(0) }
         field("fwctl compiled-table 1")
         field(version)
         field(executableIdentity())
         field(host)
         field(day)
-        for p in paths {
-            guard let data = FileManager.default.contents(atPath: p) else { return nil }
-            field(p)
-            field(String(data.count))
-            input += data
+        for f in files {
+            field(f.path)
+            field(String(f.bytes.count))
+            input += f.bytes
         }
         return SHA256.hex(input)
     }
@@ -77,6 +89,7 @@ enum TableSnapshot {
         var skeleton = table
         for i in skeleton.sets.indices { skeleton.sets[i].elements = [] }
         var w = SnapshotWriter()
+        w.reserve(4096 + table.sets.reduce(0) { $0 + 9 * $1.elements.count })
         w.string(magic)
         w.string(key)
         w.data([UInt8](try JSONEncoder().encode(skeleton)))

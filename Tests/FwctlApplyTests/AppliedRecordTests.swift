@@ -105,11 +105,12 @@ import FwctlRuleset
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fwctl-key-\(getpid())-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
+        func key(_ path: String = dir.path, host: String = "w", day: String = "2026-11-28", version: String = "0.1.0") -> String? {
+            CompiledTableCache.policyFiles(at: path).map { CompiledTableCache.key(files: $0, host: host, day: day, version: version) }
+        }
+        #expect(key() == nil)        // no *.policy file yet: the front end explains that
         let a = dir.appendingPathComponent("a.policy")
         try "role web { host w = 192.0.2.1 }\n".write(to: a, atomically: true, encoding: .utf8)
-        func key(_ path: String = dir.path, host: String = "w", day: String = "2026-11-28", version: String = "0.1.0") -> String? {
-            CompiledTableCache.key(policyPath: path, host: host, day: day, version: version)
-        }
         let k = try #require(key())
         #expect(key() == k)
         #expect(key(a.path) == k)   // the directory's one file: the same file read
