@@ -11,6 +11,8 @@
 #                  of it is current (the usual case); the changed policy is still parsed,
 #                  checked and compiled (its compiled-table cache is removed before each run);
 #                  the no-change plan uses the cached compilation of the unchanged policy.
+#   "after nft"    the table was loaded by nft (the record is stale: every set is dumped),
+#                  the policy is unchanged since fwctl's last run (its compilation is cached).
 #   "--refresh"    the table was loaded by nft; fwctl runs with --refresh: compiles the
 #                  policy and dumps every set from the kernel, trusting nothing remembered.
 set -euo pipefail
@@ -73,6 +75,7 @@ elements=$(in_ns "$fwctl" plan --policy "$dir/grown/fleet.policy" --host t --sta
 SETUP=load_base; nft_list=$(best in_ns nft -j list ruleset)
 fwctl_base; in_ns "$fwctl" plan --policy "$dir/base/fleet.policy" --host t --state-dir "$dir/state" > /dev/null
 SETUP=:; fw_plan=$(best in_ns "$fwctl" plan --policy "$dir/base/fleet.policy" --host t --state-dir "$dir/state")
+SETUP=load_base; fw_plan_nft=$(best in_ns "$fwctl" plan --policy "$dir/base/fleet.policy" --host t --state-dir "$dir/state")
 SETUP=load_base; fw_plan_cold=$(best in_ns "$fwctl" plan --refresh --policy "$dir/base/fleet.policy" --host t --state-dir "$dir/state")
 
 row() { awk -v l="$1" -v a="$2" -v b="$3" -v t="$4" 'BEGIN { printf "%-52s fwctl %6.3f s   nft %6.3f s   ratio %5.2fx   (%s)\n", l, a, b, a/b, t }'; }
@@ -82,5 +85,6 @@ row "one host added, after fwctl, vs nft add element" "$fw_add" "$nft_add" "targ
 row "one host added, --refresh, vs flush-and-reload" "$fw_add_cold" "$nft_reload" "target <= 0.10x"
 row "one host added, --refresh, vs nft add element" "$fw_add_cold" "$nft_add" "target < 1.0x"
 row "plan, nothing to change, after fwctl, vs nft -j list" "$fw_plan" "$nft_list" "target <= 0.5x"
+row "plan, nothing to change, after nft, vs nft -j list" "$fw_plan_nft" "$nft_list" "target <= 0.5x"
 row "plan, nothing to change, --refresh, vs nft -j list" "$fw_plan_cold" "$nft_list" "target <= 0.5x"
 echo "one host added: $changes change(s) in the plan, $elements set element(s) sent"
