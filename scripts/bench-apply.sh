@@ -6,7 +6,7 @@
 #                                        and nft add element of that address    (target: faster)
 #   nothing to change:     fwctl plan    vs  nft -j list ruleset                (target <= 0.5x)
 # Each figure is the best of 3 runs.
-# fwctl rows come in two states of the host (see docs/FAST-PATHS.md):
+# fwctl rows come in three states of the host (see docs/FAST-PATHS.md):
 #   "after fwctl"  the table was last changed by fwctl itself, so the state directory's record
 #                  of it is current (the usual case); the changed policy is still parsed,
 #                  checked and compiled (its compiled-table cache is removed before each run);
