@@ -65,11 +65,17 @@ extension NftConnection {
                 read.reused.insert(header.name)
                 continue
             }
-            var elements: [KernelSetElement] = []
-            for em in try dump(NftMsg.getSetElem, try NftnlBuild.setRef(ref, name: header.name), elements: true,
-                               "dump elements of set \(header.name)") {
-                elements += try TableDecoder.elements(em)
+            let messages = try dump(NftMsg.getSetElem, try NftnlBuild.setRef(ref, name: header.name), elements: true,
+                                    "dump elements of set \(header.name)")
+            if header.isNamedModelSet, let type = header.key.keyType, let (keys, length) = ElementDumpDecoder.keys(messages) {
+                // The fast way for named sets (the big ones): straight from the attributes.
+                let ranges = SetElementCodec.ranges(keys: keys.map { ($0.value, $0.isEnd) }, keyLength: length, interval: header.isInterval)
+                table.sets.append(NamedSet(name: header.name, keyType: type, isInterval: header.isInterval, comment: header.comment,
+                                           elements: ranges.compactMap { SetElement($0, type: type) }, handle: header.handle))
+                continue
             }
+            var elements: [KernelSetElement] = []
+            for em in messages { elements += try TableDecoder.elements(em) }
             switch DecodedSet(header, elements: elements) {
             case .named(let set)?: table.sets.append(set)
             case .anonymous(let key, let interval)?: context.anonymousSets[header.name] = (key, elements, interval)
