@@ -42,6 +42,11 @@ extension NetlinkBackend {
             return
         }
         let predicted = Self.predict(base, after: plan.changes)
+        if let record = elementsOnlyRecord(plan, expected: expected, generation: generation, predicted: predicted) {
+            records.save(record)
+            lastRead = nil   // the kernel has moved on from it
+            return
+        }
         let known = KnownSetElements(generation: generation, tableHandle: nil, sets: predicted)
         guard let read = try? connection.readTable(family: plan.table.family, name: plan.table.name, known: known) else {
             records.remove()
@@ -49,6 +54,27 @@ extension NetlinkBackend {
         }
         lastRead = (plan.table, read)
         remember(read, of: plan.table, at: place, replacing: nil)
+    }
+
+    /// When the plan created, deleted or re-created no table or set, the table's and sets'
+    /// handles are the ones this process read before the commit: the record needs no read-back.
+    private func elementsOnlyRecord(_ plan: Plan, expected: UInt32, generation: UInt32,
+                                    predicted: [String: KnownSetElements.Entry]) -> AppliedRecord? {
+        guard let here = place, let (ref, read) = lastRead, ref == plan.table, read.generation == expected,
+              let table = read.table, let tableHandle = table.handle else { return nil }
+        for change in plan.changes {
+            switch change {
+            case .createTable, .addSet, .deleteSet: return nil
+            default: continue
+            }
+        }
+        var sets: [String: KnownSetElements.Entry] = [:]
+        for s in table.sets where read.recordable.contains(s.name) {
+            guard let handle = s.handle, var entry = predicted[s.name] else { return nil }
+            entry.handle = handle
+            sets[s.name] = entry
+        }
+        return AppliedRecord(place: here, table: ref, generation: generation, tableHandle: tableHandle, sets: sets)
     }
 
     /// The recordable sets of `ref` as they were at generation `g`: from this process's
