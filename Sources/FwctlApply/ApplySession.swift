@@ -115,7 +115,10 @@ public final class ApplySession {
         return done
     }
 
-    public func release() { lock.release() }
+    public func release() {
+        _ = backend.joinPrefetch(for: nil)
+        lock.release()
+    }
 
     static func isRunning(_ pid: Int32?) -> Bool {
         guard let pid, pid > 0 else { return false }

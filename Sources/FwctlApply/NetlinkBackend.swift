@@ -15,6 +15,8 @@ public final class NetlinkBackend: RulesetBackend {
     public var refresh = false
     /// This process's last read, the base of the record written after a commit.
     var lastRead: (ref: TableRef, read: TableRead)?
+    /// A read running on another thread (see `prefetch`).
+    var prefetched: Prefetch?
 
     /// Opens a netlink socket in this process's network namespace, or in `netnsPath`.
     public init(netnsPath: String? = nil) throws {
@@ -22,11 +24,12 @@ public final class NetlinkBackend: RulesetBackend {
     }
 
     public func read(table ref: TableRef) throws -> (table: Table?, generation: UInt32) {
-        let r = try readUsingRecord(ref)
+        let r = try joinPrefetch(for: ref)?.get() ?? readUsingRecord(ref)
         return (r.table, r.generation)
     }
 
     public func apply(_ plan: Plan, expectedGeneration: UInt32?, checkOnly: Bool) throws -> UInt32? {
+        _ = joinPrefetch(for: nil)
         if plan.changes.isEmpty { return checkOnly ? nil : try connection.generation() }
         // A policy change re-sends the chain's hook as the kernel holds it (NEWCHAIN updates
         // a base chain in place only when the hook and priority are unchanged).
@@ -50,6 +53,7 @@ public final class NetlinkBackend: RulesetBackend {
 
     /// Removes fwctl's own table (a rollback to "no table"). Absent already: nothing to do.
     public func removeTable(_ ref: TableRef) throws {
+        _ = joinPrefetch(for: nil)
         guard try read(table: ref).table != nil else { return }
         var tx = Transaction()
         tx.deleteTable(family: ref.family, name: ref.name)
@@ -59,7 +63,8 @@ public final class NetlinkBackend: RulesetBackend {
 
     /// Other tables' base chains, read-only: a drop there is final whatever fwctl admits.
     public func otherBaseChains(excluding ref: TableRef) throws -> [(family: TableFamily, table: String, chain: String, hook: Hook, priority: Int32, policy: ChainPolicy)] {
-        try connection.listBaseChains().filter { !($0.family == ref.family && $0.table == ref.name) }
+        _ = joinPrefetch(for: nil)
+        return try connection.listBaseChains().filter { !($0.family == ref.family && $0.table == ref.name) }
     }
 
     /// One transaction operation per change, in plan order.

@@ -74,7 +74,8 @@ struct SnapshotReader {
         bytes = Array(body)
     }
 
-    private init(unchecked: [UInt8]) { bytes = unchecked }
+    /// Without checking anything: for reading a hint from the head of a file.
+    init(unchecked: [UInt8]) { bytes = unchecked }
 
     var isAtEnd: Bool { at == bytes.count }
 

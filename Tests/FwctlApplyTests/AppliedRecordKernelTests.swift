@@ -131,6 +131,31 @@ struct AppliedRecordKernelTests {
         #expect(try c.plan(toward: other).isEmpty)
     }
 
+    /// A prefetched read serves only a read of the same table; a guess of the wrong table is
+    /// dropped, and a prefetch nobody reads does not stand in the way of other calls.
+    @Test func prefetchServesOnlyTheTableAsked() throws {
+        let h = try Host()
+        let a = try h.run()
+        _ = try a.apply(try a.plan(toward: Self.base))
+        let guessedWrong = try h.run()
+        guessedWrong.prefetch(TableRef(family: .inet, name: "other"))
+        #expect(try guessedWrong.read(table: Self.base.ref).table?.set(named: "role_lb_v4")?.elements.count == 2)
+        let guessedRight = try h.run()
+        #expect(guessedRight.likelyTable() == Self.base.ref)
+        guessedRight.prefetch(guessedRight.likelyTable())
+        try h.ns.nft(["add", "element", "inet", "fwctl", "role_web_v4", "{ 198.51.100.8 }"])
+        // Read before the element was added or after: either way a consistent read, and the
+        // apply of a plan made on an older one is refused by the kernel.
+        let plan = try guessedRight.plan(toward: Self.grown)
+        let truth = try h.run(refresh: true).plan(toward: Self.grown)
+        if plan != truth { #expect(throws: BackendError.self) { try guessedRight.apply(plan) } }
+        let unused = try h.run()
+        unused.prefetch(Self.base.ref)
+        _ = try unused.otherBaseChains(excluding: Self.base.ref)
+        _ = try unused.apply(try unused.plan(toward: Self.grown))
+        #expect(try h.run(refresh: true).plan(toward: Self.grown).isEmpty)
+    }
+
     /// A rule fwctl does not model in the table: the record is not trusted.
     @Test func unknownRuleDisablesTheRecord() throws {
         let h = try Host()
