@@ -25,6 +25,7 @@ public final class ApplySession {
         } catch {
             throw ApplyError("cannot open a netlink socket to nf_tables: \(error)")
         }
+        backend.records = AppliedRecordStore(directory: state.path)
     }
 
     /// Reads fwctl's table and plans toward `desired`.
@@ -117,7 +118,10 @@ public final class ApplySession {
         return done
     }
 
-    public func release() { lock.release() }
+    public func release() {
+        _ = backend.joinPrefetch(for: nil)
+        lock.release()
+    }
 
     static func isRunning(_ pid: Int32?) -> Bool {
         guard let pid, pid > 0 else { return false }

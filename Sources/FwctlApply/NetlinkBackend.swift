@@ -9,6 +9,14 @@ import FwctlRuleset
 /// at, so a ruleset changed in between is refused instead of overwritten.
 public final class NetlinkBackend: RulesetBackend {
     let connection: NftConnection
+    /// Where the applied record lives (see `AppliedRecord`); nil: no record.
+    public var records: AppliedRecordStore?
+    /// Ignore the record when reading: dump every set (a new record is still written).
+    public var refresh = false
+    /// This process's last read, the base of the record written after a commit.
+    var lastRead: (ref: TableRef, read: TableRead)?
+    /// A read running on another thread (see `prefetch`).
+    var prefetched: Prefetch?
 
     /// Opens a netlink socket in this process's network namespace, or in `netnsPath`.
     public init(netnsPath: String? = nil) throws {
@@ -16,10 +24,12 @@ public final class NetlinkBackend: RulesetBackend {
     }
 
     public func read(table ref: TableRef) throws -> (table: Table?, generation: UInt32) {
-        try connection.readTable(family: ref.family, name: ref.name)
+        let r = try joinPrefetch(for: ref)?.get() ?? readUsingRecord(ref)
+        return (r.table, r.generation)
     }
 
     public func apply(_ plan: Plan, expectedGeneration: UInt32?, checkOnly: Bool) throws -> UInt32? {
+        _ = joinPrefetch(for: nil)
         if plan.changes.isEmpty { return checkOnly ? nil : try connection.generation() }
         // A policy change re-sends the chain's hook as the kernel holds it (NEWCHAIN updates
         // a base chain in place only when the hook and priority are unchanged).
@@ -29,7 +39,9 @@ public final class NetlinkBackend: RulesetBackend {
         }
         let tx = Self.transaction(for: plan, hooks: hooks)
         do {
-            return try connection.commit(tx, expectedGeneration: expectedGeneration, checkOnly: checkOnly)
+            let generation = try connection.commit(tx, expectedGeneration: expectedGeneration, checkOnly: checkOnly)
+            if !checkOnly { recordAfterCommit(of: plan, expected: expectedGeneration, generation: generation) }
+            return generation
         } catch let e as NetlinkError where e.isGenerationConflict {
             throw BackendError.generationChanged(expected: expectedGeneration ?? 0, actual: try? connection.generation())
         } catch let e as NetlinkError {
@@ -41,15 +53,18 @@ public final class NetlinkBackend: RulesetBackend {
 
     /// Removes fwctl's own table (a rollback to "no table"). Absent already: nothing to do.
     public func removeTable(_ ref: TableRef) throws {
+        _ = joinPrefetch(for: nil)
         guard try read(table: ref).table != nil else { return }
         var tx = Transaction()
         tx.deleteTable(family: ref.family, name: ref.name)
+        records?.remove()
         _ = try connection.commit(tx, expectedGeneration: nil, checkOnly: false)
     }
 
     /// Other tables' base chains, read-only: a drop there is final whatever fwctl admits.
     public func otherBaseChains(excluding ref: TableRef) throws -> [(family: TableFamily, table: String, chain: String, hook: Hook, priority: Int32, policy: ChainPolicy)] {
-        try connection.listBaseChains().filter { !($0.family == ref.family && $0.table == ref.name) }
+        _ = joinPrefetch(for: nil)
+        return try connection.listBaseChains().filter { !($0.family == ref.family && $0.table == ref.name) }
     }
 
     /// One transaction operation per change, in plan order.

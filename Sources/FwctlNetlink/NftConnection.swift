@@ -34,6 +34,15 @@ public final class NftConnection {
         return try TableDecoder.generation(m)
     }
 
+    /// Identifies the network namespace the connection talks to, for callers that remember
+    /// what they left in it: the namespace cookie (nil before Linux 5.14) and the device and
+    /// inode of the namespace file (which the kernel may reuse after the namespace is gone).
+    public func namespaceIdentity() -> (cookie: UInt64?, device: UInt64, inode: UInt64)? {
+        var st = stat()
+        guard stat(netnsPath ?? "/proc/thread-self/ns/net", &st) == 0 else { return nil }
+        return (socket.networkNamespaceCookie(), UInt64(st.st_dev), UInt64(st.st_ino))
+    }
+
     /// Sends one request and collects its reply messages: up to NLMSG_DONE for a dump, up
     /// to the ACK otherwise. A kernel error becomes a `NetlinkError` naming `operation`.
     func request(_ type: UInt16, family: TableFamily?, flags: UInt16, object: NftnlObject?, elements: Bool = false,

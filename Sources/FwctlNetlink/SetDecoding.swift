@@ -8,15 +8,33 @@ enum DecodedSet {
 
     /// nil for sets fwctl's model cannot hold (maps, objects, other key types).
     init?(_ h: TableDecoder.SetHeader, elements: [KernelSetElement]) {
-        let interval = h.flags & NFT.setInterval != 0
+        let interval = h.isInterval
         if h.flags & NFT.setAnonymous != 0 {
             self = .anonymous(h.key, interval: interval)
             return
         }
-        // NFT_SET_MAP (0x8), NFT_SET_OBJECT (0x40), NFT_SET_CONCAT (0x80): not something fwctl models.
-        guard h.flags & 0xc8 == 0, let type = h.key.keyType, h.key.length == SetKeyFormat(type).length else { return nil }
+        guard h.isNamedModelSet, let type = h.key.keyType else { return nil }
         let ranges = SetElementCodec.ranges(elements, interval: interval)
         self = .named(NamedSet(name: h.name, keyType: type, isInterval: interval, comment: h.comment,
                                elements: ranges.compactMap { SetElement($0, type: type) }, handle: h.handle))
+    }
+}
+
+extension TableDecoder.SetHeader {
+    var isInterval: Bool { flags & NFT.setInterval != 0 }
+
+    /// A named set of a kind the model holds. NFT_SET_MAP (0x8), NFT_SET_OBJECT (0x40),
+    /// NFT_SET_CONCAT (0x80): not something fwctl models.
+    var isNamedModelSet: Bool {
+        guard flags & NFT.setAnonymous == 0, flags & 0xc8 == 0, let type = key.keyType else { return false }
+        return key.length == SetKeyFormat(type).length
+    }
+
+    /// An interval set with no flag but interval (and constant): its elements change only
+    /// through commits, which change the generation id. Interval sets have no packet-path
+    /// update (`add @set` from a rule needs a hash set) and, without NFT_SET_TIMEOUT (0x10),
+    /// no element expires; NFT_SET_EVAL (0x20) marks sets that rules fill.
+    var onlyChangedByCommits: Bool {
+        isInterval && flags & ~(NFT.setInterval | 0x2) == 0
     }
 }

@@ -99,9 +99,7 @@ struct Diff {
         var out: [Change] = []
         for d in desired.sets where !goneSets.contains(d.name) {
             guard let c = current.set(named: d.name) else { continue }
-            let have = Set(c.elements), want = Set(d.elements)
-            let removed = c.elements.filter { !want.contains($0) }
-            let added = d.elements.filter { !have.contains($0) }
+            let (removed, added) = ElementDiff.difference(current: c.elements, desired: d.elements)
             if !removed.isEmpty { out.append(.removeElements(set: d.name, keyType: d.keyType, elements: removed)) }
             if !added.isEmpty { out.append(.addElements(set: d.name, keyType: d.keyType, elements: added)) }
         }

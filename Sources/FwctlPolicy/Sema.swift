@@ -10,11 +10,12 @@ struct Sema {
     /// their own, so `role dns` and `service dns` may coexist.
     enum EndKind: String { case role, network, host }
 
+    /// A defined name: small and free of references, as a 100,000-host policy stores one
+    /// per host (its range lives in `hostInfos` or `definedRanges`; see `range(of:)`).
     struct EndSymbol {
         var kind: EndKind
-        var range: SourceRange
-        /// For a host, its position in `hostInfos`.
-        var host = -1
+        /// For a host, its position in `hostInfos`; for a role or network, in `definedRanges`.
+        var index: Int
     }
 
     struct HostInfo {
@@ -32,6 +33,8 @@ struct Sema {
     var sink: DiagnosticSink
 
     var ends: [String: EndSymbol] = [:]
+    /// Where each role and network name is defined, indexed by `EndSymbol.index`.
+    var definedRanges: [SourceRange] = []
     var services: [String: ServiceSyntax] = [:]
     var networks: [NetworkSyntax] = []
     var networkSets: [String: AddressSet] = [:]
@@ -110,18 +113,23 @@ struct Sema {
 
     /// Records a role, network or host name; reports a duplicate or a clash of kinds.
     private mutating func define(_ name: NameSyntax, as kind: EndKind) -> Bool {
-        let (existing, isNew) = Self.lookUpOrInsert(&ends, name.text, EndSymbol(kind: kind, range: name.range))
-        if !isNew { report(name, as: kind, existing: existing) }
+        let (existing, isNew) = Self.lookUpOrInsert(&ends, name.text, EndSymbol(kind: kind, index: definedRanges.count))
+        if isNew { definedRanges.append(name.range) } else { report(name, as: kind, existing: existing) }
         return isNew
+    }
+
+    /// Where the symbol's name is defined.
+    func range(of symbol: EndSymbol) -> SourceRange {
+        symbol.kind == .host ? hostInfos[symbol.index].nameRange : definedRanges[symbol.index]
     }
 
     private mutating func report(_ name: NameSyntax, as kind: EndKind, existing: EndSymbol) {
         if existing.kind == kind {
-            sink.error("E-duplicate", "\(kind) '\(name.text.clipped)' is defined twice", at: name.range, notes: [.init(message: "first defined here", range: existing.range)])
+            sink.error("E-duplicate", "\(kind) '\(name.text.clipped)' is defined twice", at: name.range, notes: [.init(message: "first defined here", range: range(of: existing))])
         } else {
             sink.error("E-kind-clash", "'\(name.text.clipped)' is already a \(existing.kind); it cannot also be a \(kind)", at: name.range,
                        help: "roles, networks and hosts share one namespace (each can be a flow end): rename one",
-                       notes: [.init(message: "the \(existing.kind) is defined here", range: existing.range)])
+                       notes: [.init(message: "the \(existing.kind) is defined here", range: range(of: existing))])
         }
     }
 
@@ -143,12 +151,12 @@ struct Sema {
         let firstNewHost = hostInfos.count
         for h in r.hosts {
             let addresses = Self.set(h.addresses)
-            let symbol = EndSymbol(kind: .host, range: h.name.range, host: hostInfos.count)
+            let symbol = EndSymbol(kind: .host, index: hostInfos.count)
             let (existing, isNew) = Self.lookUpOrInsert(&ends, h.name.text, symbol)
             if !isNew {
                 var first: SourceRange? = nil
-                if existing.kind == .host && existing.host >= firstNewHost {
-                    first = hostInfos[existing.host].nameRange
+                if existing.kind == .host && existing.index >= firstNewHost {
+                    first = hostInfos[existing.index].nameRange
                 } else {
                     let (range, isFirst) = Self.lookUpOrInsert(&seen, h.name.text, h.name.range)
                     if !isFirst { first = range }
@@ -161,14 +169,14 @@ struct Sema {
             if isNew {
                 hostInfos.append(HostInfo(name: h.name.text, addresses: addresses, roles: [r.name.text], range: h.range, nameRange: h.name.range))
             } else if existing.kind == .host {
-                let info = hostInfos[existing.host]
+                let info = hostInfos[existing.index]
                 guard info.addresses == addresses else {
                     sink.error("E-host-conflict", "host '\(h.name.text.clipped)' has different addresses in role '\(r.name.text.clipped)' than in role '\(info.roles.first ?? "")'", at: h.range,
                                help: "a host in several roles must list the same addresses in each",
                                notes: [.init(message: "defined here with other addresses", range: info.range)])
                     continue
                 }
-                hostInfos[existing.host].roles.append(r.name.text)
+                hostInfos[existing.index].roles.append(r.name.text)
             } else {
                 report(h.name, as: .host, existing: existing)
                 continue

@@ -28,6 +28,7 @@ struct ApplyCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The host whose table to apply (default: this machine's short hostname).", valueName: "name"))
     var host: String?
     @OptionGroup var kernel: KernelOptions
+    @OptionGroup var refresh: RefreshOption
 
     @Flag(name: .long, help: "Send the batch for the kernel to validate without committing; nothing changes.")
     var check = false
@@ -54,9 +55,13 @@ struct ApplyCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             try kernel.requireRoot("fwctl apply")
-            let desired = try DesiredTable.compile(policy: policy, host: host)
             let session = try ApplySession(stateDirectory: kernel.stateDir, lockTimeout: kernel.lockTimeout)
             defer { session.release() }
+            session.backend.refresh = refresh.refresh
+            // The kernel's dump runs on the other core while the policy compiles (a saved plan
+            // reads nothing).
+            if planFile == nil { session.backend.prefetch(session.backend.likelyTable()) }
+            let desired = try DesiredTable.load(policy: policy, host: host, kernel: kernel, refresh: refresh)
             let plan = try planToApply(session, desired)
             for w in session.otherTablesWarnings(for: desired) { Terminal.writeError("fwctl: warning: \(w)") }
             Terminal.writeOut(PlanRenderer(colour: Terminal.colorOnStdout).render(plan))

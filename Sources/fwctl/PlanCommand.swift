@@ -23,6 +23,7 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The host whose table to plan (default: this machine's short hostname).", valueName: "name"))
     var host: String?
     @OptionGroup var kernel: KernelOptions
+    @OptionGroup var refresh: RefreshOption
 
     @Option(name: .long, help: "Output format.")
     var format: Format = .text
@@ -37,9 +38,12 @@ struct PlanCommand: ParsableCommand {
         var changes = false
         try runReportingErrors {
             try kernel.requireRoot("fwctl plan")
-            let desired = try DesiredTable.compile(policy: policy, host: host)
             let session = try ApplySession(stateDirectory: kernel.stateDir, lockTimeout: kernel.lockTimeout)
             defer { session.release() }
+            session.backend.refresh = refresh.refresh
+            // The kernel's dump runs on the other core while the policy compiles.
+            session.backend.prefetch(session.backend.likelyTable())
+            let desired = try DesiredTable.load(policy: policy, host: host, kernel: kernel, refresh: refresh)
             let plan = try session.plan(toward: desired)
             for w in session.otherTablesWarnings(for: desired) { Terminal.writeError("fwctl: warning: \(w)") }
             switch format {

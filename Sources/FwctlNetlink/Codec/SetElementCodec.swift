@@ -34,9 +34,15 @@ enum SetElementCodec {
     /// the kernel holds them.
     static func ranges(_ elements: [KernelSetElement], interval: Bool) -> [ClosedRange<UInt128>] {
         guard let keyLength = elements.map({ $0.key.count }).max() else { return [] }
-        // Keys are converted once (sets can hold 100,000 elements); an END and a start at
-        // the same key (adjacent ranges) sort END first so it closes before the next opens.
-        let keys = elements.map { (value: value($0.key), isEnd: $0.isEnd) }
+        // Keys are converted once (sets can hold 100,000 elements).
+        return ranges(keys: elements.map { (value: value($0.key), isEnd: $0.isEnd) }, keyLength: keyLength, interval: interval)
+    }
+
+    /// `ranges` of keys already converted to values.
+    static func ranges(keys: [(value: UInt128, isEnd: Bool)], keyLength: Int, interval: Bool) -> [ClosedRange<UInt128>] {
+        guard !keys.isEmpty else { return [] }
+        // An END and a start at the same key (adjacent ranges) sort END first so it closes
+        // before the next opens.
         let before: ((value: UInt128, isEnd: Bool), (value: UInt128, isEnd: Bool)) -> Bool = {
             $0.value != $1.value ? $0.value < $1.value : ($0.isEnd && !$1.isEnd)
         }

@@ -40,6 +40,16 @@ final class NetlinkSocket {
         return setsockopt(fd, level, name, &v, socklen_t(MemoryLayout<Int32>.size)) == 0
     }
 
+    /// The kernel's cookie of the socket's network namespace (SO_NETNS_COOKIE, Linux 5.14+):
+    /// unlike the namespace's inode number it is never reused while the machine runs.
+    func networkNamespaceCookie() -> UInt64? {
+        var cookie: UInt64 = 0
+        var length = socklen_t(MemoryLayout<UInt64>.size)
+        // SO_NETNS_COOKIE is 71 on every Linux architecture fwctl builds for.
+        guard getsockopt(fd, SOL_SOCKET, 71, &cookie, &length) == 0, length == MemoryLayout<UInt64>.size else { return nil }
+        return cookie
+    }
+
     /// Raises the socket buffers for a batch of `bytes` (SO_*BUFFORCE as root, plain
     /// SO_*BUF otherwise): the kernel refuses a datagram larger than the send buffer.
     func reserve(bytes: Int) {
