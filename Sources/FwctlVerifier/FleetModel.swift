@@ -107,18 +107,38 @@ public struct FleetModel: Sendable {
     }
 
     /// Numbers equal rulesets alike (0, 1, ... in order of first appearance): each item's class
-    /// and each class's first item.
+    /// and each class's first item. Rulesets are bucketed by a cheap fingerprint and compared
+    /// whole only within a bucket: hashing every set element of every host costs more than the
+    /// comparisons, which stop at the first difference (or share storage and stop at once).
     static func classes(_ rulesets: [Ruleset?]) -> (of: [Int], firsts: [Int]) {
-        var seen: [Ruleset?: Int] = [:]
+        var buckets: [Int: [Int]] = [:]
         var of: [Int] = [], firsts: [Int] = []
         of.reserveCapacity(rulesets.count)
         for (i, r) in rulesets.enumerated() {
-            if let c = seen[r] { of.append(c); continue }
-            seen[r] = firsts.count
+            let print = fingerprint(r)
+            if let c = buckets[print]?.first(where: { rulesets[firsts[$0]] == r }) { of.append(c); continue }
+            buckets[print, default: []].append(firsts.count)
             of.append(firsts.count)
             firsts.append(i)
         }
         return (of, firsts)
+    }
+
+    /// Shape, comments and set ends of a ruleset: equal rulesets have equal fingerprints.
+    private static func fingerprint(_ ruleset: Ruleset?) -> Int {
+        var h = Hasher()
+        guard let ruleset else { return 0 }
+        for t in ruleset.tables {
+            h.combine(t.name)
+            // Ends of each set too: per-host sets (own addresses) then tell hosts apart here.
+            for s in t.sets { h.combine(s.name); h.combine(s.elements.count); h.combine(s.elements.first); h.combine(s.elements.last) }
+            for c in t.chains {
+                h.combine(c.name)
+                h.combine(c.rules.count)
+                for r in c.rules { h.combine(r.comment) }
+            }
+        }
+        return h.finalize()
     }
 
     public func host(named name: String) -> Host? { hostIndex[name].map { hosts[$0] } }
