@@ -111,13 +111,28 @@ public struct FleetModel: Sendable {
     /// whole only within a bucket: hashing every set element of every host costs more than the
     /// comparisons, which stop at the first difference (or share storage and stop at once).
     static func classes(_ rulesets: [Ruleset?]) -> (of: [Int], firsts: [Int]) {
+        // Fingerprints, and whether each ruleset equals the first of its fingerprint (the
+        // usual case), are worked out in parallel; the rare rest is settled in order below.
+        let prints = UnsafeResults<Int>(count: rulesets.count)
+        DispatchQueue.concurrentPerform(iterations: rulesets.count) { i in prints.set(i, fingerprint(rulesets[i])) }
+        let fingerprints = prints.values()
+        var firstOf: [Int: Int] = [:]
+        for (i, p) in fingerprints.enumerated() where firstOf[p] == nil { firstOf[p] = i }
+        let leader = firstOf
+        let same = UnsafeResults<Bool>(count: rulesets.count)
+        DispatchQueue.concurrentPerform(iterations: rulesets.count) { i in
+            let first = leader[fingerprints[i]]!
+            same.set(i, first == i || rulesets[first] == rulesets[i])
+        }
+        let equalsLeader = same.values()
         var buckets: [Int: [Int]] = [:]
         var of: [Int] = [], firsts: [Int] = []
         of.reserveCapacity(rulesets.count)
         for (i, r) in rulesets.enumerated() {
-            let print = fingerprint(r)
-            if let c = buckets[print]?.first(where: { rulesets[firsts[$0]] == r }) { of.append(c); continue }
-            buckets[print, default: []].append(firsts.count)
+            let p = fingerprints[i], first = leader[p]!
+            if first != i && equalsLeader[i] { of.append(of[first]); continue }
+            if first != i, let c = buckets[p]?.dropFirst().first(where: { rulesets[firsts[$0]] == r }) { of.append(c); continue }
+            buckets[p, default: []].append(firsts.count)
             of.append(firsts.count)
             firsts.append(i)
         }

@@ -96,7 +96,8 @@ struct FlowSweep {
         var groupOf: [GroupKey: Int] = [:]
         var keys: [GroupKey] = [], sizes: [Int] = []
         for h in hosts {
-            let key = GroupKey(ends: hostEnds[fi][h], rulesetClass: model.rulesetClass[h], met: Array(Set(met[h])).sorted())
+            met[h].sort()
+            let key = GroupKey(ends: hostEnds[fi][h], rulesetClass: model.rulesetClass[h], met: met[h].enumerated().filter { $0.offset == 0 || met[h][$0.offset - 1] != $0.element }.map(\.element))
             if let g = groupOf[key] { sizes[g] += 1; continue }
             groupOf[key] = keys.count
             keys.append(key)

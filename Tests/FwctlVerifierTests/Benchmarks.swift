@@ -11,7 +11,8 @@ import Testing
 /// Sizes from the performance targets; run on demand (release build):
 /// `FWCTL_BENCH=1 swift test -c release -Xswiftc -enable-testing --filter VerifierBenchmarks`.
 /// Timings are printed, never asserted; the results are checked against the naive interpreter.
-@Suite(.enabled(if: getenv("FWCTL_BENCH") != nil, "benchmark: set FWCTL_BENCH=1 (release build)"))
+/// Serialized: run side by side the benchmarks would time each other.
+@Suite(.serialized, .enabled(if: getenv("FWCTL_BENCH") != nil, "benchmark: set FWCTL_BENCH=1 (release build)"))
 struct VerifierBenchmarks {
     static func seconds(_ body: () -> Void) -> Double {
         var a = timespec(), b = timespec()
@@ -85,14 +86,17 @@ extension VerifierBenchmarks {
             new.flows[i].destinations.insert(.role("r77"), at: 0)
             new.flows[i].text = new.flows[i].text.replacingOccurrences(of: "allow r5 -> ", with: "allow r5 -> r77, ")
         }
-        func flows(_ fleet: Fleet) -> PolicyFlows {
-            let rulesets = Dictionary(uniqueKeysWithValues: Compiler(fleet: fleet).compileAll().map { ($0.host, $0.ruleset) })
-            return PolicyFlows(fleet: fleet, model: FleetModel(fleet: fleet, rulesets: rulesets))
+        var rulesets: [[String: Ruleset]] = []
+        let tc = Self.seconds {
+            rulesets = [old, new].map { Dictionary(uniqueKeysWithValues: Compiler(fleet: $0).compileAll().map { ($0.host, $0.ruleset) }) }
         }
         var a: PolicyFlows!, b: PolicyFlows!, diff: PolicyDiff!
-        let tf = Self.seconds { a = flows(old); b = flows(new) }
+        let tf = Self.seconds {
+            a = PolicyFlows(fleet: old, model: FleetModel(fleet: old, rulesets: rulesets[0]))
+            b = PolicyFlows(fleet: new, model: FleetModel(fleet: new, rulesets: rulesets[1]))
+        }
         let td = Self.seconds { diff = PolicyDiff(old: a, new: b) }
-        print("diff: compile + model + flows of both versions \(Self.ms(tf));  diff \(Self.ms(td));  \(diff.rows.count) rows;  peak \(Self.peakMB()) MB")
+        print("diff: compile both \(Self.ms(tc)) (one thread here; fwctl diff compiles hosts in parallel);  models + flows of both \(Self.ms(tf));  diff \(Self.ms(td));  \(diff.rows.count) rows;  peak \(Self.peakMB()) MB")
         // r5's ten flows each add svcN (tcp and udp) and one inline tcp port toward r77.
         #expect(diff.rows.count == 30)
         #expect(diff.rows.allSatisfy { $0.added && $0.source == "r5" && $0.destination == "r77" && $0.lines.count == 1 })
