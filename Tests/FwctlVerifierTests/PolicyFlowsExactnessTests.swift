@@ -65,6 +65,36 @@ import Testing
         #expect(v.mismatches() == [])
     }
 
+    /// Roles of many hosts (groups of several), a host in two roles, an IPv4-only host, and a
+    /// change of one role's flows: the generated fleet scaled down, against the oracle.
+    @Test func generatedFleetMatchesTheOracle() throws {
+        var old = GeneratedFleet.make(hosts: 40, roles: 4, flows: 12)
+        old.roles[1].hosts.append("h0")
+        old.hosts[0].roles.append("r1")
+        old.hosts[5].addresses = AddressSet(v4: old.hosts[5].addresses.v4, v6: IntervalSet())
+        var new = old
+        for i in new.flows.indices where new.flows[i].sources == [.role("r0")] {
+            new.flows[i].destinations.insert(.role("r3"), at: 0)
+            new.flows[i].text += " (and r3)"
+        }
+        var versions: [(PolicyFlows, [PolicyFlows.Key: IntervalSet<UInt16>])] = []
+        for fleet in [old, new] {
+            let model = PolicyText.model(fleet)
+            let flows = PolicyFlows(fleet: fleet, model: model)
+            let (admitted, domains) = BruteFlows.flows(fleet: fleet, model: model)
+            #expect(flows.admitted == admitted)
+            for (key, domain) in domains {
+                #expect(flows.domain(key, families: flows.families(source: key.source, destination: key.destination)) == domain, "\(key)")
+            }
+            versions.append((flows, admitted))
+        }
+        let diff = PolicyDiff(old: versions[0].0, new: versions[1].0)
+        let expected = BruteFlows.rows(added: true, in: versions[1].0, versions[1].1, notIn: versions[0].1)
+            + BruteFlows.rows(added: false, in: versions[0].0, versions[0].1, notIn: versions[1].1)
+        #expect(!diff.rows.isEmpty)
+        #expect(diff.rows.map(\.text).sorted() == expected.map(\.text).sorted())
+    }
+
     @Test(arguments: BundledPolicyTestsRun.names) func editedPoliciesDiffLikeTheOracle(_ name: String) throws {
         let original = try Self.text(name)
         let old = try Version(original, file: "old.policy")
