@@ -84,6 +84,8 @@ struct FlowSweep {
         var met = [[Int]](repeating: [], count: model.hosts.count)
         for (c, sides) in classes {
             for (output, list) in [(false, sides.input), (true, sides.output)] {
+                // Entries are at most one per address class: far below the code's 2^20.
+                precondition(list.count < 1 << 20, "more admission entries than FlowSweep codes")
                 for (e, entry) in list.enumerated() {
                     let k = Self.code(c, e, output: output)
                     slots[fi].forEach(meeting: entry.peers) { h, _ in
