@@ -46,7 +46,7 @@ demo: build
 bench: release
 	@scripts/bench.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
 	@scripts/bench-apply.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
-	FWCTL_BENCH=1 $(SWIFT) test -c release -Xswiftc -enable-testing --filter VerifierBenchmarks 2>&1 | grep -E 'bench|chain|matrix|passed|failed' || true
+	FWCTL_BENCH=1 $(SWIFT) test -c release -Xswiftc -enable-testing --filter VerifierBenchmarks 2>&1 | grep -E 'bench|chain|matrix|diff:|passed|failed' || true
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/fwctl/policies

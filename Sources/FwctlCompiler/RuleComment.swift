@@ -14,6 +14,9 @@ enum RuleComment {
     }
 
     static func clip(_ s: String) -> String {
+        // The usual comment is short printable ASCII without quotes: nothing to replace or
+        // cut, and no per-character work (this runs for every rule of every host).
+        if s.utf8.count <= maxBytes && s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") }) { return s }
         let clean = String(s.map { $0 == "\"" ? "'" : ($0.isNewline ? " " : $0) })
         guard clean.utf8.count > maxBytes else { return clean }
         var out = ""

@@ -14,7 +14,9 @@ import FwctlRuleset
 /// Each host's input chain is evaluated with the peer in `saddr`, its output chain with the
 /// peer in `daddr`: the first base filter chain of each hook in the host's ruleset. A host
 /// with no ruleset, or no such chain, filters nothing in that direction (the kernel's default).
-/// Chains are evaluated once, in parallel, when the model is built.
+/// Chains are evaluated once, in parallel, when the model is built; hosts with equal rulesets
+/// (the hosts of one role usually: their rules name role sets, not their own addresses) share
+/// one evaluation, which is sound because evaluation is a function of the ruleset alone.
 public struct FleetModel: Sendable {
     /// One host: addresses, ruleset, and its two evaluated chains.
     public struct Host: Sendable {
@@ -38,6 +40,17 @@ public struct FleetModel: Sendable {
             outputIndex = output.map(AdmissionIndex.init) ?? .all
         }
 
+        /// A host whose ruleset equals `twin`'s: its evaluated chains, shared.
+        init(name: String, addresses: AddressSet, twin: Host) {
+            self.name = name
+            self.addresses = addresses
+            ruleset = twin.ruleset
+            input = twin.input
+            output = twin.output
+            inputIndex = twin.inputIndex
+            outputIndex = twin.outputIndex
+        }
+
         static func evaluate(_ ruleset: Ruleset, hook: Hook, peerField: AddressField) -> ChainAnalysis? {
             // fwctl's tables are inet; chains of ip/ip6/other tables are not evaluated.
             for table in ruleset.tables where table.family == .inet {
@@ -56,10 +69,18 @@ public struct FleetModel: Sendable {
     let hostIndex: [String: Int]
     /// Every address of every host.
     let fleetAddresses: AddressSet
+    /// Per host, its ruleset's class: hosts of one class have equal rulesets, hence the same
+    /// evaluated chains (later stages do per-class work once instead of per host).
+    let rulesetClass: [Int]
 
     public init(hosts: [Host], networks: [String: AddressSet] = [:]) {
+        self.init(hosts: hosts, networks: networks, classes: Self.classes(hosts.map(\.ruleset)).of)
+    }
+
+    private init(hosts: [Host], networks: [String: AddressSet], classes: [Int]) {
         self.hosts = hosts
         self.networks = networks
+        rulesetClass = classes
         hostIndex = Dictionary(hosts.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         // One sort instead of thousands of inserts into a growing interval set.
         let v4 = Spans<UInt32>(unsorted: hosts.flatMap { $0.addresses.v4.intervals })
@@ -67,15 +88,69 @@ public struct FleetModel: Sendable {
         fleetAddresses = AddressSet(v4: v4.intervalSet, v6: v6.intervalSet)
     }
 
-    /// Builds the model of a checked fleet and its hosts' rulesets, evaluating chains on all cores.
+    /// Builds the model of a checked fleet and its hosts' rulesets, evaluating each distinct
+    /// ruleset's chains once, on all cores.
     public init(fleet: Fleet, rulesets: [String: Ruleset]) {
         let specs = fleet.hosts
-        let built = UnsafeResults<Host>(count: specs.count)
-        DispatchQueue.concurrentPerform(iterations: specs.count) { i in
-            built.set(i, Host(name: specs[i].name, addresses: specs[i].addresses, ruleset: rulesets[specs[i].name]))
+        let (classOf, firsts) = Self.classes(specs.map { rulesets[$0.name] })
+        let built = UnsafeResults<Host>(count: firsts.count)
+        DispatchQueue.concurrentPerform(iterations: firsts.count) { c in
+            let spec = specs[firsts[c]]
+            built.set(c, Host(name: spec.name, addresses: spec.addresses, ruleset: rulesets[spec.name]))
         }
-        self.init(hosts: built.values(),
-                  networks: Dictionary(fleet.networks.map { ($0.name, $0.addresses) }, uniquingKeysWith: { a, _ in a }))
+        let evaluated = built.values()
+        let hosts = specs.enumerated().map { i, spec in
+            firsts[classOf[i]] == i ? evaluated[classOf[i]] : Host(name: spec.name, addresses: spec.addresses, twin: evaluated[classOf[i]])
+        }
+        self.init(hosts: hosts, networks: Dictionary(fleet.networks.map { ($0.name, $0.addresses) }, uniquingKeysWith: { a, _ in a }),
+                  classes: classOf)
+    }
+
+    /// Numbers equal rulesets alike (0, 1, ... in order of first appearance): each item's class
+    /// and each class's first item. Rulesets are bucketed by a cheap fingerprint and compared
+    /// whole only within a bucket: hashing every set element of every host costs more than the
+    /// comparisons, which stop at the first difference (or share storage and stop at once).
+    static func classes(_ rulesets: [Ruleset?]) -> (of: [Int], firsts: [Int]) {
+        // Fingerprints, and whether each ruleset equals the first of its fingerprint (the
+        // usual case), are worked out in parallel; the rare rest is settled in order below.
+        let prints = UnsafeResults<Int>(count: rulesets.count)
+        DispatchQueue.concurrentPerform(iterations: rulesets.count) { i in prints.set(i, fingerprint(rulesets[i])) }
+        let fingerprints = prints.values()
+        var firstOf: [Int: Int] = [:]
+        for (i, p) in fingerprints.enumerated() where firstOf[p] == nil { firstOf[p] = i }
+        let leader = firstOf
+        let same = UnsafeResults<Bool>(count: rulesets.count)
+        DispatchQueue.concurrentPerform(iterations: rulesets.count) { i in
+            let first = leader[fingerprints[i]]!
+            same.set(i, first == i || rulesets[first] == rulesets[i])
+        }
+        let equalsLeader = same.values()
+        var buckets: [Int: [Int]] = [:]
+        var of: [Int] = [], firsts: [Int] = []
+        of.reserveCapacity(rulesets.count)
+        for (i, r) in rulesets.enumerated() {
+            let p = fingerprints[i], first = leader[p]!
+            if first != i && equalsLeader[i] { of.append(of[first]); continue }
+            if first != i, let c = buckets[p]?.dropFirst().first(where: { rulesets[firsts[$0]] == r }) { of.append(c); continue }
+            buckets[p, default: []].append(firsts.count)
+            of.append(firsts.count)
+            firsts.append(i)
+        }
+        return (of, firsts)
+    }
+
+    /// Shape, set names and set ends of a ruleset (cheap: no rule is looked into): equal
+    /// rulesets have equal fingerprints.
+    private static func fingerprint(_ ruleset: Ruleset?) -> Int {
+        var h = Hasher()
+        guard let ruleset else { return 0 }
+        for t in ruleset.tables {
+            h.combine(t.name)
+            // Ends of each set too: per-host sets (own addresses) then tell hosts apart here.
+            for s in t.sets { h.combine(s.name); h.combine(s.elements.count); h.combine(s.elements.first); h.combine(s.elements.last) }
+            for c in t.chains { h.combine(c.name); h.combine(c.rules.count) }
+        }
+        return h.finalize()
     }
 
     public func host(named name: String) -> Host? { hostIndex[name].map { hosts[$0] } }

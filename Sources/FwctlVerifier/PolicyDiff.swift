@@ -44,6 +44,7 @@ public struct PolicyDiff: Sendable {
     }
 
     /// What `a` admits beyond `b`; where `a` admits every protocol whole between two ends, one `any` row.
+    /// Rows are cut where the responsible lines change, so each row names its own lines.
     static func rows(added: Bool, in a: PolicyFlows, notIn b: PolicyFlows) -> [Row] {
         var byPair: [[String]: [(UInt8, IntervalSet<UInt16>)]] = [:]
         for (key, values) in a.admitted {
@@ -54,16 +55,20 @@ public struct PolicyDiff: Sendable {
         for (pair, protos) in byPair {
             let key = { (p: UInt8) in PolicyFlows.Key(source: pair[0], destination: pair[1], proto: p) }
             // Everything passes now where it did not before: one `any` row, not 256 protocol rows.
-            let whole = (0...255).allSatisfy { a.admitted[key(UInt8($0))] == a.domains[key(UInt8($0))] }
+            let families = a.families(source: pair[0], destination: pair[1])
+            let whole = (0...255).allSatisfy { a.admitted[key(UInt8($0))] == a.domain(key(UInt8($0)), families: families) }
             if whole {
                 out.append(Row(added: added, source: pair[0], destination: pair[1], service: "any", lines: a.responsible(key(6), value: 0) ?? []))
                 continue
             }
             for (proto, values) in protos.sorted(by: { $0.0 < $1.0 }) {
-                // Base rules' traffic (every host's essential ICMP, ping) comes and goes with hosts: not a flow.
+                let cuts = a.cuts(key(proto))
                 for r in values.intervals {
-                    guard let lines = a.responsible(key(proto), value: r.lowerBound) else { continue }
-                    out.append(Row(added: added, source: pair[0], destination: pair[1], service: Self.describe(proto, r), lines: lines))
+                    // Base rules' traffic (every host's essential ICMP, ping) comes and goes with hosts: not a flow.
+                    for run in a.responsibleRuns(key(proto), values: r, cuts: cuts) {
+                        guard let lines = run.lines else { continue }
+                        out.append(Row(added: added, source: pair[0], destination: pair[1], service: Self.describe(proto, run.values), lines: lines))
+                    }
                 }
             }
         }

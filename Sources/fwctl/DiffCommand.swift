@@ -1,6 +1,9 @@
 import ArgumentParser
+import Dispatch
+import Foundation
 import FwctlCompiler
 import FwctlPolicy
+import FwctlRuleset
 import FwctlVerifier
 
 /// `fwctl diff OLD NEW`: the flows one policy admits and the other does not, for code review.
@@ -30,18 +33,47 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         var differ = false
         try runReportingErrors {
-            let diff = PolicyDiff(old: try Self.flows(old), new: try Self.flows(new))
+            let fleets = [try Self.fleet(old), try Self.fleet(new)]
+            let flows = Self.flows(fleets)
+            let diff = PolicyDiff(old: flows[0], new: flows[1])
             Terminal.writeOut(format == .json ? diff.json() : diff.text())
             differ = !diff.isEmpty
         }
         if differ { throw ExitCode(2) }
     }
 
-    static func flows(_ spec: String) throws -> PolicyFlows {
+    /// A version read and checked (git revisions checked out to a scratch directory and removed).
+    static func fleet(_ spec: String) throws -> Fleet {
         let revision = try PolicyRevision(spec)
         defer { revision.remove() }
-        let (fleet, _) = try PolicyLoading.load(try PolicyOptions.parse(["--policy", revision.path]), quietWarnings: true)
-        let rulesets = Dictionary(Compiler(fleet: fleet).compileAll().map { ($0.host, $0.ruleset) }, uniquingKeysWith: { a, _ in a })
-        return PolicyFlows(fleet: fleet, model: FleetModel(fleet: fleet, rulesets: rulesets))
+        return try PolicyLoading.load(try PolicyOptions.parse(["--policy", revision.path]), quietWarnings: true).fleet
     }
+
+    /// Both versions compiled, modelled and their flows computed side by side: compiling is
+    /// per host and single-threaded in the compiler, so hosts are compiled in parallel too.
+    static func flows(_ fleets: [Fleet]) -> [PolicyFlows] {
+        let results = Slots<PolicyFlows>(count: fleets.count)
+        DispatchQueue.concurrentPerform(iterations: fleets.count) { v in
+            let fleet = fleets[v], compiler = Compiler(fleet: fleet)
+            let compiled = Slots<Ruleset>(count: fleet.hosts.count)
+            DispatchQueue.concurrentPerform(iterations: fleet.hosts.count) { h in
+                // A checked fleet's hosts are all known to its compiler.
+                if let ruleset = try? compiler.compile(host: fleet.hosts[h].name) { compiled.set(h, ruleset) }
+            }
+            var rulesets: [String: Ruleset] = [:]
+            for (h, ruleset) in compiled.values.enumerated() { if let ruleset, rulesets[fleet.hosts[h].name] == nil { rulesets[fleet.hosts[h].name] = ruleset } }
+            results.set(v, PolicyFlows(fleet: fleet, model: FleetModel(fleet: fleet, rulesets: rulesets)))
+        }
+        return results.values.map { $0! }
+    }
+}
+
+/// Results that parallel workers fill, one slot each, read when all are done.
+final class Slots<T>: @unchecked Sendable {
+    private(set) var values: [T?]
+    private let lock = NSLock()
+
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ value: T) { lock.withLock { values[i] = value } }
 }

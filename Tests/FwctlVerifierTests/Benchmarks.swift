@@ -11,7 +11,8 @@ import Testing
 /// Sizes from the performance targets; run on demand (release build):
 /// `FWCTL_BENCH=1 swift test -c release -Xswiftc -enable-testing --filter VerifierBenchmarks`.
 /// Timings are printed, never asserted; the results are checked against the naive interpreter.
-@Suite(.enabled(if: getenv("FWCTL_BENCH") != nil, "benchmark: set FWCTL_BENCH=1 (release build)"))
+/// Serialized: run side by side the benchmarks would time each other.
+@Suite(.serialized, .enabled(if: getenv("FWCTL_BENCH") != nil, "benchmark: set FWCTL_BENCH=1 (release build)"))
 struct VerifierBenchmarks {
     static func seconds(_ body: () -> Void) -> Double {
         var a = timespec(), b = timespec()
@@ -22,6 +23,13 @@ struct VerifierBenchmarks {
     }
 
     static func ms(_ t: Double) -> String { "\(Int((t * 1000).rounded())) ms" }
+
+    /// Peak resident memory of the test process so far (getrusage: kilobytes on Linux).
+    static func peakMB() -> Int {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return usage.ru_maxrss / 1024
+    }
 
     /// 2,000 hosts in 100 role sets, 10,000 rules mixing set lookups, single addresses, ports.
     @Test func chainOf10000RulesOver2000Addresses() {
@@ -60,11 +68,38 @@ struct VerifierBenchmarks {
         let tm = Self.seconds { model = FleetModel(fleet: fleet, rulesets: rulesets) }
         var matrix: ReachabilityMatrix!
         let tx = Self.seconds { matrix = Reachability.matrix(model, fleet: fleet) }
-        print("fleet: compile \(Self.ms(tc));  evaluate 4,000 chains \(Self.ms(tm));  matrix \(Self.ms(tx));  \(matrix.entries.count) entries")
+        print("fleet: compile \(Self.ms(tc));  evaluate 4,000 chains \(Self.ms(tm));  matrix \(Self.ms(tx));  \(matrix.entries.count) entries;  peak \(Self.peakMB()) MB")
         // Flow i goes from r(i % 100) to r((i % 100 + d) % 100) on svc and tcp/30000+i: spot-check some.
         let entry = matrix.entries.first { $0.source == "r0" && $0.destination == "r1" && $0.service == "tcp/30002" }
         #expect(entry?.coverage == .all)
         #expect(matrix.entries.contains { $0.source == "ops" && $0.service == "tcp/22" && $0.coverage == .all })
+    }
+}
+
+extension VerifierBenchmarks {
+    /// Two versions of that fleet, the new one adding r77 as a destination of every flow of r5
+    /// (the lead's `sed 's/^allow r5 -> /allow r5 -> r77, /'`): flows of both, then the diff.
+    @Test func diffOfTwo2000HostVersions() {
+        let old = GeneratedFleet.make(hosts: 2000, roles: 100, flows: 1000)
+        var new = old
+        for i in new.flows.indices where new.flows[i].sources == [.role("r5")] {
+            new.flows[i].destinations.insert(.role("r77"), at: 0)
+            new.flows[i].text = new.flows[i].text.replacingOccurrences(of: "allow r5 -> ", with: "allow r5 -> r77, ")
+        }
+        var rulesets: [[String: Ruleset]] = []
+        let tc = Self.seconds {
+            rulesets = [old, new].map { Dictionary(uniqueKeysWithValues: Compiler(fleet: $0).compileAll().map { ($0.host, $0.ruleset) }) }
+        }
+        var a: PolicyFlows!, b: PolicyFlows!, diff: PolicyDiff!
+        let tf = Self.seconds {
+            a = PolicyFlows(fleet: old, model: FleetModel(fleet: old, rulesets: rulesets[0]))
+            b = PolicyFlows(fleet: new, model: FleetModel(fleet: new, rulesets: rulesets[1]))
+        }
+        let td = Self.seconds { diff = PolicyDiff(old: a, new: b) }
+        print("diff: compile both \(Self.ms(tc)) (one thread here; fwctl diff compiles hosts in parallel);  models + flows of both \(Self.ms(tf));  diff \(Self.ms(td));  \(diff.rows.count) rows;  peak \(Self.peakMB()) MB")
+        // r5's ten flows each add svcN (tcp and udp) and one inline tcp port toward r77.
+        #expect(diff.rows.count == 30)
+        #expect(diff.rows.allSatisfy { $0.added && $0.source == "r5" && $0.destination == "r77" && $0.lines.count == 1 })
     }
 }
 

@@ -53,6 +53,13 @@ import Testing
         Case(description: "a deny of what was never admitted changes nothing", old: base,
              new: base + "deny db -> web : proto gre\nallow db -> web : proto esp\n",
              rows: ["+ db -> web : proto esp   (new.policy:9: allow db -> web : proto esp)"]),
+        Case(description: "adjacent ports of different lines are rows of their own", old: base,
+             new: base + "allow web -> db : tcp/5433\nallow web -> db : tcp/5434-5435\n",
+             rows: ["+ web -> db : tcp/5433   (new.policy:8: allow web -> db : tcp/5433)",
+                    "+ web -> db : tcp/5434-5435   (new.policy:9: allow web -> db : tcp/5434-5435)"]),
+        Case(description: "and removed ones too, split where the lines change", old: base + "allow web -> db : tcp/5430-5431\nallow web -> db : tcp/5433\n",
+             new: base, rows: ["- web -> db : tcp/5430-5431   (old.policy:8: allow web -> db : tcp/5430-5431)",
+                               "- web -> db : tcp/5433   (old.policy:9: allow web -> db : tcp/5433)"]),
         Case(description: "a new role", old: base, new: base + "role cache { host c1 = 192.0.2.3 }\nallow web -> cache : tcp/6379\n",
              rows: ["+ web -> cache : tcp/6379   (new.policy:9: allow web -> cache : tcp/6379)"]),
     ]
