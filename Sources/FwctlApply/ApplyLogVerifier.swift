@@ -26,7 +26,7 @@ public enum ApplyLogVerifier {
         /// The hash of the highest-seq entry: keep it elsewhere to detect truncation later.
         public var head: String?
         public var problems: [Problem]
-        public var intact: Bool { problems.isEmpty }
+        public var intact: Bool
     }
 
     /// Verifies the log's bytes. With `anchor`, an entry with that hash must be present.
@@ -56,7 +56,7 @@ public enum ApplyLogVerifier {
         if let anchor, !records.contains(where: { $0.entry.hash == anchor }) {
             problems.append(Problem(kind: .anchorMissing, message: "no entry has the anchored hash \(anchor): entries were removed from the end, or the log was replaced"))
         }
-        return Report(entries: records.count, head: head, problems: problems)
+        return Report(entries: records.count, head: head, problems: problems, intact: problems.isEmpty)
     }
 
     /// Reordered, duplicated and missing seqs.

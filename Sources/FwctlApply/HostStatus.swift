@@ -47,7 +47,7 @@ public struct HostStatus: Codable, Hashable, Sendable {
     public var driftChanges: Int
     /// No drift: the loaded table is what the policy compiles to.
     public var inSync: Bool
-    /// The last apply that reached the kernel (outcome `applied`).
+    /// This host's last apply that reached the kernel (outcome `applied`).
     public var lastApply: ApplyLogEntry?
     /// The last entry of any kind (a `started` without result means an apply died midway).
     public var lastEntry: ApplyLogEntry?
@@ -66,8 +66,11 @@ public struct HostStatus: Codable, Hashable, Sendable {
         drift = plan.summary
         driftChanges = plan.changes.count
         inSync = plan.changes.isEmpty
-        lastApply = entries.last { $0.action == .apply && $0.outcome == "applied" }
-        lastEntry = entries.last
+        // A state directory may hold entries of other policy hosts (a machine renamed, a
+        // wrong --host): only this host's count.
+        let mine = entries.filter { $0.host == host }
+        lastApply = mine.last { $0.action == .apply && $0.outcome == "applied" }
+        lastEntry = mine.last
         self.logProblem = logProblem
         (flows, drops) = loaded.map(Self.counters) ?? ([], [])
     }

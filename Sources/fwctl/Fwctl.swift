@@ -13,8 +13,17 @@ struct Fwctl: ParsableCommand {
             Exit codes: 0 success, 1 error, 2 changes/discrepancies where a command says so, 64 usage.
             """,
         version: FwctlVersion.string,
-        subcommands: [CheckCommand.self, CompileCommand.self, PlanCommand.self, ApplyCommand.self, ConfirmCommand.self, VerifyCommand.self, TestCommand.self, DiffCommand.self, LabCommand.self]
+        subcommands: [CheckCommand.self, CompileCommand.self, PlanCommand.self, ApplyCommand.self, ConfirmCommand.self, VerifyCommand.self, TestCommand.self, DiffCommand.self, LabCommand.self, StatusCommand.self,
+                      TemporaryAuditGroup.self]
     )
+}
+
+// TEMPORARY (branch applylog): `fwctl audit log` until the `audit` group of
+// AuditCommand.swift is merged. At the merge: add AuditLogCommand.self to AuditCommand's
+// subcommands, and delete this struct and its entry above.
+struct TemporaryAuditGroup: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "Audit what was applied.",
+                                                    subcommands: [AuditLogCommand.self])
 }
 
 enum FwctlVersion {
