@@ -5,8 +5,9 @@ SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 POLICY ?= policies/scale-up.policy
 DEMO_HOST ?= web-01
 # Debian packages the project needs: nftables (the oracle in tests), the netlink libraries,
-# pkg-config (SwiftPM finds libnftnl through it), iproute2 (network namespaces).
-DEB_PACKAGES := nftables libnftnl-dev libmnl-dev pkg-config iproute2 netbase
+# pkg-config (SwiftPM finds libnftnl through it), iproute2 (network namespaces),
+# python3-prometheus-client (tests parse `fwctl status --format prometheus` with it).
+DEB_PACKAGES := nftables libnftnl-dev libmnl-dev pkg-config iproute2 netbase python3-prometheus-client
 
 .PHONY: all build release deps test demo bench install uninstall clean help
 
