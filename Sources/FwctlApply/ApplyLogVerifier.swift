@@ -27,6 +27,9 @@ public enum ApplyLogVerifier {
         public var head: String?
         public var problems: [Problem]
         public var intact: Bool
+        /// Seqs of applies that recorded `started` and no result: fwctl died between intent
+        /// and result (not tampering; check the loaded ruleset with `fwctl status`).
+        public var unfinished: [Int]
     }
 
     /// Verifies the log's bytes. With `anchor`, an entry with that hash must be present.
@@ -56,7 +59,19 @@ public enum ApplyLogVerifier {
         if let anchor, !records.contains(where: { $0.entry.hash == anchor }) {
             problems.append(Problem(kind: .anchorMissing, message: "no entry has the anchored hash \(anchor): entries were removed from the end, or the log was replaced"))
         }
-        return Report(entries: records.count, head: head, problems: problems, intact: problems.isEmpty)
+        return Report(entries: records.count, head: head, problems: problems, intact: problems.isEmpty,
+                      unfinished: unfinished(records.map(\.entry)))
+    }
+
+    /// `started` entries whose next entry (by seq) is not the apply's result.
+    static func unfinished(_ entries: [ApplyLogEntry]) -> [Int] {
+        let sorted = entries.sorted { $0.seq < $1.seq }
+        return sorted.indices.filter { i in
+            guard sorted[i].action == .apply, sorted[i].outcome == "started" else { return false }
+            guard i + 1 < sorted.count else { return true }
+            let next = sorted[i + 1]
+            return !(next.action == .apply && next.outcome != "started" && next.confirmationID == sorted[i].confirmationID)
+        }.map { sorted[$0].seq }
     }
 
     /// Reordered, duplicated and missing seqs.

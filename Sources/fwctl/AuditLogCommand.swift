@@ -61,6 +61,7 @@ struct AuditLogCommand: ParsableCommand {
 
     static func text(_ report: ApplyLogVerifier.Report, path: String) -> String {
         var out = report.problems.map { "\(path): \($0.kind.rawValue): \($0.message)\n" }.joined()
+        out += report.unfinished.map { "\(path): note: seq \($0) is an apply that started and recorded no result (fwctl died midway?): check the loaded ruleset\n" }.joined()
         out += report.intact ? "\(path): intact, \(report.entries) entries.\n" : "\(path): BROKEN: \(report.problems.count) problems in \(report.entries) entries.\n"
         out += "head \(report.head ?? ApplyLogEntry.genesis)\n"
         return out

@@ -37,11 +37,14 @@ enum PolicyProvenance {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return nil }
         let dir = isDirectory.boolValue ? path : (path as NSString).deletingLastPathComponent
         let git = ["-C", dir.isEmpty ? "." : dir]
-        guard let head = run(git + ["rev-parse", "--verify", "HEAD"]) else { return nil }
-        let commit = String(decoding: head, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        // One git run (apply waits for it before touching the kernel): the porcelain v2
+        // header names HEAD, every other line is a changed or untracked policy file.
         let target = isDirectory.boolValue ? "." : (path as NSString).lastPathComponent
-        let status = run(git + ["status", "--porcelain", "--", target]) ?? []
-        return commit.isEmpty ? nil : (commit, !status.isEmpty)
+        guard let out = run(git + ["status", "--porcelain=v2", "--branch", "--", target]) else { return nil }
+        let lines = String(decoding: out, as: UTF8.self).split(separator: "\n")
+        guard let oid = lines.first(where: { $0.hasPrefix("# branch.oid ") })?.dropFirst("# branch.oid ".count),
+              oid.count >= 40, oid.allSatisfy(\.isHexDigit) else { return nil }
+        return (String(oid), lines.contains { !$0.hasPrefix("#") })
     }
 
     /// Runs `git args...` with posix_spawn (Foundation's Process needs a run loop socket that

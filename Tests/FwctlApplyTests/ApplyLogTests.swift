@@ -51,6 +51,10 @@ import FwctlRuleset
         let report = ApplyLogVerifier.verify(Self.joined(lines))
         #expect(report.intact && report.problems.isEmpty && report.entries == 5)
         #expect(report.head == entries[4].hash)
+        #expect(report.unfinished.isEmpty)
+        // An apply that died between intent and result shows as unfinished, not as tampering.
+        let died = ApplyLogVerifier.verify(Self.joined(Array(lines.prefix(3))))
+        #expect(died.intact && died.unfinished == [3])
         // The hash is the SHA-256 of the canonical bytes: sorted keys, no whitespace, no hash.
         let canonical = String(decoding: entries[0].canonicalBytes, as: UTF8.self)
         #expect(canonical.hasPrefix("{\"action\":\"apply\",\"actor\":{"))
