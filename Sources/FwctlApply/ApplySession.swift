@@ -82,7 +82,8 @@ public final class ApplySession {
         }
         let confirmationID = UUID().uuidString
         try recordStarted(plan, confirmationID: confirmationID)
-        // The watchdog starts BEFORE anything is recorded or the kernel touched, and it knows
+        // The watchdog starts BEFORE the pending confirmation is written or the kernel touched
+        // (only the log's intent entry precedes it), and it knows
         // its deadline from its arguments: killed at any moment after this (fwctl killed, SSH
         // gone), either nothing was recorded and nothing changed, or the previous table comes
         // back at the deadline. The watchdog decides only once it holds the host lock, which

@@ -62,6 +62,17 @@ import FwctlRuleset
         #expect(entries[0].hash == SHA256.hex(entries[0].canonicalBytes))
     }
 
+    @Test(arguments: [
+        ([:], nil, nil),
+        (["SUDO_USER": "alice", "SUDO_UID": "1000"], "alice", UInt32(1000)),
+        (["SUDO_USER": "bob", "SUDO_UID": "not a number"], "bob", nil),
+    ] as [([String: String], String?, UInt32?)])
+    func actorNamesTheUserBehindSudo(_ environment: [String: String], _ sudoUser: String?, _ sudoUID: UInt32?) {
+        let actor = ApplyLogEntry.Actor.current(environment: environment)
+        #expect(actor.uid == getuid() && !actor.user.isEmpty)
+        #expect(actor.sudoUser == sudoUser && actor.sudoUID == sudoUID)
+    }
+
     /// Re-encodes line `i` after `edit`, keeping its old hash (altered) or re-hashing it.
     static func edited(_ lines: [Data], _ i: Int, rehash: Bool, _ edit: (inout ApplyLogEntry) -> Void) throws -> [Data] {
         var entry = try JSONDecoder().decode(ApplyLogEntry.self, from: lines[i])

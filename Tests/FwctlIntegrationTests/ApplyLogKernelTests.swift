@@ -67,6 +67,8 @@ struct ApplyLogKernelTests {
         /// The log path (`$D` expanded).
         let log: String
         let message: String
+        /// More apply flags (`--confirm`: the intent entry comes before the watchdog).
+        var extra: [String] = ["--no-confirm"]
         var testDescription: String { name }
     }
 
@@ -76,6 +78,8 @@ struct ApplyLogKernelTests {
                 log: "$D/apply-log.jsonl", message: "Read-only file system"),
         Failure(name: "full tmpfs", setup: "mount -t tmpfs -o size=8k tmpfs \"$D\" && { dd if=/dev/zero of=\"$D/fill\" bs=1k count=64 2>/dev/null; true; }",
                 log: "$D/apply-log.jsonl", message: "No space left on device"),
+        Failure(name: "full device, provisional apply", setup: ":", log: "/dev/full", message: "No space left on device",
+                extra: ["--confirm", "30"]),
         Failure(name: "torn last line", setup: "printf '{\"action\":\"app' > \"$D/apply-log.jsonl\"",
                 log: "$D/apply-log.jsonl", message: "torn line (line 1"),
     ]
@@ -90,11 +94,12 @@ struct ApplyLogKernelTests {
         let before = try h.ns.nft(["list", "ruleset"])
         let log = failure.log.replacingOccurrences(of: "$D", with: dir)
         let apply = [CLI.binary.path, "apply", "--policy", ApplyKernelTests.path("scale-up.policy"), "--host", "web-01",
-                     "--state-dir", h.state, "--yes", "--no-confirm", "--log", log]
+                     "--state-dir", h.state, "--yes", "--log", log] + failure.extra
         let script = "D='\(dir)'; \(failure.setup) && exec ip netns exec \(h.ns.name) \"$@\""
         let (status, out, err) = try runProcess(["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh"] + apply, stdin: nil)
         #expect(status == 1, "\(out)\(err)")
         #expect(err.contains("nothing was applied") && err.contains(failure.message), "\(err)")
         #expect(try h.ns.nft(["list", "ruleset"]) == before, "the kernel changed although the log could not be written")
+        #expect(!FileManager.default.fileExists(atPath: h.state + "/pending-confirm.json"), "a pending confirmation was left behind")
     }
 }
