@@ -58,15 +58,14 @@ public struct ApplyLog: Sendable {
         let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw ApplyLogError.cannotWrite(path: path, reason: Self.lastError()) }
         defer { close(fd) }
-        let data = try Self.contents(of: fd, path: path)
-        let split = ApplyLogLines(data)
-        if let torn = split.torn { throw ApplyLogError.torn(path: path, line: torn.number) }
+        let (size, last) = try lastLine(fd)
         var stored = entry
         stored.seq = 1
         stored.prev = ApplyLogEntry.genesis
-        if let last = split.lines.last {
-            guard let previous = try? JSONDecoder().decode(ApplyLogEntry.self, from: last.bytes), let hash = previous.hash else {
-                throw ApplyLogError.malformed(path: path, line: last.number, reason: "the last line is not an apply log entry; cannot chain onto it")
+        if let last {
+            guard let previous = try? JSONDecoder().decode(ApplyLogEntry.self, from: last), let hash = previous.hash else {
+                let number = ApplyLogLines(try Self.contents(of: fd, path: path)).lines.count
+                throw ApplyLogError.malformed(path: path, line: number, reason: "the last line is not an apply log entry; cannot chain onto it")
             }
             stored.seq = previous.seq + 1
             stored.prev = hash
@@ -81,7 +80,7 @@ public struct ApplyLog: Sendable {
             let reason = written < 0 ? Self.lastError() : "short write (\(written) of \(line.count) bytes)"
             // Cut a partial line off again so the log stays whole lines (we hold the host lock:
             // nobody else appended meanwhile).
-            if written > 0 { _ = ftruncate(fd, off_t(data.count)) }
+            if written > 0 { _ = ftruncate(fd, off_t(size)) }
             throw ApplyLogError.cannotWrite(path: path, reason: reason)
         }
         guard fsync(fd) == 0 || errno == EINVAL else {
@@ -102,16 +101,42 @@ public struct ApplyLog: Sendable {
         }
     }
 
-    /// A regular file's bytes; nothing for anything else (a character device such as
-    /// /dev/full reads as an empty log).
-    private static func contents(of fd: Int32, path: String) throws -> Data {
+    /// The file's size and its last line (nil: empty), reading only the end of the file: an
+    /// append must not cost more as the log grows. A torn tail throws, with its line number
+    /// (the one time the whole file is read).
+    private func lastLine(_ fd: Int32) throws -> (size: Int, line: Data?) {
+        let size = try Self.size(of: fd, path: path)
+        var chunk = 64 * 1024
+        while true {
+            let start = max(0, size - chunk)
+            let tail = try Self.contents(of: fd, path: path, from: start)
+            guard let end = tail.last else { return (size, nil) }
+            if end != 0x0A {
+                throw ApplyLogError.torn(path: path, line: ApplyLogLines(try Self.contents(of: fd, path: path)).torn?.number ?? 0)
+            }
+            let body = tail.dropLast()
+            if let newline = body.lastIndex(of: 0x0A) { return (size, Data(body[body.index(after: newline)...])) }
+            if start == 0 { return (size, Data(body)) }
+            chunk *= 4
+        }
+    }
+
+    /// A regular file's size; 0 for anything else (a character device such as /dev/full
+    /// reads as an empty log).
+    private static func size(of fd: Int32, path: String) throws -> Int {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw ApplyLogError.cannotRead(path: path, reason: lastError()) }
-        guard st.st_mode & S_IFMT == S_IFREG, st.st_size > 0 else { return Data() }
-        var buffer = [UInt8](repeating: 0, count: Int(st.st_size))
+        return st.st_mode & S_IFMT == S_IFREG ? Int(st.st_size) : 0
+    }
+
+    /// The file's bytes from `start` to its end.
+    private static func contents(of fd: Int32, path: String, from start: Int = 0) throws -> Data {
+        let size = try size(of: fd, path: path)
+        guard size > start else { return Data() }
+        var buffer = [UInt8](repeating: 0, count: size - start)
         var offset = 0
         while offset < buffer.count {
-            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + offset, $0.count - offset, off_t(offset)) }
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + offset, $0.count - offset, off_t(start + offset)) }
             if n < 0 && errno == EINTR { continue }
             guard n >= 0 else { throw ApplyLogError.cannotRead(path: path, reason: lastError()) }
             if n == 0 { break }

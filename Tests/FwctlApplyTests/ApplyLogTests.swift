@@ -133,6 +133,23 @@ import FwctlRuleset
         #expect(ApplyLogVerifier.verify(Self.joined(lines), anchor: entries[2].hash!).intact)
     }
 
+    /// Appends read only the end of the file; an entry longer than what is read first (a
+    /// plan of thousands of changes) must still be found whole.
+    @Test(arguments: [10, 3_000])
+    func appendChainsOntoLongEntries(changes: Int) throws {
+        let dir = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = ApplyLog(path: dir + "/apply-log.jsonl")
+        let long = (0..<changes).map { "+ add a rule to chain input from big.policy:\($0): allow a -> b : tcp/\($0)" }
+        var stored: [ApplyLogEntry] = []
+        for i in 0..<3 {
+            stored.append(try log.append(ApplyLogEntry(host: "h", action: .apply, actor: .current(), changes: i == 2 ? [] : long, outcome: "applied")))
+        }
+        #expect(stored.map(\.seq) == [1, 2, 3])
+        #expect(stored[1].prev == stored[0].hash && stored[2].prev == stored[1].hash)
+        #expect(ApplyLogVerifier.verify(try #require(try log.read())).intact)
+    }
+
     @Test func appendRefusesAfterATornLine() throws {
         let dir = try Self.directory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
