@@ -52,6 +52,6 @@ let package = Package(
         .testTarget(name: "FwctlVerifierTests", dependencies: ["FwctlVerifier", "FwctlRuleset", "FwctlNet", "FwctlPolicy", "FwctlCompiler"]),
         .testTarget(name: "FwctlLabTests", dependencies: ["FwctlLab", "FwctlPolicy", "FwctlNet", "FwctlCompiler", "FwctlVerifier", "FwctlRuleset", "FwctlTestSupport"]),
         .testTarget(name: "FwctlIntegrationTests",
-                    dependencies: ["fwctl", "FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlTestSupport", "FwctlLab"]),
+                    dependencies: ["fwctl", "FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlTestSupport"]),
     ]
 )

@@ -1,22 +1,55 @@
 import Foundation
 import Testing
-import FwctlLab
 import FwctlTestSupport
 
-/// `fwctl status` on a live fleet (the lab's namespaces, tables applied with `fwctl apply`):
-/// traffic sent through it shows up on the counters of exactly the flows that admit it, and
-/// what the policy does not admit on the drop counter.
+/// `fwctl status` on a small live fleet (lb-01, web-01 and an outside end, each a network
+/// namespace on one bridge; tables applied with `fwctl apply`): traffic sent through it shows
+/// up on the counters of exactly the flows that admit it, and what the policy does not admit
+/// on the drop counter.
+///
+/// Not built with FwctlLab's LabNetwork: its namespaces share the lab's name prefix and
+/// registry, which LabKernelTests (running in parallel) checks are empty.
 @Suite(.enabled(if: TestNamespace.isRoot, "needs root: builds the fleet in network namespaces"), .serialized)
 struct StatusKernelTests {
-    struct LiveFleet {
-        let network: LabNetwork
+    final class LiveFleet {
+        let bridge: TestNamespace
+        var ends: [String: TestNamespace] = [:]
         let state: String
         let policy = ApplyKernelTests.path("scale-up.policy")
 
+        /// One namespace per end with its IPv4 address, all on a bridge in its own namespace.
+        init(_ addresses: [(String, String)]) throws {
+            bridge = try TestNamespace(prefix: "fwctl-status")
+            state = FileManager.default.temporaryDirectory.appendingPathComponent("fwctl-status-\(bridge.name)").path
+            try Self.ip(["-n", bridge.name, "link", "add", "br0", "type", "bridge"])
+            try Self.ip(["-n", bridge.name, "link", "set", "br0", "up"])
+            for (i, (end, address)) in addresses.enumerated() {
+                let ns = try TestNamespace(prefix: "fwctl-status")
+                ends[end] = ns
+                try Self.ip(["-n", bridge.name, "link", "add", "p\(i)", "type", "veth", "peer", "name", "h\(i)"])
+                try Self.ip(["-n", bridge.name, "link", "set", "h\(i)", "netns", ns.name])
+                try Self.ip(["-n", bridge.name, "link", "set", "p\(i)", "master", "br0", "up"])
+                try Self.ip(["-n", ns.name, "link", "set", "h\(i)", "name", "eth0"])
+                try Self.ip(["-n", ns.name, "link", "set", "eth0", "up"])
+                try Self.ip(["-n", ns.name, "addr", "add", address + "/32", "dev", "eth0"])
+                try Self.ip(["-n", ns.name, "route", "add", "default", "dev", "eth0"])
+            }
+        }
+
+        func remove() {
+            for ns in ends.values { ns.remove() }
+            bridge.remove()
+            try? FileManager.default.removeItem(atPath: state)
+        }
+
+        static func ip(_ args: [String]) throws {
+            let (status, _, err) = try runProcess(["ip"] + args, stdin: nil)
+            guard status == 0 else { throw TestFailure("ip \(args.joined(separator: " ")): \(err)") }
+        }
+
         func run(_ end: String, _ argv: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-            let ns = try #require(network.namespaces[end], "no namespace for \(end)")
-            let (s, o, e) = try runProcess(["ip", "netns", "exec", ns] + argv, stdin: nil)
-            return (s, o, e)
+            let ns = try #require(ends[end], "no namespace for \(end)")
+            return try ns.run(argv)
         }
 
         func fwctl(_ host: String, _ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
@@ -44,12 +77,9 @@ struct StatusKernelTests {
     }
 
     @Test func trafficShowsOnTheRightFlowsAndPrometheusParses() throws {
-        let plan = LabPlan(fleet: try Repo.fleet("scale-up.policy"))
-        let network = try LabNetwork(plan: plan)
-        defer { network.remove() }
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("fwctl-status-\(getpid())-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: state) }
-        let fleet = LiveFleet(network: network, state: state)
+        // 203.0.113.7 stands for the internet: in no role and outside the ops VPN.
+        let fleet = try LiveFleet([("lb-01", "192.0.2.10"), ("web-01", "192.0.2.21"), ("internet", "203.0.113.7")])
+        defer { fleet.remove() }
         for host in ["lb-01", "web-01"] {
             let a = try fleet.fwctl(host, ["apply", "--yes", "--no-confirm"])
             try #require(a.status == 0, "apply \(host): \(a.stderr)")
@@ -74,7 +104,7 @@ struct StatusKernelTests {
         #expect(web1.drops["input"] ?? 0 > web0.drops["input"] ?? 0, "the dropped ssh attempt is not on web-01's drop counter")
 
         // The Prometheus file for node_exporter, written atomically, read by the official parser.
-        let file = state + "/fwctl.prom"
+        let file = fleet.state + "/fwctl.prom"
         let p = try fleet.fwctl("web-01", ["status", "--format", "prometheus", "-o", file])
         #expect(p.status == 0, "\(p.stderr)")
         let code = """
