@@ -6,8 +6,9 @@ POLICY ?= policies/scale-up.policy
 DEMO_HOST ?= web-01
 # Debian packages the project needs: nftables (the oracle in tests), the netlink libraries,
 # pkg-config (SwiftPM finds libnftnl through it), iproute2 (network namespaces),
-# python3-jsonschema (tests validate `fwctl audit export` JSON against docs/audit-schema.json).
-DEB_PACKAGES := nftables libnftnl-dev libmnl-dev pkg-config iproute2 netbase python3-jsonschema
+# python3-jsonschema (tests validate `fwctl audit export` JSON against docs/audit-schema.json),
+# python3-prometheus-client (tests parse `fwctl status --format prometheus` with it).
+DEB_PACKAGES := nftables libnftnl-dev libmnl-dev pkg-config iproute2 netbase python3-jsonschema python3-prometheus-client
 
 .PHONY: all build release deps test demo bench install uninstall clean help
 

@@ -11,6 +11,8 @@ public final class ApplySession {
     public let backend: NetlinkBackend
     public let state: StateDirectory
     private let lock: HostLock
+    /// Writes the apply log (nil: nothing is recorded). See `ApplyRecorder`.
+    public var recorder: ApplyRecorder?
 
     public init(stateDirectory: String, lockTimeout: Double, netnsPath: String? = nil) throws {
         state = StateDirectory(path: stateDirectory)
@@ -47,6 +49,8 @@ public final class ApplySession {
     public struct Outcome: Sendable {
         public var generation: UInt32?
         public var pending: PendingConfirmation?
+        /// Set when the kernel changed but the result entry could not be logged.
+        public var logWarning: String?
     }
 
     /// Applies `plan` in one atomic batch, refusing if the kernel moved on since the plan was
@@ -58,7 +62,7 @@ public final class ApplySession {
             if !Self.isRunning(p.watchdogPID) {
                 // Its watchdog is gone (killed, or the machine restarted): nothing will roll
                 // the unconfirmed table back, so do it now and let the user plan again.
-                let done = try Self.explained { try Rollback.restore(p, backend: backend) }
+                let done = try restoreAndRecord(p)
                 state.removePending()
                 throw ApplyError("an earlier apply with --confirm lost its rollback watchdog before it was confirmed; \(done). Run fwctl apply again")
             }
@@ -68,42 +72,55 @@ public final class ApplySession {
             return Outcome(generation: try Self.explained { try backend.apply(plan, checkOnly: true) }, pending: nil)
         }
         guard let seconds = confirmSeconds else {
-            return Outcome(generation: try Self.explained { try backend.apply(plan) }, pending: nil)
+            try recordStarted(plan, confirmationID: nil)
+            let generation = try recordingFailure(plan, confirmationID: nil) { try Self.explained { try backend.apply(plan) } }
+            return Outcome(generation: generation, pending: nil, logWarning: recordApplied(plan, confirmationID: nil, generation: generation))
         }
         // Save what is there now; the generation check below proves it is what the plan saw.
         let (previous, generation) = try Self.explained { try backend.read(table: plan.table) }
         if let planned = plan.generation, planned != generation {
             throw ApplyError(BackendError.generationChanged(expected: planned, actual: generation).description)
         }
-        // The watchdog starts BEFORE anything is recorded or the kernel touched, and it knows
+        let confirmationID = UUID().uuidString
+        try recordStarted(plan, confirmationID: confirmationID)
+        // The watchdog starts BEFORE the pending confirmation is written or the kernel touched
+        // (only the log's intent entry precedes it), and it knows
         // its deadline from its arguments: killed at any moment after this (fwctl killed, SSH
         // gone), either nothing was recorded and nothing changed, or the previous table comes
         // back at the deadline. The watchdog decides only once it holds the host lock, which
         // this process keeps until it exits, so it never acts on a half-done apply.
         let deadline = Date().timeIntervalSince1970 + seconds
-        var pending = PendingConfirmation(table: plan.table, previous: previous, deadline: deadline)
-        pending.watchdogPID = try Rollback.spawnWatchdog(id: pending.id, deadline: deadline, stateDirectory: state.path)
-        do {
-            try state.writePending(pending)
-        } catch {
-            if let pid = pending.watchdogPID { kill(pid, SIGTERM) }
-            throw error
+        var pending = PendingConfirmation(id: confirmationID, table: plan.table, previous: previous, deadline: deadline)
+        let newGeneration: UInt32? = try recordingFailure(plan, confirmationID: confirmationID) {
+            pending.watchdogPID = try Rollback.spawnWatchdog(id: pending.id, deadline: deadline, stateDirectory: state.path, logPath: recorder?.log.path)
+            do {
+                try state.writePending(pending)
+            } catch {
+                if let pid = pending.watchdogPID { kill(pid, SIGTERM) }
+                throw error
+            }
+            do {
+                return try Self.explained { try backend.apply(plan) }
+            } catch {
+                // Nothing changed: the watchdog finds no pending confirmation and exits.
+                state.removePending()
+                throw error
+            }
         }
-        let newGeneration: UInt32?
-        do {
-            newGeneration = try Self.explained { try backend.apply(plan) }
-        } catch {
-            // Nothing changed: the watchdog finds no pending confirmation and exits.
-            state.removePending()
-            throw error
-        }
-        return Outcome(generation: newGeneration, pending: pending)
+        return Outcome(generation: newGeneration, pending: pending, logWarning: recordApplied(plan, confirmationID: confirmationID, generation: newGeneration))
     }
 
     /// `fwctl confirm`: keeps the applied ruleset; the watchdog finds nothing to do.
     public func confirm() throws -> PendingConfirmation {
         guard let pending = try state.readPending() else {
             throw ApplyError("nothing to confirm: no apply with --confirm is waiting")
+        }
+        // Recorded first: a confirm that cannot be logged does not happen (the watchdog
+        // still rolls back at the deadline, and logs that).
+        do {
+            try recorder?.concluded(.confirm, confirmationID: pending.id, changes: [], generationBefore: nil, generationAfter: nil, outcome: "confirmed")
+        } catch {
+            throw ApplyError("\(error); not confirmed: the previous ruleset comes back at \(Self.time(pending.deadline)) unless the log is fixed and `fwctl confirm` runs again")
         }
         state.removePending()
         if let pid = pending.watchdogPID, pid > 0 { kill(pid, SIGTERM) }
@@ -113,7 +130,7 @@ public final class ApplySession {
     /// The watchdog's last step: restores the previous table if `id` is still unconfirmed.
     public func rollBackIfUnconfirmed(id: String) throws -> String? {
         guard let pending = try state.readPending(), pending.id == id else { return nil }
-        let done = try Self.explained { try Rollback.restore(pending, backend: backend) }
+        let done = try restoreAndRecord(pending)
         state.removePending()
         return done
     }

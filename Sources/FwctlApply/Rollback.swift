@@ -20,12 +20,14 @@ public enum Rollback {
         return "restored the previous table \(pending.table) (\(plan.summary.line))"
     }
 
-    /// Starts `fwctl confirm --watchdog ID --deadline T` detached from this process and its terminal: a
+    /// Starts `fwctl confirm --watchdog ID --deadline T [--log FILE]` detached from this process and its terminal: a
     /// new session (no SIGHUP when the SSH connection drops), standard streams on /dev/null,
     /// in this process's network namespace. Returns its pid.
-    public static func spawnWatchdog(id: String, deadline: Double, stateDirectory: String) throws -> Int32 {
+    public static func spawnWatchdog(id: String, deadline: Double, stateDirectory: String, logPath: String? = nil) throws -> Int32 {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        // The apply log goes along, so the rollback is recorded where the apply was.
         let args = [exe, "confirm", "--watchdog", id, "--deadline", String(deadline), "--state-dir", stateDirectory]
+            + (logPath.map { ["--log", $0] } ?? [])
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
         defer { posix_spawnattr_destroy(&attr) }

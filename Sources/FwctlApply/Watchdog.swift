@@ -15,11 +15,14 @@ public struct Watchdog: Sendable {
     public let id: String
     public let deadline: Double
     public let state: StateDirectory
+    /// Where the rollback is recorded (nil: not recorded).
+    public let log: ApplyLog?
 
-    public init(id: String, deadline: Double, state: StateDirectory) {
+    public init(id: String, deadline: Double, state: StateDirectory, log: ApplyLog? = nil) {
         self.id = id
         self.deadline = deadline
         self.state = state
+        self.log = log
     }
 
     /// Waits for the deadline, leaving early once the guarded apply was confirmed (its pending
@@ -42,6 +45,8 @@ public struct Watchdog: Sendable {
         // unconfirmed ruleset in place.
         let session = try ApplySession(stateDirectory: state.path, lockTimeout: .infinity)
         defer { session.release() }
+        // The host and policy come from the apply's own entry; the machine name is a fallback.
+        session.recorder = log.map { ApplyRecorder(log: $0, host: ProcessInfo.processInfo.hostName) }
         return try session.rollBackIfUnconfirmed(id: id)
     }
 }

@@ -29,6 +29,7 @@ struct ApplyCommand: ParsableCommand {
     var host: String?
     @OptionGroup var kernel: KernelOptions
     @OptionGroup var refresh: RefreshOption
+    @OptionGroup var logOptions: LogOptions
 
     @Flag(name: .long, help: "Send the batch for the kernel to validate without committing; nothing changes.")
     var check = false
@@ -62,6 +63,10 @@ struct ApplyCommand: ParsableCommand {
             // reads nothing).
             if planFile == nil { session.backend.prefetch(session.backend.likelyTable()) }
             let desired = try DesiredTable.load(policy: policy, host: host, kernel: kernel, refresh: refresh)
+            // Apply log: every apply is recorded (intent before the kernel is touched, then
+            // the result); --check records nothing.
+            session.recorder = ApplyRecorder(log: logOptions.applyLog(stateDir: kernel.stateDir), host: host ?? Terminal.shortHostname(),
+                                             policy: PolicyProvenance.record(policy: policy.policy, desired: desired))
             let plan = try planToApply(session, desired)
             for w in session.otherTablesWarnings(for: desired) { Terminal.writeError("fwctl: warning: \(w)") }
             Terminal.writeOut(PlanRenderer(colour: Terminal.colorOnStdout).render(plan))
@@ -75,6 +80,7 @@ struct ApplyCommand: ParsableCommand {
             if !yes && !check { try askForConfirmation() }
             let seconds = noConfirm || check ? nil : (confirm ?? (ssh != nil ? Self.sshConfirmSeconds : nil))
             let outcome = try session.apply(plan, confirmSeconds: seconds, check: check)
+            if let warning = outcome.logWarning { Terminal.writeError("fwctl: warning: \(warning)") }
             if check {
                 Terminal.writeOut("Check passed: the kernel accepts every change; nothing was applied.\n")
             } else if let pending = outcome.pending {

@@ -3,7 +3,7 @@ import ArgumentParser
 /// `fwctl audit`: reports for auditors. A command group: each report is a subcommand.
 struct AuditCommand: ParsableCommand {
     /// The group's subcommands; a new report (e.g. `audit log`) is one more entry here.
-    static let subcommands: [any ParsableCommand.Type] = [AuditExportCommand.self]
+    static let subcommands: [any ParsableCommand.Type] = [AuditExportCommand.self, AuditLogCommand.self]
 
     static let configuration = CommandConfiguration(
         commandName: "audit",

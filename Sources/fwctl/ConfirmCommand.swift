@@ -11,6 +11,7 @@ struct ConfirmCommand: ParsableCommand {
     )
 
     @OptionGroup var kernel: KernelOptions
+    @OptionGroup var logOptions: LogOptions
 
     /// Internal: the detached watchdog that `apply --confirm` starts.
     @Option(name: .long, help: .hidden)
@@ -26,6 +27,8 @@ struct ConfirmCommand: ParsableCommand {
             if let id = watchdog { return try runWatchdog(id) }
             let session = try ApplySession(stateDirectory: kernel.stateDir, lockTimeout: kernel.lockTimeout)
             defer { session.release() }
+            // The confirm entry takes host and policy from the apply it confirms.
+            session.recorder = ApplyRecorder(log: logOptions.applyLog(stateDir: kernel.stateDir), host: Terminal.shortHostname())
             let pending = try session.confirm()
             Terminal.writeOut("Confirmed: table \(pending.table) stays as applied.\n")
         }
@@ -34,6 +37,7 @@ struct ConfirmCommand: ParsableCommand {
     /// The detached rollback watchdog (see `Watchdog`).
     private func runWatchdog(_ id: String) throws {
         guard let deadline else { throw CLIError("--watchdog needs --deadline") }
-        _ = try Watchdog(id: id, deadline: deadline, state: StateDirectory(path: kernel.stateDir)).run()
+        _ = try Watchdog(id: id, deadline: deadline, state: StateDirectory(path: kernel.stateDir),
+                         log: logOptions.applyLog(stateDir: kernel.stateDir)).run()
     }
 }

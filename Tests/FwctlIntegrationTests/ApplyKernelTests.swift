@@ -221,7 +221,9 @@ struct ApplyKernelTests {
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
             try p.run()
-            usleep(UInt32.random(in: 0...40_000, using: &rng))
+            // Up to 80 ms: a debug-build apply commits some 40 ms after exec (the apply log's
+            // intent entry comes first), and some kills must land after the commit.
+            usleep(UInt32.random(in: 0...80_000, using: &rng))
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
             let now = try h.listedContent()

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import FwctlApply
+
+/// `fwctl audit log`: lists the apply log, or checks its hash chain with --verify.
+struct AuditLogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "List the apply log, or verify its hash chain (--verify).",
+        discussion: """
+            Every apply, confirm and automatic rollback appends one hash-chained entry to the \
+            apply log (docs/AUDIT-LOG.md). --verify recomputes the chain and names each problem \
+            by line and seq: an altered, removed, reordered or duplicated entry, a malformed line, \
+            a torn last line. Entries cut off the end leave an intact chain: keep the printed head \
+            hash elsewhere and pass it back with --anchor to detect that. \
+            Exit status: 0 intact (or listed), 2 problems found, 1 error.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Flag(name: .long, help: "Check the hash chain and report each problem.")
+    var verify = false
+
+    @Option(name: .long, help: ArgumentHelp("With --verify: a head hash kept elsewhere earlier; it must still be in the log.", valueName: "sha256"))
+    var anchor: String?
+
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: Format = .text
+
+    @Option(name: .long, help: ArgumentHelp("The state directory whose apply-log.jsonl to read.", valueName: "dir"))
+    var stateDir: String = "/var/lib/fwctl"
+
+    @OptionGroup var logOptions: LogOptions
+
+    func validate() throws {
+        if anchor != nil && !verify { throw ValidationError("--anchor goes with --verify") }
+    }
+
+    func run() throws {
+        var broken = false
+        try runReportingErrors {
+            let log = logOptions.applyLog(stateDir: stateDir)
+            let data: Data
+            do {
+                guard let d = try log.read() else { throw CLIError("no apply log at \(log.path) (nothing was applied with it yet?)") }
+                data = d
+            } catch let e as ApplyLogError { throw CLIError(e.description) }
+            if verify {
+                let report = ApplyLogVerifier.verify(data, anchor: anchor)
+                broken = !report.intact
+                Terminal.writeOut(format == .json ? try Self.json(report) : Self.text(report, path: log.path))
+            } else {
+                let entries: [ApplyLogEntry]
+                do { entries = try log.entries() } catch { throw CLIError("\(error)") }
+                Terminal.writeOut(format == .json ? try Self.json(entries) : entries.map(Self.text).joined())
+            }
+        }
+        if broken { throw ExitCode(2) }
+    }
+
+    static func text(_ report: ApplyLogVerifier.Report, path: String) -> String {
+        var out = report.problems.map { "\(path): \($0.kind.rawValue): \($0.message)\n" }.joined()
+        out += report.unfinished.map { "\(path): note: seq \($0) is an apply that started and recorded no result (fwctl died midway?): check the loaded ruleset\n" }.joined()
+        out += report.intact ? "\(path): intact, \(report.entries) entries.\n" : "\(path): BROKEN: \(report.problems.count) problems in \(report.entries) entries.\n"
+        out += "head \(report.head ?? ApplyLogEntry.genesis)\n"
+        return out
+    }
+
+    static func text(_ e: ApplyLogEntry) -> String {
+        var out = "#\(e.seq) \(e.time) \(e.host) \(e.action.rawValue) \(e.outcome) by \(e.actor.text)"
+        if let before = e.generationBefore { out += " generation \(before)" + (e.generationAfter.map { " -> \($0)" } ?? "") }
+        out += "\n"
+        if let s = e.summary { out += "    \(s.line)\n" }
+        if let c = e.policy.commit { out += "    policy commit \(c)\(e.policy.dirty == true ? " (with uncommitted changes)" : "")\n" }
+        if let h = e.policy.sha256 { out += "    policy sha256 \(h)\n" }
+        for line in e.changes { out += "    \(line)\n" }
+        return out
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+    }
+}

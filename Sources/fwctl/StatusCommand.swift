@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import FwctlApply
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `fwctl status`: what is loaded, drift, the last apply, and which flows are used.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the loaded table's drift, the last apply and per-flow counters.",
+        discussion: """
+            Reads fwctl's table through netlink (root), plans against the compiled policy for \
+            drift, reads the last entry of the apply log, and maps each rule's packet and byte \
+            counters back to its policy line: flows with packets are used, the rest never since \
+            they were loaded; the chain policies' drop counters too. --format prometheus writes \
+            the text exposition format for node_exporter's textfile collector; -o FILE replaces \
+            FILE atomically (point it into the collector's directory, name ending in .prom). \
+            Exit status: 0 in sync, 2 drift, 1 error.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, prometheus }
+
+    @OptionGroup var policy: PolicyOptions
+    @Option(name: .long, help: ArgumentHelp("The host whose table this is (default: this machine's short hostname).", valueName: "name"))
+    var host: String?
+
+    @Option(name: .long, help: "Output format: text, json or prometheus.")
+    var format: Format = .text
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @Option(name: .long, help: ArgumentHelp("The state directory whose apply log to read.", valueName: "dir"))
+    var stateDir: String = "/var/lib/fwctl"
+
+    @OptionGroup var logOptions: LogOptions
+
+    func run() throws {
+        var drift = false
+        try runReportingErrors {
+            if geteuid() != 0 { throw CLIError("fwctl status needs root (CAP_NET_ADMIN) to read the kernel's nf_tables ruleset: run it with sudo") }
+            let desired = try DesiredTable.compile(policy: policy, host: host)
+            let backend: NetlinkBackend
+            do { backend = try NetlinkBackend() } catch { throw CLIError("cannot open a netlink socket to nf_tables: \(error)") }
+            let status: HostStatus
+            do {
+                status = try HostStatus.read(host: host ?? Terminal.shortHostname(), desired: desired, backend: backend,
+                                             log: logOptions.applyLog(stateDir: stateDir))
+            } catch { throw CLIError("\(error)") }
+            let text = switch format {
+            case .text: status.text
+            case .json: try status.json()
+            case .prometheus: status.prometheus
+            }
+            if let output { try Self.writeAtomically(text, to: output) } else { Terminal.writeOut(text) }
+            drift = !status.inSync
+        }
+        if drift { throw ExitCode(2) }
+    }
+
+    /// Temporary file in the same directory, fsync, rename: a collector reading the file
+    /// sees the old or the new metrics, never half of them.
+    static func writeAtomically(_ text: String, to path: String) throws {
+        let tmp = path + ".tmp.\(getpid())"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CLIError("cannot write \(tmp): \(String(cString: strerror(errno)))") }
+        let bytes = Array(text.utf8)
+        var offset = 0
+        var ok = true
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { ok = false; break }
+            offset += n
+        }
+        let reason = String(cString: strerror(errno))
+        ok = ok && fsync(fd) == 0
+        close(fd)
+        guard ok, rename(tmp, path) == 0 else {
+            let why = ok ? String(cString: strerror(errno)) : reason
+            unlink(tmp)
+            throw CLIError("cannot write \(path): \(why)")
+        }
+    }
+}
