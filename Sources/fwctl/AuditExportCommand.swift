@@ -50,6 +50,9 @@ struct AuditExportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Which host of the policy this machine is, for --live (default: its short hostname).", valueName: "name"))
     var thisHost: String?
 
+    @Option(name: .long, help: ArgumentHelp("The apply log to take each host's last apply from (default: /var/lib/fwctl/apply-log.jsonl when it exists).", valueName: "file"))
+    var log: String?
+
     func validate() throws {
         if all && !host.isEmpty { throw ValidationError("--host and --all exclude each other") }
         if thisHost != nil && !live { throw ValidationError("--this-host only matters with --live") }
@@ -78,7 +81,7 @@ struct AuditExportCommand: ParsableCommand {
             }
             let report = AuditReportBuilder(fleet: fleet, files: result.files).build(
                 hosts: names, now: Date(), git: PolicyGit.state(of: policy.policy),
-                live: liveStates, liveReason: reason, lastApply: [:])
+                live: liveStates, liveReason: reason, lastApply: try lastApplies())
             let text: String
             switch format {
             case .json: text = AuditJSON.render(report)
@@ -92,6 +95,36 @@ struct AuditExportCommand: ParsableCommand {
             }
             Terminal.writeError("fwctl: wrote the audit report (\(format.rawValue)) to \(output)")
         }
+    }
+
+    /// Each host's latest concluded entry (apply, rollback or confirm) in the apply log. A log
+    /// named with --log must be readable; the default one is used only when it exists. A log
+    /// whose hash chain is broken is still reported, with a warning (`fwctl audit log --verify`).
+    func lastApplies() throws -> [String: AuditReport.LastApply] {
+        let path = log ?? ApplyLog.path(stateDirectory: KernelOptions.defaultStateDirectory)
+        guard log != nil || FileManager.default.isReadableFile(atPath: path) else { return [:] }
+        let applyLog = ApplyLog(path: path)
+        guard let data = try applyLog.read() else {
+            if log != nil { throw CLIError("apply log '\(path)' does not exist") }
+            return [:]
+        }
+        if !ApplyLogVerifier.verify(data).intact {
+            Terminal.writeError("fwctl: warning: the apply log \(path) fails its hash-chain check; run `fwctl audit log --verify --log \(path)`")
+        }
+        let entries: [ApplyLogEntry]
+        do {
+            entries = try applyLog.entries()
+        } catch {
+            Terminal.writeError("fwctl: warning: no last apply in the report: \(error)")
+            return [:]
+        }
+        var last: [String: AuditReport.LastApply] = [:]
+        for e in entries where e.outcome != "started" {
+            let outcome = e.action == .apply ? e.outcome : "\(e.action.rawValue): \(e.outcome)"
+            last[e.host] = AuditReport.LastApply(time: e.time, user: e.actor.text, outcome: outcome,
+                                                 policySHA256: e.policy.sha256 ?? "", generation: e.generationAfter)
+        }
+        return last
     }
 
     /// The loaded table against the compiled one: the plan `fwctl plan` would show, read-only

@@ -5,8 +5,10 @@ import Glibc
 
 /// Options of the commands that read or change the kernel.
 struct KernelOptions: ParsableArguments {
+    static let defaultStateDirectory = "/var/lib/fwctl"
+
     @Option(name: .long, help: ArgumentHelp("Where fwctl keeps its lock and pending confirmations.", valueName: "dir"))
-    var stateDir: String = "/var/lib/fwctl"
+    var stateDir: String = KernelOptions.defaultStateDirectory
 
     @Option(name: .long, help: ArgumentHelp("Seconds to wait for another fwctl run on this host to finish (0: fail at once).", valueName: "seconds"))
     var lockTimeout: Double = 10

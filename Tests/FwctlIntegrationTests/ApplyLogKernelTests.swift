@@ -49,6 +49,16 @@ struct ApplyLogKernelTests {
         let verify = try CLI.run(["audit", "log", "--verify", "--state-dir", h.state])
         #expect(verify.status == 0 && verify.stdout.contains("intact, 8 entries"), "\(verify.stdout)\(verify.stderr)")
 
+        // The audit export reports each host's latest concluded entry from the log.
+        let export = try CLI.run(["audit", "export", "--policy", edited, "--host", "web-01", "--host", "lb-01", "--log", log])
+        #expect(export.status == 0, "\(export.stderr)")
+        let hosts = (try JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) as? [String: Any])?["hosts"] as? [[String: Any]] ?? []
+        let last = Dictionary(uniqueKeysWithValues: hosts.map { ($0["name"] as? String ?? "", $0["last_apply"]) })
+        let web = last["web-01"] as? [String: Any]
+        #expect(web?["outcome"] as? String == "confirm: confirmed", "\(String(describing: web))")
+        #expect((web?["policy_sha256"] as? String)?.count == 64)
+        #expect(last["lb-01"] is NSNull, "lb-01 was never applied: \(String(describing: last["lb-01"]))")
+
         // Altering an outcome by hand is found and located.
         var lines = try String(contentsOfFile: log, encoding: .utf8).components(separatedBy: "\n")
         lines[3] = lines[3].replacingOccurrences(of: "\"outcome\":\"applied\"", with: "\"outcome\":\"failed: nothing\"")
