@@ -1,5 +1,6 @@
 import Foundation
 import FwctlNetlink
+import FwctlPlanner
 import FwctlRuleset
 
 /// What fwctl last saw in, or left in, the kernel: the elements of its table's sets at one
@@ -113,16 +114,7 @@ public struct AppliedRecordStore: Sendable {
     /// Replaces the file by rename, so a reader sees the old or the new record; not synced
     /// (after a crash a damaged file fails its checksum and is ignored).
     public func save(_ record: AppliedRecord) {
-        let bytes = record.encoded()
-        let tmp = path + ".\(getpid()).tmp"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return remove() }
-        let ok = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) == $0.count }
-        close(fd)
-        guard ok, rename(tmp, path) == 0 else {
-            unlink(tmp)
-            return remove()
-        }
+        do { try AtomicFile.write(record.encoded(), to: path, mode: 0o600) } catch { remove() }
     }
 
     public func remove() { unlink(path) }

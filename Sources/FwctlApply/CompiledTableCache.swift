@@ -71,12 +71,7 @@ public struct CompiledTableCache: Sendable {
     /// Best effort: a cache that cannot be written costs the next run a compilation.
     public func save(_ table: Table, key: String) {
         guard let bytes = try? TableSnapshot.encode(table, key: key) else { return }
-        let tmp = path + ".\(getpid()).tmp"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return }
-        let ok = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) == $0.count }
-        close(fd)
-        if !ok || rename(tmp, path) != 0 { unlink(tmp) }
+        try? AtomicFile.write(bytes, to: path, mode: 0o600)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import FwctlRuleset
+import FwctlPlanner
 
 /// An apply made with `--confirm`, waiting for `fwctl confirm`.
 ///
@@ -56,14 +57,10 @@ public struct StateDirectory: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(p)
-        let tmp = pendingPath + ".tmp"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw ApplyError("cannot write \(tmp): \(String(cString: strerror(errno)))") }
-        let ok = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) == $0.count } && fsync(fd) == 0
-        close(fd)
-        guard ok, rename(tmp, pendingPath) == 0 else {
-            unlink(tmp)
-            throw ApplyError("cannot write \(pendingPath): \(String(cString: strerror(errno)))")
+        do {
+            try AtomicFile.write(data, to: pendingPath, mode: 0o600, sync: true)
+        } catch {
+            throw ApplyError(error.description)
         }
     }
 

@@ -41,6 +41,9 @@ public struct Watchdog: Sendable {
             if left <= 0 { break }
             usleep(UInt32(min(left, poll) * 1_000_000))
         }
+        // The state directory removed meanwhile: no apply can be in progress or pending
+        // (both live there), and re-creating it would only leave an empty one behind.
+        guard FileManager.default.fileExists(atPath: state.path) else { return nil }
         // Wait for the lock however long the apply holds it: giving up would leave an
         // unconfirmed ruleset in place.
         let session = try ApplySession(stateDirectory: state.path, lockTimeout: .infinity)

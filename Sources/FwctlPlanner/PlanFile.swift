@@ -79,10 +79,11 @@ public struct PlanFile: Hashable, Sendable {
     /// Writes the file atomically (a temporary file renamed into place), so a reader never
     /// sees half a plan.
     public func write(to path: String) throws {
+        let bytes = try encoded()
         do {
-            try encoded().write(to: URL(fileURLWithPath: path), options: .atomic)
+            try AtomicFile.write(bytes, to: path, mode: 0o600)
         } catch {
-            throw PlanFileError.unwritable(path: path, reason: error.localizedDescription)
+            throw PlanFileError.unwritable(path: path, reason: error.reason)
         }
     }
 

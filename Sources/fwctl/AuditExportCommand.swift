@@ -90,9 +90,7 @@ struct AuditExportCommand: ParsableCommand {
             case .html: text = AuditHTML.render(report)
             }
             guard let output else { return Terminal.writeOut(text) }
-            guard CompileCommand.writeReplacing(output, text) else {
-                throw CLIError("cannot write '\(output)': \(String(cString: strerror(errno)))")
-            }
+            try CompileCommand.writeReplacing(output, text)
             Terminal.writeError("fwctl: wrote the audit report (\(format.rawValue)) to \(output)")
         }
     }

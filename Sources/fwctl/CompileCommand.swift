@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FwctlCompiler
+import FwctlPlanner
 import FwctlPolicy
 import FwctlRuleset
 
@@ -61,24 +62,13 @@ struct CompileCommand: ParsableCommand {
             let path = (dir as NSString).appendingPathComponent("\(name).\(format.rawValue)")
             let text = render(try compileOne(compiler, name))
             // Write to a temporary file and rename, so a reader never sees half a ruleset.
-            guard Self.writeReplacing(path, text) else { throw CLIError("cannot write '\(path)': \(String(cString: strerror(errno)))") }
+            try Self.writeReplacing(path, text)
         }
         Terminal.writeError("fwctl: wrote \(names.count) ruleset\(names.count == 1 ? "" : "s") to \(dir)/")
     }
 
     /// Writes `text` to `path + ".tmp"` with plain POSIX calls, then renames it over `path`.
-    static func writeReplacing(_ path: String, _ text: String) -> Bool {
-        let tmp = path + ".tmp"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return false }
-        var utf8 = Array(text.utf8)
-        var done = 0
-        while done < utf8.count {
-            let n = utf8.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
-            if n < 0 { if errno == EINTR { continue }; close(fd); unlink(tmp); return false }
-            done += n
-        }
-        guard close(fd) == 0, rename(tmp, path) == 0 else { unlink(tmp); return false }
-        return true
+    static func writeReplacing(_ path: String, _ text: String) throws {
+        do { try AtomicFile.write(text, to: path) } catch { throw CLIError(error.description) }
     }
 }

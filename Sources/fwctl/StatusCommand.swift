@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FwctlApply
+import FwctlPlanner
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -64,25 +65,6 @@ struct StatusCommand: ParsableCommand {
     /// Temporary file in the same directory, fsync, rename: a collector reading the file
     /// sees the old or the new metrics, never half of them.
     static func writeAtomically(_ text: String, to path: String) throws {
-        let tmp = path + ".tmp.\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw CLIError("cannot write \(tmp): \(String(cString: strerror(errno)))") }
-        let bytes = Array(text.utf8)
-        var offset = 0
-        var ok = true
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { ok = false; break }
-            offset += n
-        }
-        let reason = String(cString: strerror(errno))
-        ok = ok && fsync(fd) == 0
-        close(fd)
-        guard ok, rename(tmp, path) == 0 else {
-            let why = ok ? String(cString: strerror(errno)) : reason
-            unlink(tmp)
-            throw CLIError("cannot write \(path): \(why)")
-        }
+        do { try AtomicFile.write(text, to: path, sync: true) } catch { throw CLIError(error.description) }
     }
 }

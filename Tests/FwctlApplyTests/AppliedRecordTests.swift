@@ -110,19 +110,19 @@ import FwctlRuleset
         }
         #expect(key() == nil)        // no *.policy file yet: the front end explains that
         let a = dir.appendingPathComponent("a.policy")
-        try "role web { host w = 192.0.2.1 }\n".write(to: a, atomically: true, encoding: .utf8)
+        try "role web { host w = 192.0.2.1 }\n".write(to: a, atomically: false, encoding: .utf8)
         let k = try #require(key())
         #expect(key() == k)
         #expect(key(a.path) == k)   // the directory's one file: the same file read
         #expect(key(host: "x") != k)
         #expect(key(day: "2026-11-29") != k)
         #expect(key(version: "0.1.1") != k)
-        try "not a policy".write(to: dir.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        try "not a policy".write(to: dir.appendingPathComponent("notes.txt"), atomically: false, encoding: .utf8)
         #expect(key() == k)          // the front end reads only *.policy files
-        try "role db { host d = 192.0.2.2 }\n".write(to: dir.appendingPathComponent("b.policy"), atomically: true, encoding: .utf8)
+        try "role db { host d = 192.0.2.2 }\n".write(to: dir.appendingPathComponent("b.policy"), atomically: false, encoding: .utf8)
         let withB = try #require(key())
         #expect(withB != k)
-        try "role web { host w = 192.0.2.9 }\n".write(to: a, atomically: true, encoding: .utf8)
+        try "role web { host w = 192.0.2.9 }\n".write(to: a, atomically: false, encoding: .utf8)
         #expect(key() != withB)
         #expect(key(dir.appendingPathComponent("missing.policy").path) == nil)
     }

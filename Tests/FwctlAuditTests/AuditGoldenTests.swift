@@ -21,7 +21,7 @@ import FwctlAudit
             let text = render(report)
             if Self.recording {
                 try FileManager.default.createDirectory(at: Fixtures.golden, withIntermediateDirectories: true)
-                try text.write(to: file, atomically: true, encoding: .utf8)
+                try text.write(to: file, atomically: false, encoding: .utf8)
                 recorded += 1
                 continue
             }

@@ -78,7 +78,7 @@ struct ApplyKernelTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let text = try String(contentsOfFile: path("scale-up.policy"), encoding: .utf8)
         let file = dir.appendingPathComponent("scale-up.policy")
-        try edit(text).write(to: file, atomically: true, encoding: .utf8)
+        try edit(text).write(to: file, atomically: false, encoding: .utf8)
         return file.path
     }
 

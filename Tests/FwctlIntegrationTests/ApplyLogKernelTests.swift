@@ -62,7 +62,7 @@ struct ApplyLogKernelTests {
         // Altering an outcome by hand is found and located.
         var lines = try String(contentsOfFile: log, encoding: .utf8).components(separatedBy: "\n")
         lines[3] = lines[3].replacingOccurrences(of: "\"outcome\":\"applied\"", with: "\"outcome\":\"failed: nothing\"")
-        try lines.joined(separator: "\n").write(toFile: log, atomically: true, encoding: .utf8)
+        try lines.joined(separator: "\n").write(toFile: log, atomically: false, encoding: .utf8)
         let broken = try CLI.run(["audit", "log", "--verify", "--log", log])
         #expect(broken.status == 2)
         #expect(broken.stdout.contains("altered: line 4 (seq 4)"), "\(broken.stdout)")

@@ -34,7 +34,7 @@ import FwctlTestSupport
             let doc = try Self.json(j.stdout)
             let summary = try #require(doc["summary"] as? [String: Any])
             let file = dir.appendingPathComponent("\(p).json")
-            try j.stdout.write(to: file, atomically: true, encoding: .utf8)
+            try j.stdout.write(to: file, atomically: false, encoding: .utf8)
             jsonFiles.append(file.path)
 
             let c = try CLI.run(["audit", "export", "--policy", Self.path(p), "--format", "csv"])

@@ -74,7 +74,7 @@ import Testing
         let (path, _, dir) = try Self.log(4)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
-        try edit(lines).write(toFile: path, atomically: true, encoding: .utf8)
+        try edit(lines).write(toFile: path, atomically: false, encoding: .utf8)
         let v = try CLI.run(["audit", "log", "--verify", "--log", path])
         #expect(v.status == 2, "\(name): \(v.stdout)\(v.stderr)")
         #expect(v.stdout.contains(expected) && v.stdout.contains("BROKEN"), "\(name): \(v.stdout)")
@@ -84,7 +84,7 @@ import Testing
         let (path, head, dir) = try Self.log(4)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
-        try (lines.prefix(2).joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try (lines.prefix(2).joined(separator: "\n") + "\n").write(toFile: path, atomically: false, encoding: .utf8)
         #expect(try CLI.run(["audit", "log", "--verify", "--log", path]).status == 0)
         let anchored = try CLI.run(["audit", "log", "--verify", "--anchor", head, "--log", path])
         #expect(anchored.status == 2 && anchored.stdout.contains("anchor-missing"), "\(anchored.stdout)")

@@ -59,7 +59,7 @@ enum CLI {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let bad = dir.appendingPathComponent("bad.policy")
-        try "role web { host w1 = 192.0.2.1 }\nallow web -> wbe : tcp/443\n".write(to: bad, atomically: true, encoding: .utf8)
+        try "role web { host w1 = 192.0.2.1 }\nallow web -> wbe : tcp/443\n".write(to: bad, atomically: false, encoding: .utf8)
         let r = try CLI.run(["check", "--policy", bad.path])
         #expect(r.status == 1)
         #expect(r.stderr.contains("bad.policy:2:14: error:"))

@@ -71,14 +71,14 @@ struct DiffCommandTests {
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         // Committed: the base policy; in the work tree: the changed one; old/: the base again.
-        try Self.base.write(to: dir.appendingPathComponent("pol/p.policy"), atomically: true, encoding: .utf8)
+        try Self.base.write(to: dir.appendingPathComponent("pol/p.policy"), atomically: false, encoding: .utf8)
         try Self.git(["init", "-q"], in: dir)
         try Self.git(["add", "pol/p.policy"], in: dir)
         try Self.git(["commit", "-q", "-m", "base"], in: dir)
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("old"), withIntermediateDirectories: true)
-        try Self.base.write(to: dir.appendingPathComponent("old/p.policy"), atomically: true, encoding: .utf8)
+        try Self.base.write(to: dir.appendingPathComponent("old/p.policy"), atomically: false, encoding: .utf8)
         let same = c.description == "same file"
-        try (same ? Self.base : Self.changed).write(to: dir.appendingPathComponent("pol/p.policy"), atomically: true, encoding: .utf8)
+        try (same ? Self.base : Self.changed).write(to: dir.appendingPathComponent("pol/p.policy"), atomically: false, encoding: .utf8)
 
         let r = try Self.run(CLI.binary, ["diff"] + c.args, in: dir)
         #expect(r.status == c.status, "\(r.out)")
@@ -92,8 +92,8 @@ struct DiffCommandTests {
     @Test func jsonFormat() throws {
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
-        try Self.base.write(to: dir.appendingPathComponent("a.policy"), atomically: true, encoding: .utf8)
-        try Self.changed.write(to: dir.appendingPathComponent("b.policy"), atomically: true, encoding: .utf8)
+        try Self.base.write(to: dir.appendingPathComponent("a.policy"), atomically: false, encoding: .utf8)
+        try Self.changed.write(to: dir.appendingPathComponent("b.policy"), atomically: false, encoding: .utf8)
         let r = try Self.run(CLI.binary, ["diff", "a.policy", "b.policy", "--format", "json"], in: dir)
         #expect(r.status == 2)
         let o = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]

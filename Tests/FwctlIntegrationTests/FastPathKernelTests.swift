@@ -22,7 +22,7 @@ struct FastPathKernelTests {
         // Same path, new content: the plan must see the new host.
         let text = try String(contentsOfFile: edited, encoding: .utf8)
         try text.replacingOccurrences(of: "host web-02 = 192.0.2.22, 2001:db8:0:2::22 }", with: Self.newHost)
-            .write(toFile: edited, atomically: true, encoding: .utf8)
+            .write(toFile: edited, atomically: false, encoding: .utf8)
         let p = try h.plan(edited, "app-01")
         #expect(p.stdout.contains("+ element 192.0.2.23"), "\(p.stdout)\(p.stderr)")
         #expect(try h.plan(edited, "app-01") == p)

@@ -18,7 +18,7 @@ import FwctlRuleset
                 let file = dir.appendingPathComponent("\(host).\(ext)")
                 if Self.recording {
                     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-                    try text.write(to: file, atomically: true, encoding: .utf8)
+                    try text.write(to: file, atomically: false, encoding: .utf8)
                     recorded.append(file.lastPathComponent)
                     continue
                 }

@@ -25,7 +25,7 @@ struct TestCommandTests {
     static func temporaryPolicy(_ text: String) throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fwctl-test-\(getpid())-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try text.write(to: dir.appendingPathComponent("p.policy"), atomically: true, encoding: .utf8)
+        try text.write(to: dir.appendingPathComponent("p.policy"), atomically: false, encoding: .utf8)
         return dir
     }
 

@@ -18,7 +18,7 @@ import FwctlRuleset
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent(name).path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
         let fleet = try #require(try PolicyFrontEnd.load(path: path, today: CalendarDate(year: 2026, month: 1, day: 1)).fleet,
                                  "\(name) does not check")
         return Dictionary(uniqueKeysWithValues: Compiler(fleet: fleet).compileAll().map { ($0.host, $0.ruleset.tables[0]) })

@@ -30,7 +30,7 @@ import FwctlPolicy
         let lines = try Self.actual(name)
         let expectedURL = Here.corpus.appendingPathComponent(name + ".expected")
         if Self.recording {
-            try (lines.joined(separator: "\n") + "\n").write(to: expectedURL, atomically: true, encoding: .utf8)
+            try (lines.joined(separator: "\n") + "\n").write(to: expectedURL, atomically: false, encoding: .utf8)
             Issue.record("recorded \(expectedURL.lastPathComponent); unset FWCTL_RECORD and run again")
             return
         }

@@ -15,7 +15,7 @@ import FwctlPolicy
         let out = DiagnosticRenderer(files: r.files, color: color).render(r.diagnostics)
         let golden = Here.golden.appendingPathComponent(name + (color ? ".color" : "") + ".txt")
         if CorpusTests.recording {
-            try out.write(to: golden, atomically: true, encoding: .utf8)
+            try out.write(to: golden, atomically: false, encoding: .utf8)
             Issue.record("recorded \(golden.lastPathComponent); unset FWCTL_RECORD and run again")
             return
         }

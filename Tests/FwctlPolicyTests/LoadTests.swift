@@ -21,7 +21,7 @@ import FwctlPolicy
 
     @Test func emptyDirectory() throws {
         try Self.withDirectory { dir in
-            try "not a policy".write(to: dir.appendingPathComponent("README"), atomically: true, encoding: .utf8)
+            try "not a policy".write(to: dir.appendingPathComponent("README"), atomically: false, encoding: .utf8)
             #expect(throws: PolicyLoadError.emptyDirectory(path: dir.path)) {
                 try PolicyFrontEnd.load(path: dir.path, today: Here.today)
             }
@@ -30,10 +30,10 @@ import FwctlPolicy
 
     @Test func directoryFilesInNameOrderNotRecursive() throws {
         try Self.withDirectory { dir in
-            try "allow web -> web : https\n".write(to: dir.appendingPathComponent("20-flows.policy"), atomically: true, encoding: .utf8)
-            try "role web { host w1 = 192.0.2.1 }\nservice https = tcp/443\n".write(to: dir.appendingPathComponent("10-roles.policy"), atomically: true, encoding: .utf8)
+            try "allow web -> web : https\n".write(to: dir.appendingPathComponent("20-flows.policy"), atomically: false, encoding: .utf8)
+            try "role web { host w1 = 192.0.2.1 }\nservice https = tcp/443\n".write(to: dir.appendingPathComponent("10-roles.policy"), atomically: false, encoding: .utf8)
             try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
-            try "garbage {{{".write(to: dir.appendingPathComponent("sub/x.policy"), atomically: true, encoding: .utf8)
+            try "garbage {{{".write(to: dir.appendingPathComponent("sub/x.policy"), atomically: false, encoding: .utf8)
             let r = try PolicyFrontEnd.load(path: dir.path, today: Here.today)
             #expect(r.files.map { $0.path.lastComponent } == ["10-roles.policy", "20-flows.policy"])
             #expect(!r.hasErrors)

@@ -1,0 +1,50 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Replaces a file so that a reader sees the old content or the new, never part of it: the
+/// bytes go to a temporary file beside it (unique to this process), then `rename(2)`.
+///
+/// fwctl's one way to write a file it replaces (plans, reports, metrics, state). Foundation's
+/// `.atomic` writes are not used: on Linux they leave a `TemporaryDirectory.*` behind in /tmp
+/// on every call.
+public enum AtomicFile {
+    /// Why a file could not be written: the path and the system's reason.
+    public struct Failure: Error, CustomStringConvertible, Equatable {
+        public let path: String
+        public let reason: String
+        public var description: String { "cannot write '\(path)': \(reason)" }
+    }
+
+    /// Writes `bytes` to `path` with `mode`; `sync` also flushes them to disk before the rename
+    /// (for state that must survive a crash).
+    public static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t = 0o644, sync: Bool = false) throws(Failure) {
+        let data = bytes as? [UInt8] ?? Array(bytes)
+        let tmp = path + ".tmp.\(getpid())"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw Failure(path: path, reason: Self.reason(errno)) }
+        var offset = 0
+        var failure: Int32? = nil
+        while offset < data.count {
+            let n = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { failure = n < 0 ? errno : ENOSPC; break }
+            offset += n
+        }
+        if failure == nil && sync && fsync(fd) != 0 { failure = errno }
+        if close(fd) != 0 && failure == nil { failure = errno }
+        if failure == nil && rename(tmp, path) != 0 { failure = errno }
+        if let failure {
+            unlink(tmp)
+            throw Failure(path: path, reason: Self.reason(failure))
+        }
+    }
+
+    /// Writes `text` as UTF-8.
+    public static func write(_ text: String, to path: String, mode: mode_t = 0o644, sync: Bool = false) throws(Failure) {
+        try write(Array(text.utf8), to: path, mode: mode, sync: sync)
+    }
+
+    static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
+}
