@@ -63,10 +63,9 @@ struct ApplyCommand: ParsableCommand {
             // reads nothing).
             if planFile == nil { session.backend.prefetch(session.backend.likelyTable()) }
             let desired = try DesiredTable.load(policy: policy, host: host, kernel: kernel, refresh: refresh)
-            // Apply log: every apply is recorded (intent before the kernel is touched, then
-            // the result); --check records nothing.
-            session.recorder = ApplyRecorder(log: logOptions.applyLog(stateDir: kernel.stateDir), host: host ?? Terminal.shortHostname(),
-                                             policy: PolicyProvenance.record(policy: policy.policy, desired: desired))
+            // What the apply log says of the policy (files' and table's hashes, git commit) is
+            // worked out on the second core while the plan is made.
+            let provenance = PolicyProvenance.inBackground(policy: policy.policy, desired: desired)
             let plan = try planToApply(session, desired)
             for w in session.otherTablesWarnings(for: desired) { Terminal.writeError("fwctl: warning: \(w)") }
             Terminal.writeOut(PlanRenderer(colour: Terminal.colorOnStdout).render(plan))
@@ -79,6 +78,10 @@ struct ApplyCommand: ParsableCommand {
             }
             if !yes && !check { try askForConfirmation() }
             let seconds = noConfirm || check ? nil : (confirm ?? (ssh != nil ? Self.sshConfirmSeconds : nil))
+            // Apply log: every apply is recorded (intent before the kernel is touched, then
+            // the result); --check records nothing.
+            session.recorder = ApplyRecorder(log: logOptions.applyLog(stateDir: kernel.stateDir), host: host ?? Terminal.shortHostname(),
+                                             policy: provenance.wait())
             let outcome = try session.apply(plan, confirmSeconds: seconds, check: check)
             if let warning = outcome.logWarning { Terminal.writeError("fwctl: warning: \(warning)") }
             if check {

@@ -82,10 +82,35 @@ enum PolicyProvenance {
         return status & 0x7f == 0 && (status >> 8) & 0xff == 0 ? out : nil
     }
 
-    /// The log's policy record for an apply of `desired` compiled from `path`.
+    /// `record(policy:desired:)` computed on another thread; `wait()` returns it.
+    final class Pending: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var value: ApplyLogEntry.Policy?
+
+        fileprivate init(_ body: @escaping @Sendable () -> ApplyLogEntry.Policy) {
+            Thread.detachNewThread { [self] in
+                value = body()
+                done.signal()
+            }
+        }
+
+        func wait() -> ApplyLogEntry.Policy {
+            done.wait()
+            defer { done.signal() }   // a later wait() returns at once
+            return value!
+        }
+    }
+
+    static func inBackground(policy path: String, desired: Table) -> Pending {
+        Pending { record(policy: path, desired: desired) }
+    }
+
+    /// The log's policy record for an apply of `desired` compiled from `path`. The table's
+    /// hash is the one `fwctl audit export` reports (`ruleset_sha256`): SHA-256 of its nft
+    /// text, so an auditor can match a log entry to a report and to `fwctl compile` output.
     static func record(policy path: String, desired: Table) -> ApplyLogEntry.Policy {
         let git = gitCommit(of: path)
-        return ApplyLogEntry.Policy(sha256: sha256(of: path), tableSHA256: PlanFile.fingerprint(of: desired),
+        return ApplyLogEntry.Policy(sha256: sha256(of: path), tableSHA256: SHA256.hex(Array(NftText.render(Ruleset(tables: [desired])).utf8)),
                                     commit: git?.commit, dirty: git?.dirty)
     }
 }
