@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the bundled policy, in a throwaway network namespace standing for one host:
 # check the policy, compile it, plan against the empty kernel table, apply through netlink
-# (one atomic transaction), show the loaded table, plan again (no changes).
+# (one atomic transaction), show the loaded table, plan again (no changes), show the
+# host's status and verify the apply log.
 # The root namespace's firewall is never touched; the namespace is removed on every exit path.
 set -euo pipefail
 fwctl=${1:?usage: demo.sh FWCTL POLICY HOST}
@@ -46,5 +47,11 @@ fi
 
 step "[$ns] fwctl plan --host $host --detailed-exitcode   (again: nothing to change)"
 in_ns "$fwctl" plan "${opts[@]}" --detailed-exitcode
+
+step "[$ns] fwctl status --host $host   (loaded, in sync, last apply, counters per policy line)"
+in_ns "$fwctl" status "${opts[@]}" | head -n 8
+
+step "fwctl audit log --verify   (the hash-chained record of that apply)"
+"$fwctl" audit log --verify --state-dir "$state"
 
 step "removing namespace $ns"
