@@ -58,12 +58,11 @@ public struct AuditReportBuilder: Sendable {
             matrix: matrix, diagram: flows.diagramEdges())
     }
 
-    /// Per-file SHA-256, and one over the `sha256sum`-style listing with base names, so the
-    /// policy's hash does not depend on where it was checked out or how its path was typed.
+    /// Per-file SHA-256 and the policy's (`PolicyFingerprint`: the same the apply log records).
     func policyInfo(git: AuditReport.Git?) -> AuditReport.PolicyInfo {
-        let entries = files.map { AuditReport.PolicyInfo.File(path: $0.path, sha256: SHA256.hex(Array($0.text.utf8))) }
-        let listing = entries.map { "\($0.sha256)  \(($0.path as NSString).lastPathComponent)\n" }.joined()
-        return AuditReport.PolicyInfo(files: entries, sha256: SHA256.hex(Array(listing.utf8)), git: git)
+        let hashes = PolicyFingerprint.compute(files.map { ($0.path, Array($0.text.utf8)) })
+        let entries = zip(files, hashes.files).map { AuditReport.PolicyInfo.File(path: $0.path, sha256: $1) }
+        return AuditReport.PolicyInfo(files: entries, sha256: hashes.policy, git: git)
     }
 
     static func verification(_ r: HostVerification) -> AuditReport.Verification {

@@ -56,6 +56,9 @@ struct ApplyLogKernelTests {
         let last = Dictionary(uniqueKeysWithValues: hosts.map { ($0["name"] as? String ?? "", $0["last_apply"]) })
         let web = last["web-01"] as? [String: Any]
         #expect(web?["outcome"] as? String == "confirm: confirmed", "\(String(describing: web))")
+        // One policy hash everywhere: the log's is the report's.
+        let reportPolicy = (try JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) as? [String: Any])?["policy"] as? [String: Any]
+        #expect(web?["policy_sha256"] as? String == reportPolicy?["sha256"] as? String)
         #expect((web?["policy_sha256"] as? String)?.count == 64)
         #expect(last["lb-01"] is NSNull, "lb-01 was never applied: \(String(describing: last["lb-01"]))")
 
