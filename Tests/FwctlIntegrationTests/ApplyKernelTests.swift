@@ -209,11 +209,11 @@ struct ApplyKernelTests {
         // Old: stacked's s1 table; new: scale-up's lb-01 table (everything differs).
         let oldText = Self.blocksSorted(normaliseCounters(try Self.compiled(old, "s1")))
         let newText = Self.blocksSorted(normaliseCounters(try Self.compiled(new, "lb-01")))
-        var outcomes = (old: 0, new: 0)
-        var rng = SystemRandomNumberGenerator()
-        for _ in 0..<100 {
+        func reset() throws {
             _ = try? h.ns.nft(["delete", "table", "inet", "fwctl"])
             try h.ns.nft(["-f", "-"], stdin: try Self.compiled(old, "s1"))
+        }
+        func start() throws -> Process {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
             p.arguments = ["netns", "exec", h.ns.name, CLI.binary.path, "apply", "--policy", new, "--host", "lb-01",
@@ -221,9 +221,25 @@ struct ApplyKernelTests {
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
             try p.run()
-            // Up to 80 ms: a debug-build apply commits some 40 ms after exec (the apply log's
-            // intent entry comes first), and some kills must land after the commit.
-            usleep(UInt32.random(in: 0...80_000, using: &rng))
+            return p
+        }
+        // The kill window is this machine's own time for a whole apply (measured once, not
+        // asserted), half again: kills land before, during and after the commit whatever
+        // the build or the load, so both outcomes occur.
+        try reset()
+        var t0 = timespec(), t1 = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t0)
+        let whole = try start()
+        whole.waitUntilExit()
+        clock_gettime(CLOCK_MONOTONIC, &t1)
+        #expect(whole.terminationStatus == 0)
+        let micros = (Int(t1.tv_sec - t0.tv_sec) * 1_000_000 + Int(t1.tv_nsec - t0.tv_nsec) / 1_000) * 3 / 2
+        var outcomes = (old: 0, new: 0)
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<100 {
+            try reset()
+            let p = try start()
+            usleep(UInt32(Int.random(in: 0...max(micros, 20_000), using: &rng)))
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
             let now = try h.listedContent()
@@ -234,6 +250,7 @@ struct ApplyKernelTests {
         }
         #expect(outcomes.old + outcomes.new == 100)
         #expect(outcomes.new > 0, "no run got as far as applying: the kill delays are too short to test anything")
+        #expect(outcomes.old > 0, "every run applied before the kill (\(outcomes)): the kills never landed before the commit")
     }
 
     /// `apply --confirm` killed at any moment (fwctl or its SSH session dying) never leaves an
