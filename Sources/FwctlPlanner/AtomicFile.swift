@@ -6,9 +6,9 @@ import Glibc
 /// Replaces a file so that a reader sees the old content or the new, never part of it: the
 /// bytes go to a temporary file beside it (unique to this process), then `rename(2)`.
 ///
-/// fwctl's one way to write a file it replaces (plans, reports, metrics, state). Foundation's
-/// `.atomic` writes are not used: on Linux they leave a `TemporaryDirectory.*` behind in /tmp
-/// on every call.
+/// fwctl's one way to write a file it replaces (plans, reports, metrics, state): one place
+/// that decides the temporary name, the mode (0600 for state and plans) and when to fsync,
+/// and says why a write failed.
 public enum AtomicFile {
     /// Why a file could not be written: the path and the system's reason.
     public struct Failure: Error, CustomStringConvertible, Equatable {
