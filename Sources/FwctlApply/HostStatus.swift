@@ -77,8 +77,7 @@ public struct HostStatus: Codable, Hashable, Sendable {
 
     /// Reads the kernel through `backend` and the log; plans toward `desired` for drift.
     public static func read(host: String, desired: Table, backend: NetlinkBackend, log: ApplyLog?) throws -> HostStatus {
-        let (loaded, _) = try ApplySession.explained { try backend.read(table: desired.ref) }
-        let plan = try ApplySession.explained { try backend.plan(toward: desired) }
+        let (loaded, plan) = try ApplySession.explained { try backend.readAndPlan(toward: desired) }
         var entries: [ApplyLogEntry] = []
         var problem: String?
         do { entries = try log?.entries() ?? [] } catch { problem = "\(error)" }

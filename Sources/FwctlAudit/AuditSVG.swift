@@ -1,4 +1,5 @@
 import Foundation
+import FwctlVerifier
 
 /// The tier diagram as inline SVG: outside senders left, the fleet's tiers in the middle
 /// (inside one dashed fleet box), outside receivers right, arrows labelled with services.
@@ -158,7 +159,7 @@ enum AuditSVG {
     }
 
     static func text(_ x: Double, _ y: Double, _ s: String, cls: String, anchor: String? = nil) -> String {
-        "<text class=\"\(cls)\" x=\"\(n(x))\" y=\"\(n(y))\"\(anchor.map { " text-anchor=\"\($0)\"" } ?? "")>\(AuditHTML.escape(s))</text>"
+        "<text class=\"\(cls)\" x=\"\(n(x))\" y=\"\(n(y))\"\(anchor.map { " text-anchor=\"\($0)\"" } ?? "")>\(XMLText.escape(s))</text>"
     }
 
     static func clip(_ s: String, _ limit: Int) -> String {

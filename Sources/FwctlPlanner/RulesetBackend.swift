@@ -77,8 +77,14 @@ extension RulesetBackend {
     /// Reads the table `desired` names and plans toward `desired` against what was read,
     /// recording the generation of the read: what `fwctl plan` does.
     public func plan(toward desired: Table) throws -> Plan {
+        try readAndPlan(toward: desired).plan
+    }
+
+    /// `plan(toward:)` that also returns the table it read (nil: not loaded), for callers
+    /// that show both (`fwctl status`, `fwctl audit export --live`) from one kernel read.
+    public func readAndPlan(toward desired: Table) throws -> (current: Table?, plan: Plan) {
         let (current, generation) = try read(table: desired.ref)
-        return Planner.plan(current: current, desired: desired, generation: generation)
+        return (current, Planner.plan(current: current, desired: desired, generation: generation))
     }
 
     /// Applies a plan only if the ruleset is still at the generation the plan was made at

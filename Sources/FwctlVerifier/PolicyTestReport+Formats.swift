@@ -27,35 +27,18 @@ extension PolicyTestReport {
     /// element carrying the packet and deciding rules for each that does not hold.
     public func junit(suiteName: String = "fwctl") -> String {
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<testsuites name=\"\(Self.escape(suiteName))\" tests=\"\(passed + failed)\" failures=\"\(failed)\">\n"
+        out += "<testsuites name=\"\(XMLText.escape(suiteName))\" tests=\"\(passed + failed)\" failures=\"\(failed)\">\n"
         for t in tests {
             let failures = t.expectations.filter { !$0.passed }.count
-            out += "  <testsuite name=\"\(Self.escape(t.name))\" tests=\"\(t.expectations.count)\" failures=\"\(failures)\" errors=\"0\">\n"
+            out += "  <testsuite name=\"\(XMLText.escape(t.name))\" tests=\"\(t.expectations.count)\" failures=\"\(failures)\" errors=\"0\">\n"
             for e in t.expectations {
-                let open = "    <testcase classname=\"\(Self.escape(t.name))\" name=\"\(Self.escape(e.expectation.text))\" file=\"\(Self.escape(e.expectation.range.file))\" line=\"\(e.expectation.range.start.line)\""
+                let open = "    <testcase classname=\"\(XMLText.escape(t.name))\" name=\"\(XMLText.escape(e.expectation.text))\" file=\"\(XMLText.escape(e.expectation.range.file))\" line=\"\(e.expectation.range.start.line)\""
                 guard let f = e.failure else { out += open + "/>\n"; continue }
                 let body = ([f.reason + ": " + f.packet.description] + f.ends.map(\.description)).joined(separator: "\n")
-                out += open + ">\n      <failure message=\"\(Self.escape(f.reason + ": " + f.packet.description))\">\(Self.escape(body))</failure>\n    </testcase>\n"
+                out += open + ">\n      <failure message=\"\(XMLText.escape(f.reason + ": " + f.packet.description))\">\(XMLText.escape(body))</failure>\n    </testcase>\n"
             }
             out += "  </testsuite>\n"
         }
         return out + "</testsuites>\n"
-    }
-
-    /// XML text and attribute escaping; control characters XML 1.0 cannot carry are dropped.
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n", "\t": out.unicodeScalars.append(c)
-            default: if c.value >= 0x20 { out.unicodeScalars.append(c) }
-            }
-        }
-        return out
     }
 }

@@ -55,7 +55,7 @@ struct ApplyCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            try kernel.requireRoot("fwctl apply")
+            try KernelOptions.requireRoot("fwctl apply")
             let session = try ApplySession(stateDirectory: kernel.stateDir, lockTimeout: kernel.lockTimeout)
             defer { session.release() }
             session.backend.refresh = refresh.refresh

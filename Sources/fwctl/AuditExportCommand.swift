@@ -131,10 +131,10 @@ struct AuditExportCommand: ParsableCommand {
         let desired: Table
         do { desired = try Compiler(fleet: fleet).compile(host: host).tables[0] } catch { throw CLIError(error.description) }
         do {
-            let current = try NetlinkBackend().read(table: desired.ref)
-            let summary = Planner.plan(current: current.table, desired: desired, generation: current.generation).summary
+            let current = try NetlinkBackend().readAndPlan(toward: desired)
+            let summary = current.plan.summary
             if summary.add + summary.change + summary.remove == 0 { return AuditReport.Live(state: .matched) }
-            let why = current.table == nil ? "table \(desired.ref) is not loaded" : "the loaded table differs from the policy"
+            let why = current.current == nil ? "table \(desired.ref) is not loaded" : "the loaded table differs from the policy"
             return AuditReport.Live(state: .drift, reason: why, add: summary.add, change: summary.change, remove: summary.remove)
         } catch {
             return AuditReport.Live(state: .notChecked, reason: "cannot read table \(desired.ref) from the kernel: \(error)")

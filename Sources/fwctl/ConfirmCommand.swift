@@ -23,7 +23,7 @@ struct ConfirmCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            try kernel.requireRoot("fwctl confirm")
+            try KernelOptions.requireRoot("fwctl confirm")
             if let id = watchdog { return try runWatchdog(id) }
             let session = try ApplySession(stateDirectory: kernel.stateDir, lockTimeout: kernel.lockTimeout)
             defer { session.release() }

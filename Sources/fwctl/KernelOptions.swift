@@ -18,7 +18,7 @@ struct KernelOptions: ParsableArguments {
     }
 
     /// One clear line instead of a kernel error when not root.
-    func requireRoot(_ what: String) throws {
+    static func requireRoot(_ what: String) throws {
         if geteuid() != 0 {
             throw CLIError("\(what) needs root (CAP_NET_ADMIN) to read the kernel's nf_tables ruleset: run it with sudo")
         }

@@ -37,7 +37,7 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         var changes = false
         try runReportingErrors {
-            try kernel.requireRoot("fwctl plan")
+            try KernelOptions.requireRoot("fwctl plan")
             let session = try ApplySession(stateDirectory: kernel.stateDir, lockTimeout: kernel.lockTimeout)
             defer { session.release() }
             session.backend.refresh = refresh.refresh

@@ -35,14 +35,14 @@ struct StatusCommand: ParsableCommand {
     var output: String?
 
     @Option(name: .long, help: ArgumentHelp("The state directory whose apply log to read.", valueName: "dir"))
-    var stateDir: String = "/var/lib/fwctl"
+    var stateDir: String = KernelOptions.defaultStateDirectory
 
     @OptionGroup var logOptions: LogOptions
 
     func run() throws {
         var drift = false
         try runReportingErrors {
-            if geteuid() != 0 { throw CLIError("fwctl status needs root (CAP_NET_ADMIN) to read the kernel's nf_tables ruleset: run it with sudo") }
+            try KernelOptions.requireRoot("fwctl status")
             let desired = try DesiredTable.compile(policy: policy, host: host)
             let backend: NetlinkBackend
             do { backend = try NetlinkBackend() } catch { throw CLIError("cannot open a netlink socket to nf_tables: \(error)") }

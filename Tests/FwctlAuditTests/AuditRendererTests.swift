@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import Testing
 @testable import FwctlAudit
+import FwctlVerifier
 
 @Suite struct AuditRendererTests {
     static func report(_ policy: String = "scale-up.policy") throws -> AuditReport {
@@ -67,7 +68,7 @@ import Testing
 
     @Test(arguments: [("<a & 'b'>", "&lt;a &amp; &#39;b&#39;&gt;"), ("x\u{1}y\tz", "xy\tz"), ("\"q\"", "&quot;q&quot;")])
     func htmlEscaping(input: String, expected: String) {
-        #expect(AuditHTML.escape(input) == expected)
+        #expect(XMLText.escape(input) == expected)
     }
 
     /// Tiers by longest path: the scale-up chain reads lb, web, app, db; self flows and
