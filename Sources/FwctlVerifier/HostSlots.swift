@@ -3,46 +3,22 @@ import FwctlNet
 /// The fleet's host addresses of one family, sorted, to turn an address set into the hosts it
 /// touches without looking at every host.
 struct HostSlots {
-    /// Host address intervals sorted by lower bound, with their host's index.
-    private let lows: [UInt128]
-    private let highs: [UInt128]
-    private let owners: [Int32]
-    /// Running maximum of `highs`: monotone, so binary search works even if hosts overlap.
-    private let reach: [UInt128]
+    private let intervals: IntervalStab<UInt128>
     let hostCount: Int
 
     init(hosts: [Spans<UInt128>]) {
-        var slots: [(UInt128, UInt128, Int32)] = []
+        var items: [(lower: UInt128, upper: UInt128, owner: Int)] = []
         for (h, set) in hosts.enumerated() {
-            for r in set.ranges { slots.append((r.lowerBound, r.upperBound, Int32(h))) }
+            for r in set.ranges { items.append((r.lowerBound, r.upperBound, h)) }
         }
-        slots.sort { $0.0 < $1.0 }
-        lows = slots.map(\.0)
-        highs = slots.map(\.1)
-        owners = slots.map(\.2)
-        var m: UInt128 = 0
-        reach = highs.map { m = max(m, $0); return m }
+        intervals = IntervalStab(items)
         hostCount = hosts.count
     }
 
     /// Calls `body(host, whole)` for each host address interval meeting `set`; `whole` tells
     /// whether the interval lies entirely inside one interval of `set`.
     func forEach(meeting set: Spans<UInt128>, _ body: (Int, Bool) -> Void) {
-        for r in set.ranges {
-            // First slot whose running maximum reaches r.lowerBound.
-            var lo = 0, hi = reach.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if reach[mid] < r.lowerBound { lo = mid + 1 } else { hi = mid }
-            }
-            var i = lo
-            while i < lows.count && lows[i] <= r.upperBound {
-                if highs[i] >= r.lowerBound {
-                    body(Int(owners[i]), lows[i] >= r.lowerBound && highs[i] <= r.upperBound)
-                }
-                i += 1
-            }
-        }
+        intervals.forEach(meeting: set, body)
     }
 
     /// Hosts with an address in `set` (`any`), and hosts with an interval wholly inside it (`whole`), as bitsets.

@@ -51,45 +51,21 @@ struct ProbeHits {
 
 /// The probes' value intervals of one protocol, sorted, to find those meeting a set of values.
 struct ValueIndex {
-    private var lows: [UInt16] = []
-    private var highs: [UInt16] = []
-    private var probes: [Int] = []
-    /// Running maximum of `highs` (monotone, for binary search).
-    private var reach: [UInt16] = []
+    private let intervals: IntervalStab<UInt16>
 
     /// One index per protocol the probes name, with each probe's values in family `f`.
     static func perProtocol(_ probes: [ServiceProbe], _ f: IPFamily) -> [(UInt8, ValueIndex)] {
-        var items: [UInt8: [(UInt16, UInt16, Int)]] = [:]
+        var items: [UInt8: [(lower: UInt16, upper: UInt16, owner: Int)]] = [:]
         for (i, probe) in probes.enumerated() where probe.families.contains(f) {
             for proto in probe.protocols {
                 for r in probe.spans(proto, f).ranges { items[proto, default: []].append((r.lowerBound, r.upperBound, i)) }
             }
         }
-        return items.keys.sorted().map { proto in
-            var index = ValueIndex()
-            for (lo, hi, p) in items[proto]!.sorted(by: { $0.0 < $1.0 }) {
-                index.lows.append(lo)
-                index.highs.append(hi)
-                index.probes.append(p)
-                index.reach.append(max(index.reach.last ?? 0, hi))
-            }
-            return (proto, index)
-        }
+        return items.keys.sorted().map { ($0, ValueIndex(intervals: IntervalStab(items[$0]!))) }
     }
 
     /// Calls `body` with each probe having a value in `set` (a probe may come more than once).
     func forEach(meeting set: Spans<UInt16>, _ body: (Int) -> Void) {
-        for r in set.ranges {
-            var lo = 0, hi = reach.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if reach[mid] < r.lowerBound { lo = mid + 1 } else { hi = mid }
-            }
-            var i = lo
-            while i < lows.count && lows[i] <= r.upperBound {
-                if highs[i] >= r.lowerBound { body(probes[i]) }
-                i += 1
-            }
-        }
+        intervals.forEach(meeting: set) { probe, _ in body(probe) }
     }
 }
