@@ -62,10 +62,10 @@ struct ApplyCommand: ParsableCommand {
             // The kernel's dump runs on the other core while the policy compiles (a saved plan
             // reads nothing).
             if planFile == nil { session.backend.prefetch(session.backend.likelyTable()) }
-            let desired = try DesiredTable.load(policy: policy, host: host, kernel: kernel, refresh: refresh)
+            let (desired, files) = try DesiredTable.load(policy: policy, host: host, kernel: kernel, refresh: refresh)
             // What the apply log says of the policy (files' and table's hashes, git commit) is
             // worked out on the second core while the plan is made.
-            let provenance = PolicyProvenance.inBackground(policy: policy.policy, desired: desired)
+            let provenance = PolicyProvenance.inBackground(policy: policy.policy, files: files, desired: desired)
             let plan = try planToApply(session, desired)
             for w in session.otherTablesWarnings(for: desired) { Terminal.writeError("fwctl: warning: \(w)") }
             Terminal.writeOut(PlanRenderer(colour: Terminal.colorOnStdout).render(plan))

@@ -2,6 +2,7 @@ import ArgumentParser
 import FwctlApply
 import FwctlCompiler
 import FwctlPlanner
+import FwctlPolicy
 import FwctlRuleset
 
 /// `fwctl plan`: what `apply` would change in the kernel, Terraform style.
@@ -43,7 +44,7 @@ struct PlanCommand: ParsableCommand {
             session.backend.refresh = refresh.refresh
             // The kernel's dump runs on the other core while the policy compiles.
             session.backend.prefetch(session.backend.likelyTable())
-            let desired = try DesiredTable.load(policy: policy, host: host, kernel: kernel, refresh: refresh)
+            let desired = try DesiredTable.load(policy: policy, host: host, kernel: kernel, refresh: refresh).table
             let plan = try session.plan(toward: desired)
             for w in session.otherTablesWarnings(for: desired) { Terminal.writeError("fwctl: warning: \(w)") }
             switch format {
@@ -63,7 +64,11 @@ struct PlanCommand: ParsableCommand {
 /// The compiled table of one host, what plan and apply move the kernel toward.
 enum DesiredTable {
     static func compile(policy: PolicyOptions, host: String?) throws -> Table {
-        let (fleet, _) = try PolicyLoading.load(policy, quietWarnings: true)
+        try table(of: PolicyLoading.load(policy, quietWarnings: true).fleet, host: host)
+    }
+
+    /// `host`'s table (the default host: this machine's short hostname).
+    static func table(of fleet: Fleet, host: String?) throws -> Table {
         let name = try HostOptions.resolve(host, all: false, in: fleet)[0]
         do {
             return try Compiler(fleet: fleet).compile(host: name).tables[0]

@@ -4,9 +4,25 @@ import FwctlPolicy
 enum PolicyLoading {
     /// The checked fleet; throws (exit 1) when the policy cannot be read or has errors.
     static func load(_ options: PolicyOptions, quietWarnings: Bool = false) throws -> (fleet: Fleet, result: CheckResult) {
-        let result: CheckResult
+        let result = try frontEnd { () throws(PolicyLoadError) in
+            try PolicyFrontEnd.load(path: options.policy, today: CalendarDate.today(), warnings: !quietWarnings)
+        }
+        return try checked(result, quietWarnings: quietWarnings)
+    }
+
+    /// The same on policy files already read (their bytes as on disk), checked as of `today`.
+    static func load(files: [(path: String, bytes: [UInt8])], today: CalendarDate, quietWarnings: Bool) throws -> (fleet: Fleet, result: CheckResult) {
+        let result = try frontEnd { () throws(PolicyLoadError) in
+            var sources: [SourceFile] = []
+            for f in files { sources.append(try PolicyFrontEnd.sourceFile(path: f.path, bytes: f.bytes)) }
+            return PolicyFrontEnd.check(files: sources, today: today, warnings: !quietWarnings)
+        }
+        return try checked(result, quietWarnings: quietWarnings)
+    }
+
+    private static func frontEnd(_ body: () throws(PolicyLoadError) -> CheckResult) throws -> CheckResult {
         do throws(PolicyLoadError) {
-            result = try PolicyFrontEnd.load(path: options.policy, today: CalendarDate.today(), warnings: !quietWarnings)
+            return try body()
         } catch .notUTF8(let path, let line, let column) {
             // Already a compiler-style `file:line:col: error:` line.
             Terminal.writeError(PolicyLoadError.notUTF8(path: path, line: line, column: column).description)
@@ -14,6 +30,10 @@ enum PolicyLoading {
         } catch {
             throw CLIError(error.description)
         }
+    }
+
+    /// Prints the diagnostics (errors only when `quietWarnings`); the fleet unless there are errors.
+    private static func checked(_ result: CheckResult, quietWarnings: Bool) throws -> (fleet: Fleet, result: CheckResult) {
         let shown = quietWarnings ? result.diagnostics.filter { $0.severity == .error } : result.diagnostics
         if !shown.isEmpty {
             let renderer = DiagnosticRenderer(files: result.files, color: Terminal.colorOnStderr)

@@ -29,8 +29,8 @@ enum PolicyProvenance {
         }
     }
 
-    static func inBackground(policy path: String, desired: Table) -> Pending {
-        Pending { record(policy: path, desired: desired) }
+    static func inBackground(policy path: String, files: [(path: String, bytes: [UInt8])]?, desired: Table) -> Pending {
+        Pending { record(policy: path, files: files, desired: desired) }
     }
 
     /// The log's policy record for an apply of `desired` compiled from `path`. The table's
@@ -38,9 +38,10 @@ enum PolicyProvenance {
     /// text, so an auditor can match a log entry to a report and to `fwctl compile` output.
     /// The policy's hash is `PolicyFingerprint`'s and the git state `PolicyGit`'s, exactly
     /// what `fwctl audit export` reports.
-    static func record(policy path: String, desired: Table) -> ApplyLogEntry.Policy {
+    /// `files`: the policy's files as already read (read here when nil).
+    static func record(policy path: String, files: [(path: String, bytes: [UInt8])]? = nil, desired: Table) -> ApplyLogEntry.Policy {
         let git = PolicyGit.state(of: path)
-        let files = CompiledTableCache.policyFiles(at: path)
+        let files = files ?? CompiledTableCache.policyFiles(at: path)
         return ApplyLogEntry.Policy(sha256: files.map { PolicyFingerprint.compute($0).policy },
                                     tableSHA256: SHA256.hex(Array(NftText.render(Ruleset(tables: [desired])).utf8)),
                                     commit: git?.commit, dirty: git?.dirty)
