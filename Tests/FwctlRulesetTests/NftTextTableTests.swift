@@ -101,3 +101,17 @@ struct NftTextTableTests {
         #expect(NftText.render(r) == "table inet a {\n}\ntable ip b {\n}\n")
     }
 }
+
+/// Set elements print as nft lists them (sorted by key, each once), whether they come sorted
+/// from the compiler (kept as they are) or in any order from a hand-built set.
+@Suite struct SortedElementsTests {
+    static func a(_ s: String) -> SetElement { .address(AddressRange(IPAddress(s)!)) }
+
+    @Test func sortedInputIsKeptAndAnyOtherOrderIsSortedAndDeduplicated() {
+        let sorted = ["192.0.2.1", "192.0.2.3", "198.51.100.7"].map(Self.a)
+        #expect(NftText.sortedElements(sorted) == sorted)
+        #expect(NftText.sortedElements([sorted[2], sorted[0], sorted[1], sorted[0]]) == sorted)
+        #expect(NftText.sortedElements([sorted[0], sorted[0]]) == [sorted[0]])
+        #expect(NftText.sortedElements([]) == [])
+    }
+}
