@@ -67,6 +67,7 @@ struct ApplyCommand: ParsableCommand {
             // worked out on the second core while the plan is made.
             let provenance = PolicyProvenance.inBackground(policy: policy.policy, files: files, desired: desired)
             let plan = try planToApply(session, desired)
+            PhaseClock.mark("plan")
             for w in session.otherTablesWarnings(for: desired) { Terminal.writeError("fwctl: warning: \(w)") }
             Terminal.writeOut(PlanRenderer(colour: Terminal.colorOnStdout).render(plan))
             if plan.isEmpty { return }
@@ -82,7 +83,9 @@ struct ApplyCommand: ParsableCommand {
             // the result); --check records nothing.
             session.recorder = ApplyRecorder(log: logOptions.applyLog(stateDir: kernel.stateDir), host: host ?? Terminal.shortHostname(),
                                              policy: provenance.wait())
+            PhaseClock.mark("provenance wait")
             let outcome = try session.apply(plan, confirmSeconds: seconds, check: check)
+            PhaseClock.mark("apply")
             if let warning = outcome.logWarning { Terminal.writeError("fwctl: warning: \(warning)") }
             if check {
                 Terminal.writeOut("Check passed: the kernel accepts every change; nothing was applied.\n")

@@ -46,6 +46,7 @@ struct PlanCommand: ParsableCommand {
             session.backend.prefetch(session.backend.likelyTable())
             let desired = try DesiredTable.load(policy: policy, host: host, kernel: kernel, refresh: refresh).table
             let plan = try session.plan(toward: desired)
+            PhaseClock.mark("plan")
             for w in session.otherTablesWarnings(for: desired) { Terminal.writeError("fwctl: warning: \(w)") }
             switch format {
             case .text: Terminal.writeOut(PlanRenderer(colour: Terminal.colorOnStdout).render(plan))

@@ -22,15 +22,23 @@ extension DesiredTable {
     static func load(policy: PolicyOptions, host: String?, kernel: KernelOptions, refresh: RefreshOption) throws -> (table: Table, files: [(path: String, bytes: [UInt8])]?) {
         // Read once: the key and the compilation see the same bytes. Anything unusual
         // (missing, unreadable, no policy file) goes the ordinary way, which explains it.
+        PhaseClock.mark("start")
         guard let files = CompiledTableCache.policyFiles(at: policy.policy) else { return (try compile(policy: policy, host: host), nil) }
+        PhaseClock.mark("read files")
         let today = CalendarDate.today()
         // The host as resolution would name it: the default is this machine's hostname.
         let key = CompiledTableCache.key(files: files, host: host ?? "hostname:" + Terminal.shortHostname(),
                                          day: today.description, version: FwctlVersion.string)
+        PhaseClock.mark("key")
         let cache = CompiledTableCache(directory: kernel.stateDir)
         if !refresh.refresh, let table = cache.load(key: key) { return (table, files) }
-        let table = try table(of: PolicyLoading.load(files: files, today: today, quietWarnings: true).fleet, host: host)
+        PhaseClock.mark("cache load")
+        let fleet = try PolicyLoading.load(files: files, today: today, quietWarnings: true).fleet
+        PhaseClock.mark("front end")
+        let table = try table(of: fleet, host: host)
+        PhaseClock.mark("compile")
         if (try? StateDirectory(path: kernel.stateDir).prepare()) != nil { cache.save(table, key: key) }
+        PhaseClock.mark("cache save")
         return (table, files)
     }
 }
