@@ -2,18 +2,47 @@ import Foundation
 import FwctlPlanner
 import FwctlRuleset
 
-/// The compiled table of the last `plan`/`apply`, keyed by everything the compilation
-/// depends on, so a run whose policy did not change skips parsing, checking and compiling.
+/// The compiled table of the last `plan`/`apply`, with what it was compiled from, so a run
+/// whose policy did not change skips parsing, checking and compiling, and a run whose policy
+/// changed only a little can derive the new table from this one (see `TablePatch`).
 ///
-/// The key is a SHA-256 over the policy files' paths and bytes (the bytes then compiled on a
-/// miss, so an edit during the run cannot be cached under the old content), the host, the day
-/// (rules may expire), and the fwctl executable (version, and the binary's identity, so a
-/// rebuilt fwctl never reuses an older compiler's output). A different key, or a missing or
-/// damaged file, means compiling as usual.
+/// An entry holds the policy files' paths and bytes exactly as compiled (the bytes read once,
+/// so an edit during the run cannot be cached under the old content), the table, the role and
+/// fleet sets the table depends on, and a context: the host, the day (rules may expire), and
+/// the fwctl executable (version, and the binary's identity, so a rebuilt fwctl never reuses
+/// an older compiler's output). A different context, or a missing or damaged file, means
+/// compiling as usual; equal bytes mean the table is current.
 public struct CompiledTableCache: Sendable {
     public let path: String
 
     public init(directory: String) { path = directory + "/compiled-table.cache" }
+
+    /// A policy file as read: the path the front end names it by, and its bytes.
+    public struct PolicyFile: Equatable, Sendable {
+        public var path: String
+        public var bytes: [UInt8]
+
+        public init(path: String, bytes: [UInt8]) {
+            self.path = path
+            self.bytes = bytes
+        }
+    }
+
+    /// One compilation: the files, the context, the table and its dependencies.
+    public struct Entry: Sendable {
+        public var context: String
+        public var files: [PolicyFile]
+        /// `TableDependencies.membershipSets` of the table.
+        public var dependencies: [String]
+        public var table: Table
+
+        public init(context: String, files: [PolicyFile], dependencies: [String], table: Table) {
+            self.context = context
+            self.files = files
+            self.dependencies = dependencies
+            self.table = table
+        }
+    }
 
     /// The policy's files as the front end reads them: the file itself, or the directory's
     /// *.policy files sorted by name. nil when anything is amiss (missing, unreadable, no
@@ -30,27 +59,23 @@ public struct CompiledTableCache: Sendable {
         }
         var files: [(path: String, bytes: [UInt8])] = []
         for p in paths {
-            guard let data = FileManager.default.contents(atPath: p) else { return nil }
-            files.append((p, [UInt8](data)))
+            guard let bytes = FileBytes.read(p) else { return nil }
+            files.append((p, bytes))
         }
         return files
     }
 
-    /// The key of `files` compiled for `host` on `day` by fwctl `version`.
-    public static func key(files: [(path: String, bytes: [UInt8])], host: String, day: String, version: String) -> String {
+    /// What a compilation depends on besides the files' bytes: their paths, `host`, `day`,
+    /// and fwctl `version` and executable.
+    public static func context(paths: [String], host: String, day: String, version: String) -> String {
         var input: [UInt8] = []
-        input.reserveCapacity(files.reduce(0) { $0 + $1.bytes.count + $1.path.utf8.count + 24 } + 256)
         func field(_ s: String) { input += s.utf8; input.append(0) }
-        field("fwctl compiled-table 1")
+        field("fwctl compiled-table 2")
         field(version)
         field(executableIdentity())
         field(host)
         field(day)
-        for f in files {
-            field(f.path)
-            field(String(f.bytes.count))
-            input += f.bytes
-        }
+        for p in paths { field(p) }
         return SHA256.hex(input)
     }
 
@@ -61,48 +86,82 @@ public struct CompiledTableCache: Sendable {
         return "\(st.st_dev):\(st.st_ino):\(st.st_size):\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
     }
 
-    /// The table cached under `key`, if any.
-    public func load(key: String) -> Table? {
-        guard let data = FileManager.default.contents(atPath: path),
-              let (stored, table) = TableSnapshot.decode([UInt8](data)), stored == key else { return nil }
-        return table
+    /// The entry compiled in `context`, if any.
+    public func load(context: String) -> Entry? {
+        guard let bytes = FileBytes.read(path), let entry = TableSnapshot.decode(bytes), entry.context == context else { return nil }
+        return entry
     }
 
     /// Best effort: a cache that cannot be written costs the next run a compilation.
-    public func save(_ table: Table, key: String) {
-        guard let bytes = try? TableSnapshot.encode(table, key: key) else { return }
-        try? AtomicFile.write(bytes, to: path, mode: 0o600)
+    public func save(_ entry: Entry) {
+        try? AtomicFile.write(TableSnapshot.encode(entry), to: path, mode: 0o600)
     }
 }
 
-/// A table as bytes: its structure as JSON with the sets emptied, then the elements in the
-/// compact binary form of `SnapshotWriter`, then a checksum.
-enum TableSnapshot {
-    static let magic = "fwctl table-snapshot 1"
-
-    static func encode(_ table: Table, key: String) throws -> [UInt8] {
-        var skeleton = table
-        for i in skeleton.sets.indices { skeleton.sets[i].elements = [] }
-        var w = SnapshotWriter()
-        w.reserve(4096 + table.sets.reduce(0) { $0 + 9 * $1.elements.count })
-        w.string(magic)
-        w.string(key)
-        w.data([UInt8](try JSONEncoder().encode(skeleton)))
-        for s in table.sets {
-            w.u32(UInt32(s.elements.count))
-            for e in s.elements { w.element(e) }
+/// Whole files read with one read(2) into an array of their size (no `Data` in between:
+/// a 3 MB policy is read in about a millisecond).
+enum FileBytes {
+    static func read(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        var out = [UInt8](repeating: 0, count: Int(st.st_size))
+        var filled = 0
+        while true {
+            if filled == out.count {
+                // The file may have grown since fstat: read on until the end.
+                out.append(contentsOf: [UInt8](repeating: 0, count: 65_536))
+            }
+            let n = out.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { return nil }
+            if n == 0 { break }
+            filled += n
         }
+        out.removeLast(out.count - filled)
+        return out
+    }
+}
+
+/// A cache entry as bytes: the context, dependencies, files and table in the binary form of
+/// `SnapshotWriter`, then a checksum.
+enum TableSnapshot {
+    static let magic = "fwctl table-snapshot 3"
+
+    static func encode(_ entry: CompiledTableCache.Entry) -> [UInt8] {
+        var w = SnapshotWriter()
+        w.reserve(65_536 + entry.files.reduce(0) { $0 + $1.bytes.count + $1.path.utf8.count + 12 }
+                  + entry.table.sets.reduce(0) { $0 + 9 * $1.elements.count })
+        w.string(magic)
+        w.string(entry.context)
+        w.u32(UInt32(entry.dependencies.count))
+        for d in entry.dependencies { w.string(d) }
+        w.u32(UInt32(entry.files.count))
+        for f in entry.files {
+            w.string(f.path)
+            w.data(f.bytes)
+        }
+        w.table(entry.table)
         return w.sealed()
     }
 
-    static func decode(_ bytes: [UInt8]) -> (key: String, table: Table)? {
-        guard var r = SnapshotReader(sealed: bytes), r.string() == magic, let key = r.string(), let json = r.data(),
-              var table = try? JSONDecoder().decode(Table.self, from: Data(json)) else { return nil }
-        for i in table.sets.indices {
-            guard let n = r.u32(), let elements = r.elements(n) else { return nil }
-            table.sets[i].elements = elements
+    static func decode(_ bytes: [UInt8]) -> CompiledTableCache.Entry? {
+        guard var r = SnapshotReader(sealed: bytes), r.string() == magic, let context = r.string(),
+              let depCount = r.u32(), Int(depCount) <= r.remaining else { return nil }
+        var dependencies: [String] = []
+        for _ in 0..<depCount {
+            guard let d = r.string() else { return nil }
+            dependencies.append(d)
         }
-        guard r.isAtEnd else { return nil }
-        return (key, table)
+        guard let fileCount = r.u32(), Int(fileCount) <= r.remaining else { return nil }
+        var files: [CompiledTableCache.PolicyFile] = []
+        for _ in 0..<fileCount {
+            guard let path = r.string(), let data = r.data() else { return nil }
+            files.append(.init(path: path, bytes: data))
+        }
+        guard let table = r.table(), r.isAtEnd else { return nil }
+        return CompiledTableCache.Entry(context: context, files: files, dependencies: dependencies, table: table)
     }
 }

@@ -27,6 +27,16 @@ public struct Compiler: Sendable {
         return Ruleset(tables: [table(for: fleet.hosts[i])])
     }
 
+    /// The table for `hostName` and what it depends on of the fleet's memberships.
+    public func compileWithDependencies(host hostName: String) throws(CompileError) -> (table: Table, dependencies: TableDependencies) {
+        guard let i = index.position(of: hostName) else {
+            throw .unknownHost(hostName, known: fleet.hosts.map(\.name))
+        }
+        var builder = TableBuilder(fleet: fleet, index: index, host: fleet.hosts[i])
+        let table = table(with: &builder)
+        return (table, TableDependencies(membershipSets: builder.membershipSets.sorted()))
+    }
+
     /// Every host's ruleset, in the fleet's host order.
     public func compileAll() -> [(host: String, ruleset: Ruleset)] {
         fleet.hosts.map { ($0.name, Ruleset(tables: [table(for: $0)])) }
@@ -34,6 +44,10 @@ public struct Compiler: Sendable {
 
     func table(for host: Host) -> Table {
         var builder = TableBuilder(fleet: fleet, index: index, host: host)
+        return table(with: &builder)
+    }
+
+    private func table(with builder: inout TableBuilder) -> Table {
         let d = fleet.defaults
         var chains = [
             builder.filterChain(direction: .input, policy: .drop, logDrops: d.logDrops),

@@ -9,8 +9,37 @@ enum RuleComment {
     static let maxBytes = 128
 
     static func text(for flow: Flow) -> String {
-        let file = flow.range.file.split(separator: "/").last.map(String.init) ?? flow.range.file
-        return clip("\(file):\(flow.range.start.line): \(flow.text)")
+        clip("\(fileName(flow.range.file)):\(flow.range.start.line): \(flow.text)")
+    }
+
+    /// The file as comments name it: its last path component.
+    static func fileName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+
+    enum Move: Equatable {
+        case unchanged
+        case moved(String)
+        /// A comment of `file` whose line cannot be read back, or that was cut short (its
+        /// full text is lost, so it cannot be rewritten as the compiler would).
+        case unknown
+    }
+
+    /// A comment made by `text(for:)`, its line moved `by` lines when it names `file` at line
+    /// `from` or later: the comment compiling the moved flow would give.
+    static func moved(_ comment: String, file: String, from: Int, by delta: Int) -> Move {
+        let prefix = file + ":"
+        guard comment.hasPrefix(prefix) else { return .unchanged }
+        let rest = comment.utf8.dropFirst(prefix.utf8.count)
+        guard let colon = rest.firstIndex(of: UInt8(ascii: ":")),
+              let line = Int(String(decoding: rest[rest.startIndex..<colon], as: UTF8.self)), line > 0 else {
+            return .unknown
+        }
+        guard line >= from else { return .unchanged }
+        // A cut comment ends in "..." at the size limit; a short one ending so is left alone too.
+        if comment.utf8.count > maxBytes - 8 && comment.hasSuffix("...") { return .unknown }
+        let flowPart = String(decoding: rest[colon...], as: UTF8.self)   // ": allow ..."
+        return .moved(clip("\(file):\(line + delta)\(flowPart)"))
     }
 
     static func clip(_ s: String) -> String {

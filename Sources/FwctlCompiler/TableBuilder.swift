@@ -20,6 +20,9 @@ struct TableBuilder {
     let host: Host
     /// Named sets by name; emitted sorted by name.
     private var setsByName: [String: NamedSet] = [:]
+    /// The names of the role and fleet sets the rules asked for, also those not made because
+    /// the role (or fleet) had no address of the family: see `TableDependencies`.
+    private(set) var membershipSets: Set<String> = []
 
     init(fleet: Fleet, index: FleetIndex, host: Host) {
         self.fleet = fleet
@@ -78,21 +81,31 @@ struct TableBuilder {
     /// The match for `endpoint`'s addresses of `family`: a named set for roles, networks and the
     /// fleet; the addresses themselves for hosts and literals. Nil when it has none of `family`.
     mutating func addressMatch(_ endpoint: Endpoint, family: IPFamily) -> AddressMatch? {
+        switch endpoint {
+        case .role(let name): membershipSets.insert(Self.roleSetName(name, family))
+        case .fleet: membershipSets.insert(Self.fleetSetName(family))
+        default: break
+        }
         let addresses = index.addresses(of: endpoint)
         guard !addresses.isEmpty(family) else { return nil }
         let suffix = family == .v4 ? "_v4" : "_v6"
         switch endpoint {
         case .role(let name):
-            return namedSet("role_" + name + suffix, family: family, elements: index.setElements(of: endpoint, family: family), comment: "role \(name)")
+            return namedSet(Self.roleSetName(name, family), family: family, elements: index.setElements(of: endpoint, family: family), comment: "role \(name)")
         case .network(let name):
             return namedSet("net_" + name + suffix, family: family, elements: index.setElements(of: endpoint, family: family), comment: "network \(name)")
         case .fleet:
-            return namedSet("fleet" + suffix, family: family, elements: index.setElements(of: endpoint, family: family), comment: "every host of the fleet")
+            return namedSet(Self.fleetSetName(family), family: family, elements: index.setElements(of: endpoint, family: family), comment: "every host of the fleet")
         case .host, .addresses:
             let ranges = addresses.ranges(family)
             return ranges.count == 1 ? .range(ranges[0]) : .anonymousSet(ranges)
         }
     }
+
+    /// The named set of a role's addresses of one family.
+    static func roleSetName(_ role: String, _ family: IPFamily) -> String { "role_" + role + (family == .v4 ? "_v4" : "_v6") }
+    /// The named set of every fleet host's addresses of one family.
+    static func fleetSetName(_ family: IPFamily) -> String { family == .v4 ? "fleet_v4" : "fleet_v6" }
 
     private mutating func namedSet(_ name: String, family: IPFamily, elements: [SetElement], comment: String) -> AddressMatch {
         if setsByName[name] == nil {

@@ -70,9 +70,14 @@ enum DesiredTable {
 
     /// `host`'s table (the default host: this machine's short hostname).
     static func table(of fleet: Fleet, host: String?) throws -> Table {
+        try compiled(fleet, host: host).table
+    }
+
+    /// The table and what it depends on of the fleet's memberships (for `TablePatch`).
+    static func compiled(_ fleet: Fleet, host: String?) throws -> (table: Table, dependencies: TableDependencies) {
         let name = try HostOptions.resolve(host, all: false, in: fleet)[0]
         do {
-            return try Compiler(fleet: fleet).compile(host: name).tables[0]
+            return try Compiler(fleet: fleet).compileWithDependencies(host: name)
         } catch {
             throw CLIError(error.description)
         }

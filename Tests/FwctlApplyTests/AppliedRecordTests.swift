@@ -87,43 +87,4 @@ import FwctlRuleset
         #expect(p["a"]?.elements == [Self.v4("10.0.0.0"), Self.v4("10.0.0.1"), Self.v4("10.0.0.7")])
         #expect(p["new"]?.elements == [Self.v4("10.1.0.1"), Self.v4("10.1.0.2")])
     }
-
-    @Test func tableSnapshotRoundTripsAndRefusesDamage() throws {
-        var t = NetlinkBackendTests.table(lbHosts: ["192.0.2.10", "192.0.2.11"])
-        t.sets.append(NamedSet(name: "empty", keyType: .ipv6Addr, comment: nil, elements: []))
-        let bytes = try TableSnapshot.encode(t, key: "k1")
-        let decoded = try #require(TableSnapshot.decode(bytes))
-        #expect(decoded.key == "k1" && decoded.table == t)
-        #expect(TableSnapshot.decode(Array(bytes.dropLast())) == nil)
-        var b = bytes
-        b[b.count / 3] ^= 0x40
-        #expect(TableSnapshot.decode(b) == nil)
-    }
-
-    /// The compiled-table key changes with every input of the compilation.
-    @Test func compiledTableKeyCoversItsInputs() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fwctl-key-\(getpid())-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        func key(_ path: String = dir.path, host: String = "w", day: String = "2026-11-28", version: String = "0.1.0") -> String? {
-            CompiledTableCache.policyFiles(at: path).map { CompiledTableCache.key(files: $0, host: host, day: day, version: version) }
-        }
-        #expect(key() == nil)        // no *.policy file yet: the front end explains that
-        let a = dir.appendingPathComponent("a.policy")
-        try "role web { host w = 192.0.2.1 }\n".write(to: a, atomically: false, encoding: .utf8)
-        let k = try #require(key())
-        #expect(key() == k)
-        #expect(key(a.path) == k)   // the directory's one file: the same file read
-        #expect(key(host: "x") != k)
-        #expect(key(day: "2026-11-29") != k)
-        #expect(key(version: "0.1.1") != k)
-        try "not a policy".write(to: dir.appendingPathComponent("notes.txt"), atomically: false, encoding: .utf8)
-        #expect(key() == k)          // the front end reads only *.policy files
-        try "role db { host d = 192.0.2.2 }\n".write(to: dir.appendingPathComponent("b.policy"), atomically: false, encoding: .utf8)
-        let withB = try #require(key())
-        #expect(withB != k)
-        try "role web { host w = 192.0.2.9 }\n".write(to: a, atomically: false, encoding: .utf8)
-        #expect(key() != withB)
-        #expect(key(dir.appendingPathComponent("missing.policy").path) == nil)
-    }
 }
