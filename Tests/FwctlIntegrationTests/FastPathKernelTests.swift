@@ -35,6 +35,29 @@ struct FastPathKernelTests {
         #expect(other.status == 2, "\(other.stdout)")
     }
 
+    /// A host added to a role's block: the new table is derived from the cached compilation
+    /// (no full compile), every flow line below the insertion moves down one, and what the
+    /// kernel ends up with is exactly the fresh compilation, as --refresh confirms.
+    @Test func hostAddedToARoleIsDerivedFromTheCachedCompilation() throws {
+        let h = try Host()
+        let edited = try ApplyKernelTests.editedScaleUp { $0 }
+        defer { try? FileManager.default.removeItem(atPath: (edited as NSString).deletingLastPathComponent) }
+        for host in ["web-01", "mon-01"] {
+            #expect(try h.apply(edited, host, ["--no-confirm"]).status == 0)
+            // The kernel now holds the table of `host`; the next edit is measured against it.
+            let text = try String(contentsOfFile: edited, encoding: .utf8)
+            let line = host == "web-01" ? "  host lb-03 = 192.0.2.12, 2001:db8::12\n" : "  host lb-04 = 192.0.2.14\n"
+            let anchor = "  host lb-02 = 192.0.2.11, 2001:db8::11\n"
+            try text.replacingOccurrences(of: anchor, with: anchor + line).write(toFile: edited, atomically: false, encoding: .utf8)
+            let applied = try h.fwctl(["apply", "--policy", edited, "--host", host, "--state-dir", h.state, "--yes", "--no-confirm"], env: ["FWCTL_TIMINGS=1"])
+            #expect(applied.status == 0, "\(applied.stderr)")
+            #expect(applied.stderr.contains("derive from the previous compilation"), "\(applied.stderr)")
+            #expect(!applied.stderr.contains("front end"), "\(applied.stderr)")
+            #expect(try h.listedContent() == ApplyKernelTests.blocksSorted(normaliseCounters(try ApplyKernelTests.compiled(edited, host))))
+            #expect(try h.plan(edited, host, ["--refresh", "--detailed-exitcode"]).status == 0)
+        }
+    }
+
     @Test func elementAddedByHandIsSeenThroughTheRecord() throws {
         let h = try Host()
         let policy = ApplyKernelTests.path("scale-up.policy")
