@@ -26,6 +26,13 @@ public struct CompiledTableCache: Sendable {
             self.path = path
             self.bytes = bytes
         }
+
+        /// memcmp rather than element by element: asked of a 3 MB policy on every run.
+        public static func == (a: PolicyFile, b: PolicyFile) -> Bool {
+            a.path == b.path && a.bytes.count == b.bytes.count && a.bytes.withUnsafeBytes { x in
+                b.bytes.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
+            }
+        }
     }
 
     /// One compilation: the files, the context, the table and its dependencies.
@@ -107,20 +114,30 @@ enum FileBytes {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var out = [UInt8](repeating: 0, count: Int(st.st_size))
-        var filled = 0
-        while true {
-            if filled == out.count {
-                // The file may have grown since fstat: read on until the end.
-                out.append(contentsOf: [UInt8](repeating: 0, count: 65_536))
+        // One byte more than the size, to see the end of the file in the same read; a file
+        // that grew since fstat is read on in a second buffer.
+        let capacity = Int(st.st_size) + 1
+        var failed = false
+        var out = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            while count < capacity {
+                let n = Glibc.read(fd, buffer.baseAddress! + count, capacity - count)
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { failed = true }
+                if n <= 0 { return }
+                count += n
             }
-            let n = out.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { return nil }
-            if n == 0 { break }
-            filled += n
         }
-        out.removeLast(out.count - filled)
+        guard !failed else { return nil }
+        if out.count == capacity {
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                guard n >= 0 else { return nil }
+                if n == 0 { break }
+                out += chunk[..<n]
+            }
+        }
         return out
     }
 }

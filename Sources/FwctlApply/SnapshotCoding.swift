@@ -155,6 +155,17 @@ struct SnapshotReader {
         var out: [SetElement] = []
         out.reserveCapacity(Int(count))
         for _ in 0..<count {
+            // IPv4 ranges (nearly every element of a large fleet) read straight from the bytes.
+            if end - at >= 9 && bytes[at] == 4 {
+                let (lo, hi) = bytes.withUnsafeBytes {
+                    (UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: at + 1, as: UInt32.self)),
+                     UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: at + 5, as: UInt32.self)))
+                }
+                guard lo <= hi else { return nil }
+                at += 9
+                out.append(.address(AddressRange(lower: .v4(lo), upper: .v4(hi))))
+                continue
+            }
             guard let e = element() else { return nil }
             out.append(e)
         }

@@ -29,7 +29,7 @@ public enum TablePatch {
     public static func derive(from oldFiles: [(path: String, bytes: [UInt8])], to newFiles: [(path: String, bytes: [UInt8])],
                               table: Table, dependencies: TableDependencies) -> Table? {
         guard oldFiles.count == newFiles.count, zip(oldFiles, newFiles).allSatisfy({ $0.path == $1.path }) else { return nil }
-        let changed = oldFiles.indices.filter { oldFiles[$0].bytes != newFiles[$0].bytes }
+        let changed = oldFiles.indices.filter { !HostInsertion.sameBytes(oldFiles[$0].bytes, newFiles[$0].bytes) }
         guard changed.count == 1, let i = changed.first else { return nil }
         let others = newFiles.indices.filter { $0 != i }.map { newFiles[$0].bytes }
         guard let edit = HostInsertion.recognise(old: oldFiles[i].bytes, new: newFiles[i].bytes, otherFiles: others) else { return nil }
