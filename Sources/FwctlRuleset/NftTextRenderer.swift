@@ -11,7 +11,15 @@ import FwctlNet
 public enum NftText {
     /// Every table, one after another, as `nft list ruleset` prints them.
     public static func render(_ ruleset: Ruleset) -> String {
-        ruleset.tables.map { render($0) }.joined()
+        String(decoding: utf8(ruleset), as: UTF8.self)
+    }
+
+    /// `render(ruleset)` as UTF-8 bytes, without building a `String` of the whole text: what
+    /// the apply log and the audit report hash (SHA-256 of this text).
+    public static func utf8(_ ruleset: Ruleset) -> [UInt8] {
+        var out: [UInt8] = []
+        for table in ruleset.tables { append(table, setCache: nil, to: &out) }
+        return out
     }
 
     /// Exactly what `nft list table FAMILY NAME` prints for the table.
@@ -22,28 +30,58 @@ public enum NftText {
     /// Renders many tables that share sets (a fleet's hosts share role sets): each distinct
     /// set is formatted once. Same output as `render(_:)`.
     public static func render(_ ruleset: Ruleset, setCache: SetTextCache) -> String {
-        ruleset.tables.map { render($0, setCache: setCache) }.joined()
+        var out: [UInt8] = []
+        for table in ruleset.tables { append(table, setCache: setCache, to: &out) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func render(_ table: Table, setCache: SetTextCache?) -> String {
-        var blocks: [String] = []
-        blocks += table.sets.map { set in setCache.map { $0.text(of: set) } ?? render(set: set) }
-        blocks += table.chains.map { render(chain: $0, family: table.family) }
-        return "table \(table.family.rawValue) \(table.name) {\n" + blocks.joined(separator: "\n") + "}\n"
+        var out: [UInt8] = []
+        append(table, setCache: setCache, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The table's text, its blocks (sets first, then chains) separated by a blank line.
+    static func append(_ table: Table, setCache: SetTextCache?, to out: inout [UInt8]) {
+        // About 12 bytes an IPv4 element: one allocation for a big table's text.
+        out.reserveCapacity(out.count + 4096 + table.sets.reduce(0) { $0 + 16 * $1.elements.count })
+        out += "table \(table.family.rawValue) \(table.name) {\n".utf8
+        var first = true
+        func separate() {
+            if !first { out.append(0x0A) }
+            first = false
+        }
+        for set in table.sets {
+            separate()
+            if let setCache { out += setCache.bytes(of: set) } else { append(set: set, to: &out) }
+        }
+        for chain in table.chains {
+            separate()
+            out += render(chain: chain, family: table.family).utf8
+        }
+        out += "}\n".utf8
     }
 
     /// The set block, indented one tab, ending with `\t}\n`. Elements print sorted; nft
     /// rejects overlapping elements in an interval set and ranges or prefixes in a set
     /// without `flags interval`, and keeps adjacent elements separate (no auto-merge).
     public static func render(set: NamedSet) -> String {
-        var s = "\tset \(set.name) {\n"
-        s += "\t\ttype \(set.keyType.rawValue)\n"
-        if set.isInterval { s += "\t\tflags interval\n" }
-        if let comment = set.comment { s += "\t\tcomment \"\(comment)\"\n" }
+        var out: [UInt8] = []
+        append(set: set, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func append(set: NamedSet, to out: inout [UInt8]) {
+        out += "\tset \(set.name) {\n".utf8
+        out += "\t\ttype \(set.keyType.rawValue)\n".utf8
+        if set.isInterval { out += "\t\tflags interval\n".utf8 }
+        if let comment = set.comment { out += "\t\tcomment \"\(comment)\"\n".utf8 }
         if !set.elements.isEmpty {
-            s += "\t\telements = " + elementList(sortedElements(set.elements), keyType: set.keyType) + "\n"
+            out += "\t\telements = ".utf8
+            appendElementList(sortedElements(set.elements), keyType: set.keyType, to: &out)
+            out.append(0x0A)
         }
-        return s + "\t}\n"
+        out += "\t}\n".utf8
     }
 
     /// The chain block with its rules, indented one tab, ending with `\t}\n`. The family
@@ -87,23 +125,6 @@ public enum NftText {
         if zip(elements, elements.dropFirst()).allSatisfy({ key($0) < key($1) }) { return elements }
         return Array(Set(elements)).sorted { key($0) < key($1) }
     }
-
-    /// `{ a, b,\n\t\t\t     c }`: nft breaks a named set's element list after every 2nd
-    /// IPv4 address, every 5th port or protocol, and after every IPv6 address.
-    static func elementList(_ elements: [SetElement], keyType: SetKeyType) -> String {
-        let perLine: Int
-        switch keyType {
-        case .ipv4Addr: perLine = 2
-        case .inetService, .inetProto: perLine = 5
-        case .ipv6Addr: perLine = 1
-        }
-        var s = "{ "
-        for (i, e) in elements.enumerated() {
-            if i > 0 { s += i % perLine == 0 ? ",\n\t\t\t     " : ", " }
-            s += render(element: e)
-        }
-        return s + " }"
-    }
 }
 
 /// Memoised set blocks for rendering many tables that share sets; not thread-safe.
@@ -111,13 +132,15 @@ public enum NftText {
 /// Looked up by name and confirmed by equality, which is cheap when the tables share the
 /// set's element array (the compiler builds each role's elements once per fleet).
 public final class SetTextCache {
-    private var texts: [String: (set: NamedSet, text: String)] = [:]
+    private var texts: [String: (set: NamedSet, text: [UInt8])] = [:]
 
     public init() {}
 
-    func text(of set: NamedSet) -> String {
+    /// The set's block as UTF-8.
+    func bytes(of set: NamedSet) -> [UInt8] {
         if let hit = texts[set.name], hit.set == set { return hit.text }
-        let t = NftText.render(set: set)
+        var t: [UInt8] = []
+        NftText.append(set: set, to: &t)
         texts[set.name] = (set, t)
         return t
     }
