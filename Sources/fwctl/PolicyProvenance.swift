@@ -77,6 +77,9 @@ enum PolicyProvenance {
             }
         }
 
+        /// This thread's nice value (Linux: PRIO_PROCESS with 0 is the calling thread). The
+        /// early work runs at 10, so that where it competes for a core with the compile or the
+        /// kernel read it yields to them (git inherits it); failure only costs that.
         static func setNice(_ n: Int32) {
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, n)
         }
