@@ -26,29 +26,105 @@ extension NftText {
         }
     }
 
-    /// Appends `{ a, b,\n\t\t\t     c }` to `out`: the element list as `elementList` wraps it.
-    static func appendElementList(_ elements: [SetElement], keyType: SetKeyType, to out: inout [UInt8]) {
+    /// The table's text, its blocks (sets first, then chains) separated by a blank line, in
+    /// one buffer sized for the worst case: no reallocation and no copy of a big table's text.
+    static func tableBytes(_ table: Table, setCache: SetTextCache?) -> [UInt8] {
+        let head = "table \(table.family.rawValue) \(table.name) {\n"
+        let chains = table.chains.map { render(chain: $0, family: table.family) }
+        let cached = setCache.map { cache in table.sets.map { cache.bytes(of: $0) } }
+        let setsBound = cached?.reduce(0) { $0 + $1.count } ?? table.sets.reduce(0) { $0 + setBound($1) }
+        let bound = head.utf8.count + setsBound + chains.reduce(0) { $0 + $1.utf8.count }
+            + table.sets.count + table.chains.count + 2
+        return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
+            var w = ByteWriter(base: buffer.baseAddress!)
+            w.utf8(head)
+            var first = true
+            for (i, set) in table.sets.enumerated() {
+                if !first { w.byte(0x0A) }
+                first = false
+                if let cached { w.bytes(cached[i]) } else { writeSet(set, to: &w) }
+            }
+            for chain in chains {
+                if !first { w.byte(0x0A) }
+                first = false
+                w.utf8(chain)
+            }
+            w.utf8("}\n")
+            count = w.count
+        }
+    }
+
+    /// The set block (see `render(set:)`) as UTF-8.
+    static func setBytes(_ set: NamedSet) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: setBound(set)) { buffer, count in
+            var w = ByteWriter(base: buffer.baseAddress!)
+            writeSet(set, to: &w)
+            count = w.count
+        }
+    }
+
+    /// `{ a, b,\n\t\t\t     c }` as UTF-8: nft breaks a named set's element list after every
+    /// 2nd IPv4 address, every 5th port or protocol, and after every IPv6 address.
+    static func elementListBytes(_ elements: [SetElement], keyType: SetKeyType) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: elementListBound(elements)) { buffer, count in
+            var w = ByteWriter(base: buffer.baseAddress!)
+            writeElementList(elements, keyType: keyType, to: &w)
+            count = w.count
+        }
+    }
+
+    /// The lines before the element list.
+    private static func setHeader(_ set: NamedSet) -> String {
+        var s = "\tset \(set.name) {\n\t\ttype \(set.keyType.rawValue)\n"
+        if set.isInterval { s += "\t\tflags interval\n" }
+        if let comment = set.comment { s += "\t\tcomment \"\(comment)\"\n" }
+        return s
+    }
+
+    private static let elementsPrefix = "\t\telements = "
+    private static let blockEnd = "\t}\n"
+
+    private static func setBound(_ set: NamedSet) -> Int {
+        setHeader(set).utf8.count + elementsPrefix.utf8.count + elementListBound(set.elements) + 1 + blockEnd.utf8.count
+    }
+
+    /// Sized by each element's own kind, so a hand-built set of mixed kinds still fits.
+    private static func elementListBound(_ elements: [SetElement]) -> Int {
+        elements.reduce(4) { $0 + lineBreak.count + widest($1) }
+    }
+
+    private static func writeSet(_ set: NamedSet, to w: inout ByteWriter) {
+        w.utf8(setHeader(set))
+        if !set.elements.isEmpty {
+            w.utf8(elementsPrefix)
+            writeElementList(sortedElements(set.elements), keyType: set.keyType, to: &w)
+            w.byte(0x0A)
+        }
+        w.utf8(blockEnd)
+    }
+
+    private static func writeElementList(_ elements: [SetElement], keyType: SetKeyType, to w: inout ByteWriter) {
         let perLine: Int
         switch keyType {
         case .ipv4Addr: perLine = 2
         case .ipv6Addr: perLine = 1
         case .inetService, .inetProto: perLine = 5
         }
-        // Sized by each element's own kind, so a hand-built set of mixed kinds still fits.
-        let bound = elements.reduce(4) { $0 + lineBreak.count + widest($1) }
-        let text = [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
-            var w = ByteWriter(base: buffer.baseAddress!)
-            w.byte(0x7B); w.byte(0x20)   // "{ "
-            for (i, e) in elements.enumerated() {
-                if i > 0 {
-                    if i % perLine == 0 { w.bytes(lineBreak) } else { w.byte(0x2C); w.byte(0x20) }
+        w.byte(0x7B); w.byte(0x20)   // "{ "
+        var column = 0
+        for (i, e) in elements.enumerated() {
+            if i > 0 {
+                column += 1
+                if column == perLine {
+                    column = 0
+                    w.bytes(lineBreak)
+                } else {
+                    w.byte(0x2C); w.byte(0x20)
                 }
-                w.element(e)
             }
-            w.byte(0x20); w.byte(0x7D)   // " }"
-            count = w.count
+            w.element(e)
         }
-        out += text
+        w.byte(0x20); w.byte(0x7D)   // " }"
     }
 }
 
@@ -63,7 +139,31 @@ private struct ByteWriter {
     }
 
     mutating func bytes(_ bs: [UInt8]) {
-        for b in bs { byte(b) }
+        bs.withUnsafeBufferPointer { p in
+            guard let from = p.baseAddress else { return }
+            (base + count).update(from: from, count: p.count)
+            count += p.count
+        }
+    }
+
+    mutating func utf8(_ s: String) {
+        var s = s
+        s.withUTF8 { p in
+            guard let from = p.baseAddress else { return }
+            (base + count).update(from: from, count: p.count)
+            count += p.count
+        }
+    }
+
+    /// 0...255 in decimal (an IPv4 address's byte).
+    mutating func octet(_ v: UInt32) {
+        if v >= 100 {
+            byte(0x30 + UInt8(v / 100))
+            byte(0x30 + UInt8(v / 10 % 10))
+        } else if v >= 10 {
+            byte(0x30 + UInt8(v / 10))
+        }
+        byte(0x30 + UInt8(v % 10))
     }
 
     /// Decimal digits of `v`, as `String(v)` prints them.
@@ -86,10 +186,10 @@ private struct ByteWriter {
 
     /// Dotted quad, as `IPAddress.description` prints it.
     mutating func ipv4(_ v: UInt32) {
-        decimal(v >> 24); byte(0x2E)
-        decimal((v >> 16) & 0xff); byte(0x2E)
-        decimal((v >> 8) & 0xff); byte(0x2E)
-        decimal(v & 0xff)
+        octet(v >> 24); byte(0x2E)
+        octet((v >> 16) & 0xff); byte(0x2E)
+        octet((v >> 8) & 0xff); byte(0x2E)
+        octet(v & 0xff)
     }
 
     /// inet_ntop's text, as `IPAddress.description` prints it, written in place.

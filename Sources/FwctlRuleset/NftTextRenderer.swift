@@ -17,9 +17,8 @@ public enum NftText {
     /// `render(ruleset)` as UTF-8 bytes, without building a `String` of the whole text: what
     /// the apply log and the audit report hash (SHA-256 of this text).
     public static func utf8(_ ruleset: Ruleset) -> [UInt8] {
-        var out: [UInt8] = []
-        for table in ruleset.tables { append(table, setCache: nil, to: &out) }
-        return out
+        guard ruleset.tables.count != 1 else { return tableBytes(ruleset.tables[0], setCache: nil) }
+        return ruleset.tables.flatMap { tableBytes($0, setCache: nil) }
     }
 
     /// Exactly what `nft list table FAMILY NAME` prints for the table.
@@ -30,58 +29,18 @@ public enum NftText {
     /// Renders many tables that share sets (a fleet's hosts share role sets): each distinct
     /// set is formatted once. Same output as `render(_:)`.
     public static func render(_ ruleset: Ruleset, setCache: SetTextCache) -> String {
-        var out: [UInt8] = []
-        for table in ruleset.tables { append(table, setCache: setCache, to: &out) }
-        return String(decoding: out, as: UTF8.self)
+        String(decoding: ruleset.tables.flatMap { tableBytes($0, setCache: setCache) }, as: UTF8.self)
     }
 
     static func render(_ table: Table, setCache: SetTextCache?) -> String {
-        var out: [UInt8] = []
-        append(table, setCache: setCache, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// The table's text, its blocks (sets first, then chains) separated by a blank line.
-    static func append(_ table: Table, setCache: SetTextCache?, to out: inout [UInt8]) {
-        // About 12 bytes an IPv4 element: one allocation for a big table's text.
-        out.reserveCapacity(out.count + 4096 + table.sets.reduce(0) { $0 + 16 * $1.elements.count })
-        out += "table \(table.family.rawValue) \(table.name) {\n".utf8
-        var first = true
-        func separate() {
-            if !first { out.append(0x0A) }
-            first = false
-        }
-        for set in table.sets {
-            separate()
-            if let setCache { out += setCache.bytes(of: set) } else { append(set: set, to: &out) }
-        }
-        for chain in table.chains {
-            separate()
-            out += render(chain: chain, family: table.family).utf8
-        }
-        out += "}\n".utf8
+        String(decoding: tableBytes(table, setCache: setCache), as: UTF8.self)
     }
 
     /// The set block, indented one tab, ending with `\t}\n`. Elements print sorted; nft
     /// rejects overlapping elements in an interval set and ranges or prefixes in a set
     /// without `flags interval`, and keeps adjacent elements separate (no auto-merge).
     public static func render(set: NamedSet) -> String {
-        var out: [UInt8] = []
-        append(set: set, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func append(set: NamedSet, to out: inout [UInt8]) {
-        out += "\tset \(set.name) {\n".utf8
-        out += "\t\ttype \(set.keyType.rawValue)\n".utf8
-        if set.isInterval { out += "\t\tflags interval\n".utf8 }
-        if let comment = set.comment { out += "\t\tcomment \"\(comment)\"\n".utf8 }
-        if !set.elements.isEmpty {
-            out += "\t\telements = ".utf8
-            appendElementList(sortedElements(set.elements), keyType: set.keyType, to: &out)
-            out.append(0x0A)
-        }
-        out += "\t}\n".utf8
+        String(decoding: setBytes(set), as: UTF8.self)
     }
 
     /// The chain block with its rules, indented one tab, ending with `\t}\n`. The family
@@ -139,8 +98,7 @@ public final class SetTextCache {
     /// The set's block as UTF-8.
     func bytes(of set: NamedSet) -> [UInt8] {
         if let hit = texts[set.name], hit.set == set { return hit.text }
-        var t: [UInt8] = []
-        NftText.append(set: set, to: &t)
+        let t = NftText.setBytes(set)
         texts[set.name] = (set, t)
         return t
     }

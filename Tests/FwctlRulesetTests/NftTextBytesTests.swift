@@ -18,9 +18,7 @@ struct NftTextBytesTests {
     }
 
     static func list(_ elements: [SetElement], _ keyType: SetKeyType) -> String {
-        var out: [UInt8] = []
-        NftText.appendElementList(elements, keyType: keyType, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        String(decoding: NftText.elementListBytes(elements, keyType: keyType), as: UTF8.self)
     }
 
     static let cases: [(String, SetKeyType, Int, [SetElement])] = [
