@@ -217,6 +217,21 @@ private struct ByteWriter {
     mutating func element(_ e: SetElement) {
         switch e {
         case .address(let r):
+            // IPv4 (nearly every element of a large table) without the family-generic
+            // comparisons of `isSingle` and `prefixLength`; the same text.
+            if case .v4(let lo) = r.lower, case .v4(let hi) = r.upper {
+                ipv4(lo)
+                if lo == hi { return }
+                let span = lo ^ hi
+                if lo & span == 0, (span &+ 1) & span == 0 {
+                    byte(0x2F)
+                    decimal(UInt32(32 - span.nonzeroBitCount))
+                } else {
+                    byte(0x2D)
+                    ipv4(hi)
+                }
+                return
+            }
             address(r.lower)
             if r.isSingle { return }
             if let len = r.prefixLength {
