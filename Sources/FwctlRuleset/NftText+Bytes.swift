@@ -3,13 +3,14 @@ import FwctlNet
 import Glibc
 #endif
 
-/// Set element lists written straight into UTF-8 bytes.
+/// Tables and set blocks written straight into UTF-8 bytes.
 ///
 /// A host of large roles has sets of 100,000 elements; building their text from one `String`
 /// per element (and appending each to a growing `String`) took ≈ 15 ms, on every apply (the
-/// apply log hashes the table's text). Here each element is formatted into one buffer sized
-/// for the worst case, with no allocation per element. The text is exactly
-/// `render(element:)`'s, joined as `elementList` always joined it (tests compare the two).
+/// apply log hashes the table's text). Here a table's whole text goes into one buffer sized
+/// for the worst case, each element formatted in place with no allocation. The text is
+/// exactly what the per-element `render(element:)` gives, wrapped as nft wraps it (tests
+/// compare the two, and the golden and kernel round-trip tests hold the rest).
 extension NftText {
     /// The longest text of one element of each key type, and the longest separator.
     private static let maxV4 = 31          // 255.255.255.255-255.255.255.255
