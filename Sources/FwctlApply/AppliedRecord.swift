@@ -53,12 +53,14 @@ public struct AppliedRecord: Equatable, Sendable {
         return KnownSetElements(generation: generation, tableHandle: tableHandle, sets: sets)
     }
 
-    static let magic: [UInt8] = Array("fwctl applied-record 1\n".utf8)
+    /// The file: this magic, the whole record as one sealed section (its length first, as a
+    /// u64), then zero or more sealed delta sections (u32 length each; see `Delta`).
+    static let magic: [UInt8] = Array("fwctl applied-record 2\n".utf8)
 
+    /// The file of this record alone (no deltas yet).
     public func encoded() -> [UInt8] {
         var w = SnapshotWriter()
         w.reserve(256 + sets.values.reduce(0) { $0 + 64 + 9 * $1.elements.count })
-        for b in Self.magic { w.u8(b) }
         w.string(place.bootID)
         w.u8(place.cookie == nil ? 0 : 1)
         w.u64(place.cookie ?? 0)
@@ -78,13 +80,47 @@ public struct AppliedRecord: Equatable, Sendable {
             w.u32(UInt32(s.elements.count))
             for e in s.elements { w.element(e) }
         }
-        return w.sealed()
+        let base = w.sealed()
+        var head = SnapshotWriter()
+        for b in Self.magic { head.u8(b) }
+        head.u64(UInt64(base.count))
+        return head.bytes + base
     }
 
-    /// nil for anything but a complete, undamaged record of this format.
+    /// nil for anything but a complete, undamaged whole record of this format; the deltas
+    /// after it are applied while they are whole and follow on (see `Delta`).
     public init?(encoded bytes: [UInt8]) {
+        guard let decoded = Self.decode(bytes) else { return nil }
+        self = decoded.record
+    }
+
+    /// The record, how many bytes its whole-record section and its applied deltas take, and
+    /// whether every byte after the whole record was a delta applied.
+    static func decode(_ bytes: [UInt8]) -> (record: AppliedRecord, baseSize: Int, deltas: Int, deltaBytes: Int, clean: Bool)? {
+        let headSize = magic.count + 8
+        guard bytes.count >= headSize, bytes.starts(with: magic) else { return nil }
+        let baseCount = Self.integer(bytes, at: magic.count, size: 8)
+        guard baseCount <= UInt64(bytes.count - headSize), var record = decodeBase(Array(bytes[headSize..<(headSize + Int(baseCount))])) else { return nil }
+        var at = headSize + Int(baseCount)
+        var deltas = 0
+        while bytes.count - at >= 4 {
+            let n = Int(Self.integer(bytes, at: at, size: 4))
+            guard n <= bytes.count - at - 4, let delta = Delta(sealed: Array(bytes[(at + 4)..<(at + 4 + n)])),
+                  let next = record.applying(delta) else { break }
+            record = next
+            deltas += 1
+            at += 4 + n
+        }
+        return (record, headSize + Int(baseCount), deltas, at - headSize - Int(baseCount), at == bytes.count)
+    }
+
+    /// A little-endian integer of `size` bytes at `offset` (the caller checked the bounds).
+    private static func integer(_ bytes: [UInt8], at offset: Int, size: Int) -> UInt64 {
+        (0..<size).reduce(UInt64(0)) { $0 | UInt64(bytes[offset + $1]) << (8 * UInt64($1)) }
+    }
+
+    private static func decodeBase(_ bytes: [UInt8]) -> AppliedRecord? {
         guard var r = SnapshotReader(sealed: bytes) else { return nil }
-        for b in Self.magic { guard r.u8() == b else { return nil } }
         guard let boot = r.string(), let hasCookie = r.u8(), let cookie = r.u64(), let device = r.u64(), let inode = r.u64(),
               let family = r.string().flatMap(TableFamily.init(rawValue:)), let name = r.string(),
               let generation = r.u32(), let tableHandle = r.u64(), let count = r.u32() else { return nil }
@@ -95,34 +131,8 @@ public struct AppliedRecord: Equatable, Sendable {
             sets[set] = KnownSetElements.Entry(handle: handle, keyType: keyType, isInterval: interval == 1, elements: elements)
         }
         guard r.isAtEnd, sets.count == Int(count) else { return nil }
-        self.init(place: Place(bootID: boot, cookie: hasCookie == 1 ? cookie : nil, device: device, inode: inode),
-                  table: TableRef(family: family, name: name), generation: generation, tableHandle: tableHandle, sets: sets)
+        return AppliedRecord(place: Place(bootID: boot, cookie: hasCookie == 1 ? cookie : nil, device: device, inode: inode),
+                             table: TableRef(family: family, name: name), generation: generation, tableHandle: tableHandle, sets: sets)
     }
 }
 
-/// The record's file in the state directory. Only a cache: a missing, unreadable or
-/// damaged file means "no record", and failing to write one only costs the next run a full read.
-public struct AppliedRecordStore: Sendable {
-    public let path: String
-
-    public init(directory: String) { path = directory + "/applied-table.rec" }
-
-    public func load() -> AppliedRecord? {
-        FileManager.default.contents(atPath: path).flatMap { AppliedRecord(encoded: [UInt8]($0)) }
-    }
-
-    /// Replaces the file by rename, so a reader sees the old or the new record; not synced
-    /// (after a crash a damaged file fails its checksum and is ignored).
-    public func save(_ record: AppliedRecord) {
-        do { try AtomicFile.write(record.encoded(), to: path, mode: 0o600) } catch { remove() }
-    }
-
-    public func remove() { unlink(path) }
-
-    /// This boot's id, nil when the kernel does not tell.
-    public static func bootID() -> String? {
-        guard let data = FileManager.default.contents(atPath: "/proc/sys/kernel/random/boot_id") else { return nil }
-        let id = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return id.isEmpty ? nil : id
-    }
-}

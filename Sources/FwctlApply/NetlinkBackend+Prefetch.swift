@@ -59,7 +59,7 @@ extension AppliedRecordStore {
         guard let head = try? handle.read(upToCount: 1024) else { return nil }
         var r = SnapshotReader(unchecked: [UInt8](head))
         for b in AppliedRecord.magic { guard r.u8() == b else { return nil } }
-        guard r.string() != nil, r.u8() != nil, r.u64() != nil, r.u64() != nil, r.u64() != nil,
+        guard r.u64() != nil, r.string() != nil, r.u8() != nil, r.u64() != nil, r.u64() != nil, r.u64() != nil,
               let family = r.string().flatMap(TableFamily.init(rawValue:)), let name = r.string() else { return nil }
         return TableRef(family: family, name: name)
     }

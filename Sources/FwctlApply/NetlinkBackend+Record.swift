@@ -17,7 +17,8 @@ extension NetlinkBackend {
     /// `refresh`), and records what was read.
     func readUsingRecord(_ ref: TableRef) throws -> TableRead {
         let here = place
-        let record = records.flatMap { store in refresh ? nil : store.load() }
+        let loaded = records.flatMap { store in refresh ? nil : store.loadWithState() }
+        let record = loaded?.record
         let known = here.flatMap { h in record?.known(for: ref, at: h) }
         var read = try connection.readTable(family: ref.family, name: ref.name, known: known)
         if !read.reused.isEmpty, read.table?.chains.contains(where: { $0.rules.contains(where: \.hasUnknownExpression) }) == true {
@@ -26,34 +27,54 @@ extension NetlinkBackend {
             read = try connection.readTable(family: ref.family, name: ref.name, known: nil)
         }
         lastRead = (ref, read)
-        remember(read, of: ref, at: here, replacing: record)
+        remember(read, of: ref, at: here, replacing: loaded)
         return read
     }
 
     /// After a commit of `plan` at `expected` that returned `generation`: the sets' elements
     /// are the ones the plan's base held, changed by the plan — provided nothing else
-    /// committed (the generation moved by exactly one). The read-back dumps rules, chains and
-    /// set headers, and the set elements too if that proviso fails.
+    /// committed (the generation moved by exactly one). Cheapest first: a delta appended to
+    /// the record file of the plan's base; a whole record predicted from that base; or a
+    /// read-back that dumps rules, chains and set headers, and set elements too if that
+    /// proviso fails.
     func recordAfterCommit(of plan: Plan, expected: UInt32?, generation: UInt32?) {
         guard let records else { return }
-        guard let expected, let generation, let base = baseSets(of: plan.table, at: expected),
-              generation == expected &+ 1 else {
-            records.remove()
+        guard let expected, let generation, generation == expected &+ 1 else { return forgetRecord() }
+        if appendDelta(of: plan, expected: expected, generation: generation) {
+            lastRead = nil   // the kernel has moved on from it
             return
         }
+        guard let base = baseSets(of: plan.table, at: expected) else { return forgetRecord() }
         let predicted = Self.predict(base, after: plan.changes)
         if let record = elementsOnlyRecord(plan, expected: expected, generation: generation, predicted: predicted) {
-            records.save(record)
-            lastRead = nil   // the kernel has moved on from it
+            recordFile = records.save(record)
+            lastRead = nil
             return
         }
         let known = KnownSetElements(generation: generation, tableHandle: nil, sets: predicted)
         guard let read = try? connection.readTable(family: plan.table.family, name: plan.table.name, known: known) else {
-            records.remove()
-            return
+            return forgetRecord()
         }
         lastRead = (plan.table, read)
         remember(read, of: plan.table, at: place, replacing: nil)
+    }
+
+    /// The plan's element changes as a delta on the record file, when that file is the one
+    /// this process read the plan's base from (or wrote from it) at `expected`, and the plan
+    /// left every handle as it was (see `elementsOnlyRecord`).
+    private func appendDelta(of plan: Plan, expected: UInt32, generation: UInt32) -> Bool {
+        guard let records, let file = recordFile, file.generation == expected, let (ref, read) = lastRead,
+              ref == plan.table, read.generation == expected, read.table?.handle != nil,
+              let delta = AppliedRecord.Delta(plan: plan, from: expected, to: generation, recorded: read.recordable),
+              let next = records.append(delta, to: file) else { return false }
+        recordFile = next
+        return true
+    }
+
+    /// No record: the next run reads everything.
+    func forgetRecord() {
+        records?.remove()
+        recordFile = nil
     }
 
     /// When the plan created, deleted or re-created no table or set, the table's and sets'
@@ -131,20 +152,23 @@ extension NetlinkBackend {
         }
     }
 
-    /// Writes the record of a consistent read unless `current` already says the same.
-    private func remember(_ read: TableRead, of ref: TableRef, at here: AppliedRecord.Place?, replacing current: AppliedRecord?) {
+    /// Writes the record of a consistent read unless `current` (as loaded) already says the
+    /// same; either way `recordFile` then describes a file holding exactly this read's record.
+    private func remember(_ read: TableRead, of ref: TableRef, at here: AppliedRecord.Place?,
+                          replacing loaded: (record: AppliedRecord, file: AppliedRecordStore.FileState)?) {
         guard let records else { return }
-        guard let here, let table = read.table, let tableHandle = table.handle else { return records.remove() }
+        guard let here, let table = read.table, let tableHandle = table.handle else { return forgetRecord() }
         var sets: [String: KnownSetElements.Entry] = [:]
         for s in table.sets where read.recordable.contains(s.name) {
             guard let handle = s.handle else { continue }
             sets[s.name] = KnownSetElements.Entry(handle: handle, keyType: s.keyType, isInterval: s.isInterval, elements: s.elements)
         }
         let record = AppliedRecord(place: here, table: ref, generation: read.generation, tableHandle: tableHandle, sets: sets)
-        if let current, current.generation == record.generation, current.place == here, current.table == ref,
+        if let (current, file) = loaded, current.generation == record.generation, current.place == here, current.table == ref,
            current.tableHandle == tableHandle, read.reused == read.recordable, Set(current.sets.keys) == read.recordable {
+            recordFile = file
             return
         }
-        records.save(record)
+        recordFile = records.save(record)
     }
 }

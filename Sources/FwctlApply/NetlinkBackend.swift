@@ -15,6 +15,8 @@ public final class NetlinkBackend: RulesetBackend {
     public var refresh = false
     /// This process's last read, the base of the record written after a commit.
     var lastRead: (ref: TableRef, read: TableRead)?
+    /// The record's file as this process last loaded or wrote it (what a delta may go onto).
+    var recordFile: AppliedRecordStore.FileState?
     /// A read running on another thread (see `prefetch`).
     var prefetched: Prefetch?
 
@@ -57,7 +59,7 @@ public final class NetlinkBackend: RulesetBackend {
         guard try read(table: ref).table != nil else { return }
         var tx = Transaction()
         tx.deleteTable(family: ref.family, name: ref.name)
-        records?.remove()
+        forgetRecord()
         _ = try connection.commit(tx, expectedGeneration: nil, checkOnly: false)
     }
 

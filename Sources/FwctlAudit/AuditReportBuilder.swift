@@ -39,7 +39,7 @@ public struct AuditReportBuilder: Sendable {
                 name: name, roles: host?.roles ?? [],
                 addressesV4: host?.addresses.ranges(.v4).map(\.description) ?? [],
                 addressesV6: host?.addresses.ranges(.v6).map(\.description) ?? [],
-                rulesetSHA256: SHA256.hex(Array(NftText.render(rulesets[name] ?? Ruleset()).utf8)),
+                rulesetSHA256: SHA256.hex(NftText.utf8(rulesets[name] ?? Ruleset())),
                 flows: flows.entries(for: name),
                 verification: Self.verification(result),
                 live: live[name] ?? AuditReport.Live(state: .notChecked, reason: liveReason),

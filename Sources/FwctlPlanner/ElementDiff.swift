@@ -27,22 +27,24 @@ enum ElementDiff {
         return true
     }
 
-    /// One pass over two strictly ascending lists; nil if two elements that neither order
-    /// before the other are not equal (not expected; the caller then hashes instead).
+    /// One pass over two strictly ascending lists; nil if two elements that are not equal
+    /// neither order before the other (not expected; the caller then hashes instead).
     private static func merge(_ a: [SetElement], _ b: [SetElement]) -> (removed: [SetElement], added: [SetElement])? {
         var removed: [SetElement] = [], added: [SetElement] = []
         var i = 0, j = 0
         while i < a.count && j < b.count {
-            if SetElement.ascending(a[i], b[j]) {
+            // Equal first: nearly every element of a large set is in both lists.
+            if a[i] == b[j] {
+                i += 1
+                j += 1
+            } else if SetElement.ascending(a[i], b[j]) {
                 removed.append(a[i])
                 i += 1
             } else if SetElement.ascending(b[j], a[i]) {
                 added.append(b[j])
                 j += 1
             } else {
-                guard a[i] == b[j] else { return nil }
-                i += 1
-                j += 1
+                return nil
             }
         }
         removed += a[i...]

@@ -11,7 +11,14 @@ import FwctlNet
 public enum NftText {
     /// Every table, one after another, as `nft list ruleset` prints them.
     public static func render(_ ruleset: Ruleset) -> String {
-        ruleset.tables.map { render($0) }.joined()
+        String(decoding: utf8(ruleset), as: UTF8.self)
+    }
+
+    /// `render(ruleset)` as UTF-8 bytes, without building a `String` of the whole text: what
+    /// the apply log and the audit report hash (SHA-256 of this text).
+    public static func utf8(_ ruleset: Ruleset) -> [UInt8] {
+        guard ruleset.tables.count != 1 else { return tableBytes(ruleset.tables[0], setCache: nil) }
+        return ruleset.tables.flatMap { tableBytes($0, setCache: nil) }
     }
 
     /// Exactly what `nft list table FAMILY NAME` prints for the table.
@@ -22,28 +29,18 @@ public enum NftText {
     /// Renders many tables that share sets (a fleet's hosts share role sets): each distinct
     /// set is formatted once. Same output as `render(_:)`.
     public static func render(_ ruleset: Ruleset, setCache: SetTextCache) -> String {
-        ruleset.tables.map { render($0, setCache: setCache) }.joined()
+        String(decoding: ruleset.tables.flatMap { tableBytes($0, setCache: setCache) }, as: UTF8.self)
     }
 
     static func render(_ table: Table, setCache: SetTextCache?) -> String {
-        var blocks: [String] = []
-        blocks += table.sets.map { set in setCache.map { $0.text(of: set) } ?? render(set: set) }
-        blocks += table.chains.map { render(chain: $0, family: table.family) }
-        return "table \(table.family.rawValue) \(table.name) {\n" + blocks.joined(separator: "\n") + "}\n"
+        String(decoding: tableBytes(table, setCache: setCache), as: UTF8.self)
     }
 
     /// The set block, indented one tab, ending with `\t}\n`. Elements print sorted; nft
     /// rejects overlapping elements in an interval set and ranges or prefixes in a set
     /// without `flags interval`, and keeps adjacent elements separate (no auto-merge).
     public static func render(set: NamedSet) -> String {
-        var s = "\tset \(set.name) {\n"
-        s += "\t\ttype \(set.keyType.rawValue)\n"
-        if set.isInterval { s += "\t\tflags interval\n" }
-        if let comment = set.comment { s += "\t\tcomment \"\(comment)\"\n" }
-        if !set.elements.isEmpty {
-            s += "\t\telements = " + elementList(sortedElements(set.elements), keyType: set.keyType) + "\n"
-        }
-        return s + "\t}\n"
+        String(decoding: setBytes(set), as: UTF8.self)
     }
 
     /// The chain block with its rules, indented one tab, ending with `\t}\n`. The family
@@ -87,23 +84,6 @@ public enum NftText {
         if zip(elements, elements.dropFirst()).allSatisfy({ key($0) < key($1) }) { return elements }
         return Array(Set(elements)).sorted { key($0) < key($1) }
     }
-
-    /// `{ a, b,\n\t\t\t     c }`: nft breaks a named set's element list after every 2nd
-    /// IPv4 address, every 5th port or protocol, and after every IPv6 address.
-    static func elementList(_ elements: [SetElement], keyType: SetKeyType) -> String {
-        let perLine: Int
-        switch keyType {
-        case .ipv4Addr: perLine = 2
-        case .inetService, .inetProto: perLine = 5
-        case .ipv6Addr: perLine = 1
-        }
-        var s = "{ "
-        for (i, e) in elements.enumerated() {
-            if i > 0 { s += i % perLine == 0 ? ",\n\t\t\t     " : ", " }
-            s += render(element: e)
-        }
-        return s + " }"
-    }
 }
 
 /// Memoised set blocks for rendering many tables that share sets; not thread-safe.
@@ -111,13 +91,14 @@ public enum NftText {
 /// Looked up by name and confirmed by equality, which is cheap when the tables share the
 /// set's element array (the compiler builds each role's elements once per fleet).
 public final class SetTextCache {
-    private var texts: [String: (set: NamedSet, text: String)] = [:]
+    private var texts: [String: (set: NamedSet, text: [UInt8])] = [:]
 
     public init() {}
 
-    func text(of set: NamedSet) -> String {
+    /// The set's block as UTF-8.
+    func bytes(of set: NamedSet) -> [UInt8] {
         if let hit = texts[set.name], hit.set == set { return hit.text }
-        let t = NftText.render(set: set)
+        let t = NftText.setBytes(set)
         texts[set.name] = (set, t)
         return t
     }

@@ -62,10 +62,13 @@ struct ApplyCommand: ParsableCommand {
             // The kernel's dump runs on the other core while the policy compiles (a saved plan
             // reads nothing).
             if planFile == nil { session.backend.prefetch(session.backend.likelyTable()) }
+            // What the apply log says of the policy (git commit, files' and table's hashes) is
+            // worked out on the second core, each part as soon as its input exists: git now,
+            // while the policy loads and the plan is made.
+            let provenance = PolicyProvenance.start(policy: policy.policy)
             let (desired, files) = try DesiredTable.load(policy: policy, host: host, kernel: kernel, refresh: refresh)
-            // What the apply log says of the policy (files' and table's hashes, git commit) is
-            // worked out on the second core while the plan is made.
-            let provenance = PolicyProvenance.inBackground(policy: policy.policy, files: files, desired: desired)
+            provenance.filesRead(files)
+            provenance.tableCompiled(desired)
             let plan = try planToApply(session, desired)
             PhaseClock.mark("plan")
             for w in session.otherTablesWarnings(for: desired) { Terminal.writeError("fwctl: warning: \(w)") }

@@ -34,6 +34,9 @@ enum PolicyLoading {
 
     /// Prints the diagnostics (errors only when `quietWarnings`); the fleet unless there are errors.
     private static func checked(_ result: CheckResult, quietWarnings: Bool) throws -> (fleet: Fleet, result: CheckResult) {
+        // Freed only by the process's exit (see ProcessLifetime): a large policy's objects
+        // cost milliseconds to release one by one.
+        ProcessLifetime.keepUntilExit(result)
         let shown = quietWarnings ? result.diagnostics.filter { $0.severity == .error } : result.diagnostics
         if !shown.isEmpty {
             let renderer = DiagnosticRenderer(files: result.files, color: Terminal.colorOnStderr)

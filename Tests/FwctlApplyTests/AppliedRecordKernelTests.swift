@@ -169,4 +169,70 @@ struct AppliedRecordKernelTests {
         #expect(c.lastRead?.read.reused == [])
         #expect(try c.plan(toward: Self.base).changes.count == 1)
     }
+
+    /// An apply that only changes elements appends a delta to the record file instead of
+    /// rewriting it; the record it amounts to is what a full dump reads.
+    @Test func elementOnlyApplyAppendsADelta() throws {
+        let h = try Host()
+        let a = try h.run()
+        _ = try a.apply(try a.plan(toward: Self.base))
+        let store = AppliedRecordStore(directory: h.state)
+        let whole = try #require(store.loadWithState())
+        #expect(whole.file.deltas == 0)
+        let b = try h.run()
+        _ = try b.apply(try b.plan(toward: Self.grown))
+        let after = try #require(store.loadWithState())
+        #expect(after.file.deltas == 1 && after.file.inode == whole.file.inode && after.file.clean)
+        let full = try h.run(refresh: true)
+        _ = try full.read(table: Self.grown.ref)
+        let read = try #require(full.lastRead?.read.table)
+        #expect(after.record.generation == full.lastRead?.read.generation)
+        for set in read.sets {
+            #expect(after.record.sets[set.name]?.elements == set.elements, "\(set.name)")
+            #expect(after.record.sets[set.name]?.handle == set.handle, "\(set.name)")
+        }
+    }
+
+    /// Damage to the deltas of the record file.
+    enum DeltaDamage: String, CaseIterable, CustomTestStringConvertible {
+        case lastDeltaCut, lastDeltaByteFlipped, garbageAfterDeltas
+        var testDescription: String { rawValue }
+    }
+
+    /// A damaged delta leaves a record of an older generation: the next run dumps every set
+    /// and plans what a run without a record plans. Bytes after whole deltas do not make the
+    /// record wrong (it is still used), but the file is then rewritten, never appended to.
+    @Test(arguments: DeltaDamage.allCases)
+    func damagedDeltaFallsBackToAFullRead(_ damage: DeltaDamage) throws {
+        let h = try Host()
+        for desired in [Self.base, Self.grown] {
+            let a = try h.run()
+            _ = try a.apply(try a.plan(toward: desired))
+        }
+        let store = AppliedRecordStore(directory: h.state)
+        var bytes = [UInt8](try #require(FileManager.default.contents(atPath: store.path)))
+        #expect(try #require(store.loadWithState()).file.deltas == 1)
+        switch damage {
+        case .lastDeltaCut: bytes.removeLast(3)
+        case .lastDeltaByteFlipped: bytes[bytes.count - 12] ^= 0x01
+        case .garbageAfterDeltas: bytes += [0, 0, 0]
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: store.path))
+        let third = Self.table(["192.0.2.10", "192.0.2.11", "192.0.2.12", "192.0.2.13"])
+        let withRecord = try h.run()
+        let plan = try withRecord.plan(toward: third)
+        #expect(withRecord.lastRead?.read.reused == (damage == .garbageAfterDeltas ? ["role_lb_v4", "role_web_v4"] : []))
+        // The truth from a run that leaves the record file alone (the host lock keeps other
+        // runs out between this run's read and its apply; a file replaced meanwhile would
+        // only be rewritten whole, not appended to).
+        let truth = try h.run(refresh: true)
+        truth.records = nil
+        #expect(plan == (try truth.plan(toward: third)))
+        _ = try withRecord.apply(plan)
+        let next = try h.run()
+        #expect(try next.plan(toward: third).isEmpty)
+        #expect(next.lastRead?.read.reused == ["role_lb_v4", "role_web_v4"])
+        let file = try #require(store.loadWithState()).file
+        #expect(file.clean && file.deltas == (damage == .garbageAfterDeltas ? 0 : 1), "\(file)")
+    }
 }

@@ -28,6 +28,15 @@ struct ApplyLogKernelTests {
         #expect(e[1]["host"] as? String == "web-01")
         #expect(e[1]["generationAfter"] as? Int != nil && (e[1]["summary"] as? [String: Int])?["add"] ?? 0 > 0)
         #expect(((e[1]["policy"] as? [String: Any])?["sha256"] as? String)?.count == 64)
+        // The log's policy and table hashes (worked out while the apply runs) are the audit
+        // report's for the same policy and host.
+        let report = try CLI.run(["audit", "export", "--policy", policy, "--host", "web-01"])
+        let reportJSON = try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any]
+        let logged = e[1]["policy"] as? [String: Any]
+        #expect(logged?["sha256"] as? String == (reportJSON?["policy"] as? [String: Any])?["sha256"] as? String)
+        let reportHost = (reportJSON?["hosts"] as? [[String: Any]])?.first { $0["name"] as? String == "web-01" }
+        #expect(logged?["tableSHA256"] as? String == reportHost?["ruleset_sha256"] as? String, "\(String(describing: logged))")
+        #expect((logged?["tableSHA256"] as? String)?.count == 64)
 
         let edited = try ApplyKernelTests.editedScaleUp { $0.replacingOccurrences(of: "service https         = tcp/443", with: "service https         = tcp/8444") }
         defer { try? FileManager.default.removeItem(atPath: (edited as NSString).deletingLastPathComponent) }
