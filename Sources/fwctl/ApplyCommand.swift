@@ -58,6 +58,7 @@ struct ApplyCommand: ParsableCommand {
             try KernelOptions.requireRoot("fwctl apply")
             let session = try ApplySession(stateDirectory: kernel.stateDir, lockTimeout: kernel.lockTimeout)
             defer { session.release() }
+            defer { DesiredTable.finishCacheWrite() }
             session.backend.refresh = refresh.refresh
             // The kernel's dump runs on the other core while the policy compiles (a saved plan
             // reads nothing).
@@ -66,8 +67,8 @@ struct ApplyCommand: ParsableCommand {
             // worked out on the second core, each part as soon as its input exists: git now,
             // while the policy loads and the plan is made.
             let provenance = PolicyProvenance.start(policy: policy.policy)
-            let (desired, files) = try DesiredTable.load(policy: policy, host: host, kernel: kernel, refresh: refresh)
-            provenance.filesRead(files)
+            let (desired, _) = try DesiredTable.load(policy: policy, host: host, kernel: kernel, refresh: refresh,
+                                                     filesRead: provenance.filesRead)
             provenance.tableCompiled(desired)
             let plan = try planToApply(session, desired)
             PhaseClock.mark("plan")

@@ -41,6 +41,7 @@ struct PlanCommand: ParsableCommand {
             try KernelOptions.requireRoot("fwctl plan")
             let session = try ApplySession(stateDirectory: kernel.stateDir, lockTimeout: kernel.lockTimeout)
             defer { session.release() }
+            defer { DesiredTable.finishCacheWrite() }
             session.backend.refresh = refresh.refresh
             // The kernel's dump runs on the other core while the policy compiles.
             session.backend.prefetch(session.backend.likelyTable())

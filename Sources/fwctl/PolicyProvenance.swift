@@ -18,10 +18,9 @@ enum PolicyProvenance {
     /// processes) and the hashes (3 MB of policy, 2.5 MB of nft text for 100,000 set
     /// elements) overlap compiling and planning instead of following them.
     ///
-    /// The policy's hash must be of the bytes compiled, which only the loader has read; but
-    /// waiting for them puts hashing 3 MB after the compile. So the queue reads and hashes
-    /// the files at once, and when the compiled bytes arrive keeps that hash only if they are
-    /// the very same bytes (one memcmp), hashing the compiled bytes otherwise.
+    /// The policy's hash must be of the bytes compiled: the loader hands them over as soon as
+    /// it has read them (`filesRead`), before it compiles or derives the table, so they are
+    /// hashed while it works and never read twice.
     ///
     /// The parts run one after another on one serial queue (the second core is the only
     /// spare one); `wait()` returns the record once the table's part is done.
@@ -30,25 +29,22 @@ enum PolicyProvenance {
         private let queue = DispatchQueue(label: "fwctl.provenance")
         // Written and read only on `queue`.
         private var git: AuditReport.Git?
-        private var early: (files: [(path: String, bytes: [UInt8])], sha256: String)?
         private var policySHA256: String?
         private var filesHashed = false
         private var tableSHA256: String?
 
-        /// Starts the git probe of the policy at `path`, then reads and hashes its files.
+        /// Starts the git probe of the policy at `path`.
         init(policy path: String) {
             self.path = path
             queue.async { [self] in
                 Self.setNice(10)
                 git = PolicyGit.state(of: path)
-                early = CompiledTableCache.policyFiles(at: path).map { ($0, PolicyFingerprint.compute($0).policy) }
                 Self.setNice(0)
             }
         }
 
-        /// The policy's files as read for compiling (nil: the loader read none, then the
-        /// files as read here count). Later calls are ignored: the first bytes are the ones
-        /// compiled.
+        /// The policy's files as read for compiling (nil: the loader read none, then they are
+        /// read here). Later calls are ignored: the first bytes are the ones compiled.
         func filesRead(_ files: [(path: String, bytes: [UInt8])]?) {
             queue.async { [self] in settleFiles(files) }
         }
@@ -61,20 +57,11 @@ enum PolicyProvenance {
             }
         }
 
-        /// On `queue`: the policy hash of `files`, reusing the early hash for the same bytes.
+        /// On `queue`: the policy hash of `files` (read here when nil).
         private func settleFiles(_ files: [(path: String, bytes: [UInt8])]?) {
             guard !filesHashed else { return }
             filesHashed = true
-            defer { early = nil }
-            guard let files else {
-                policySHA256 = early?.sha256
-                return
-            }
-            if let early, Self.same(early.files, files) {
-                policySHA256 = early.sha256
-            } else {
-                policySHA256 = PolicyFingerprint.compute(files).policy
-            }
+            policySHA256 = (files ?? CompiledTableCache.policyFiles(at: path)).map { PolicyFingerprint.compute($0).policy }
         }
 
         /// This thread's nice value (Linux: PRIO_PROCESS with 0 is the calling thread). The
@@ -82,14 +69,6 @@ enum PolicyProvenance {
         /// kernel read it yields to them (git inherits it); failure only costs that.
         static func setNice(_ n: Int32) {
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, n)
-        }
-
-        private static func same(_ a: [(path: String, bytes: [UInt8])], _ b: [(path: String, bytes: [UInt8])]) -> Bool {
-            guard a.count == b.count else { return false }
-            return zip(a, b).allSatisfy { x, y in
-                x.path == y.path && x.bytes.count == y.bytes.count
-                    && x.bytes.withUnsafeBytes { p in y.bytes.withUnsafeBytes { q in p.isEmpty || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0 } }
-            }
         }
 
         /// The record, once every part queued so far is done; call it after `tableCompiled`.

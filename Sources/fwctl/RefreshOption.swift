@@ -20,11 +20,16 @@ extension DesiredTable {
     /// one when the policy only gained hosts in a role (`TablePatch`); compiled and cached
     /// otherwise. Also the policy files as read, for whoever needs their bytes next (the apply
     /// log's policy hash); nil when the policy went the ordinary way.
-    static func load(policy: PolicyOptions, host: String?, kernel: KernelOptions, refresh: RefreshOption) throws -> (table: Table, files: [(path: String, bytes: [UInt8])]?) {
+    /// `filesRead` is handed the policy's files as soon as they are read (before anything is
+    /// compiled), for work that can start on them at once.
+    static func load(policy: PolicyOptions, host: String?, kernel: KernelOptions, refresh: RefreshOption,
+                     filesRead: ([(path: String, bytes: [UInt8])]?) -> Void = { _ in }) throws -> (table: Table, files: [(path: String, bytes: [UInt8])]?) {
         // Read once: the cache and the compilation see the same bytes. Anything unusual
         // (missing, unreadable, no policy file) goes the ordinary way, which explains it.
         PhaseClock.mark("start")
-        guard let files = CompiledTableCache.policyFiles(at: policy.policy) else { return (try compile(policy: policy, host: host), nil) }
+        let read = CompiledTableCache.policyFiles(at: policy.policy)
+        filesRead(read)
+        guard let files = read else { return (try compile(policy: policy, host: host), nil) }
         PhaseClock.mark("read files")
         let today = CalendarDate.today()
         // The host as resolution would name it: the default is this machine's hostname.
@@ -35,6 +40,7 @@ extension DesiredTable {
         PhaseClock.mark("cache load")
         let entryFiles = files.map { CompiledTableCache.PolicyFile(path: $0.path, bytes: $0.bytes) }
         if let previous {
+            ProcessLifetime.keepUntilExit(previous)   // 100,000 elements: freed by the exit
             if previous.files == entryFiles { return (previous.table, files) }
             // Hosts added to a role: the new table follows from the old one (TablePatch).
             let dependencies = TableDependencies(membershipSets: previous.dependencies)
@@ -53,8 +59,23 @@ extension DesiredTable {
         return (table, files)
     }
 
+    /// Saves on another thread (encoding and writing a 100,000-element table and a 3 MB
+    /// policy takes milliseconds the plan and the kernel need not wait for); the command
+    /// waits for it before it exits, see `finishCacheWrite`.
     private static func save(_ entry: CompiledTableCache.Entry, to cache: CompiledTableCache, _ kernel: KernelOptions) {
-        if (try? StateDirectory(path: kernel.stateDir).prepare()) != nil { cache.save(entry) }
-        PhaseClock.mark("cache save")
+        let stateDir = kernel.stateDir
+        cacheWrite = BackgroundWork {
+            if (try? StateDirectory(path: stateDir).prepare()) != nil { cache.save(entry) }
+        }
+    }
+
+    /// The cache write started by `load`, if any. Only the command's thread touches it.
+    nonisolated(unsafe) private static var cacheWrite: BackgroundWork?
+
+    /// Waits until the compiled table is saved: plan and apply call it before they return,
+    /// while they still hold the host lock.
+    static func finishCacheWrite() {
+        cacheWrite?.wait()
+        cacheWrite = nil
     }
 }
