@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The main job on the bundled policy, in a throwaway network namespace standing for one host:
 # check the policy, compile it, plan against the empty kernel table, apply through netlink
-# (one atomic transaction), show the loaded table, plan again (no changes), show the
-# host's status and verify the apply log.
+# (one atomic transaction), show the loaded table, plan again (no changes), let a server join
+# a role (an edit of a copy of the policy: the new table is derived from the remembered
+# compilation, one set element per family is sent), show the host's status and verify the
+# apply log.
 # The root namespace's firewall is never touched; the namespace is removed on every exit path.
 set -euo pipefail
 fwctl=${1:?usage: demo.sh FWCTL POLICY HOST}
@@ -24,6 +26,10 @@ fi
 ns="fwctl-demo-$$-$RANDOM"
 state=$(mktemp -d /tmp/fwctl-demo-state.XXXXXX)
 cleanup() { ip netns del "$ns" 2>/dev/null || true; rm -rf "$state"; }
+# The kernel steps use a copy of the policy, so the demo can edit it as an operator would.
+mkdir "$state/policy"
+cp "$policy" "$state/policy/"
+policy="$state/policy/$(basename "$policy")"
 trap cleanup EXIT INT TERM
 ip netns add "$ns"
 ip -n "$ns" link set lo up
@@ -47,6 +53,21 @@ fi
 
 step "[$ns] fwctl plan --host $host --detailed-exitcode   (again: nothing to change)"
 in_ns "$fwctl" plan "${opts[@]}" --detailed-exitcode
+
+joined="  host lb-03 = 192.0.2.12, 2001:db8::12"
+if grep -q '^  host lb-02 = 192.0.2.11, 2001:db8::11$' "$policy"; then
+  step "[$ns] a load balancer joins role lb: one line added to the policy, then fwctl apply"
+  sed -i "s/^  host lb-02 = 192.0.2.11, 2001:db8::11\$/&\n$joined/" "$policy"
+  echo "+$joined"
+  # The table is derived from the compilation remembered in the state directory (no parse of
+  # the whole policy); every flow line below the new one moved down, hence the comments.
+  in_ns env FWCTL_TIMINGS=1 "$fwctl" apply "${opts[@]}" --yes 2>&1 | grep -E 'derive|element|^Plan|^Applied' || true
+  if diff <("$fwctl" compile --policy "$policy" --host "$host") <(in_ns nft list table inet fwctl) >/dev/null; then
+    echo "=> the kernel's table is identical to \`fwctl compile --host $host\` of the edited policy"
+  else
+    echo "=> differs from fwctl compile"; exit 1
+  fi
+fi
 
 step "[$ns] fwctl status --host $host   (loaded, in sync, last apply, counters per policy line)"
 in_ns "$fwctl" status "${opts[@]}" | head -n 8
