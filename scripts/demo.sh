@@ -72,7 +72,7 @@ fi
 step "[$ns] fwctl status --host $host   (loaded, in sync, last apply, counters per policy line)"
 in_ns "$fwctl" status "${opts[@]}" | head -n 8
 
-step "fwctl audit log --verify   (the hash-chained record of that apply)"
+step "fwctl audit log --verify   (the hash-chained record of those applies)"
 "$fwctl" audit log --verify --state-dir "$state"
 
 step "removing namespace $ns"
