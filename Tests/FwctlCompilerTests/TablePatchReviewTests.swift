@@ -37,3 +37,34 @@ import FwctlRuleset
         }
     }
 }
+
+/// Further oracle cases tried in the review: whenever `derive` gives a table, it must be the
+/// compiled one (and the new policy must compile).
+@Suite struct TablePatchReviewOracleTests {
+    static let base = "role target {\n  host t = 192.0.2.1\n}\nrole web {\n  host w1 = 10.0.0.1\n  host w2 = 10.0.0.3\n}\nallow web -> target : tcp/443\nallow * -> target : tcp/22\n"
+
+    static let cases: [(String, String, String)] = [
+        ("CRLF", base.replacingOccurrences(of: "\n", with: "\r\n"), "  host w3 = 10.0.0.2\r\n"),
+        ("BOM", "\u{FEFF}" + base, "  host w3 = 10.0.0.2\n"),
+        ("tabs", base, "\thost\tw3\t=\t10.0.0.2\n"),
+        ("range", base, "  host w3 = 10.0.0.2-10.0.0.9\n"),
+        ("prefix with host bits", base, "  host w3 = 10.0.0.5/30\n"),
+        ("no final newline", String(base.dropLast()), "  host w3 = 10.0.0.2\n"),
+        ("adjacent", base, "  host w3 = 10.0.0.2\n  host w4 = 10.0.0.4\n"),
+        ("dotted name", base, "  host w3.example = 10.0.0.2\n"),
+    ]
+
+    @Test(arguments: 0..<cases.count)
+    func derivedEqualsCompiled(_ index: Int) throws {
+        let (what, old, insertion) = Self.cases[index]
+        // Insert after w1's line (line 5), before w2's.
+        let marker = old.contains("\r\n") ? "  host w1 = 10.0.0.1\r\n" : "  host w1 = 10.0.0.1\n"
+        let new = old.replacingOccurrences(of: marker, with: marker + insertion)
+        let files = { (text: String) in [("p.policy", text)] }
+        let baseTable = try #require(TablePatchReviewTests.compile(files(old), host: "t"), "\(what): base")
+        guard let derived = TablePatch.derive(from: [("p.policy", Array(old.utf8))], to: [("p.policy", Array(new.utf8))],
+                                              table: baseTable.table, dependencies: baseTable.dependencies) else { return }
+        let truth = TablePatchReviewTests.compile(files(new), host: "t")
+        #expect(truth?.table == derived, "\(what)")
+    }
+}
