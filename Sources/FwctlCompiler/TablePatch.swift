@@ -31,6 +31,8 @@ public enum TablePatch {
         guard oldFiles.count == newFiles.count, zip(oldFiles, newFiles).allSatisfy({ $0.path == $1.path }) else { return nil }
         let changed = oldFiles.indices.filter { !HostInsertion.sameBytes(oldFiles[$0].bytes, newFiles[$0].bytes) }
         guard changed.count == 1, let i = changed.first else { return nil }
+        // Comments name a file by its basename: with two files of that name, moving one's comments would move the other's.
+        guard !newFiles.indices.contains(where: { $0 != i && RuleComment.fileName(newFiles[$0].path) == RuleComment.fileName(newFiles[i].path) }) else { return nil }
         let others = newFiles.indices.filter { $0 != i }.map { newFiles[$0].bytes }
         guard let edit = HostInsertion.recognise(old: oldFiles[i].bytes, new: newFiles[i].bytes, otherFiles: others) else { return nil }
         return applying(edit, inFile: newFiles[i].path, to: table, dependencies: dependencies)
