@@ -52,6 +52,9 @@ import FwctlRuleset
         ("no final newline", String(base.dropLast()), "  host w3 = 10.0.0.2\n"),
         ("adjacent", base, "  host w3 = 10.0.0.2\n  host w4 = 10.0.0.4\n"),
         ("dotted name", base, "  host w3.example = 10.0.0.2\n"),
+        ("networks, fleet flows both ways", base + "network inside = 10.0.0.0/24\nallow inside -> target : tcp/80\nallow target -> * : tcp/9100\nallow web -> web : tcp/7000\n",
+         "  host w3 = 10.0.0.2\n"),
+        ("target in two roles", base.replacingOccurrences(of: "  host w2 = 10.0.0.3\n", with: "  host w2 = 10.0.0.3\n  host t = 192.0.2.1\n"), "  host w3 = 10.0.0.2\n"),
     ]
 
     @Test(arguments: 0..<cases.count)
