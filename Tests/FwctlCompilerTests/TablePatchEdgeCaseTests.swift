@@ -6,7 +6,7 @@ import FwctlRuleset
 
 /// Review of `TablePatch.derive` against its oracle (a fresh compile) with inputs the
 /// original oracle test does not try.
-@Suite struct TablePatchReviewTests {
+@Suite struct TablePatchEdgeCaseTests {
     static let today = CalendarDate(year: 2026, month: 11, day: 28)
 
     static func compile(_ files: [(String, String)], host: String) -> (table: Table, dependencies: TableDependencies)? {
@@ -40,7 +40,7 @@ import FwctlRuleset
 
 /// Further oracle cases tried in the review: whenever `derive` gives a table, it must be the
 /// compiled one (and the new policy must compile).
-@Suite struct TablePatchReviewOracleTests {
+@Suite struct TablePatchEdgeCaseOracleTests {
     static let base = "role target {\n  host t = 192.0.2.1\n}\nrole web {\n  host w1 = 10.0.0.1\n  host w2 = 10.0.0.3\n}\nallow web -> target : tcp/443\nallow * -> target : tcp/22\n"
 
     static let cases: [(String, String, String)] = [
@@ -64,10 +64,10 @@ import FwctlRuleset
         let marker = old.contains("\r\n") ? "  host w1 = 10.0.0.1\r\n" : "  host w1 = 10.0.0.1\n"
         let new = old.replacingOccurrences(of: marker, with: marker + insertion)
         let files = { (text: String) in [("p.policy", text)] }
-        let baseTable = try #require(TablePatchReviewTests.compile(files(old), host: "t"), "\(what): base")
+        let baseTable = try #require(TablePatchEdgeCaseTests.compile(files(old), host: "t"), "\(what): base")
         guard let derived = TablePatch.derive(from: [("p.policy", Array(old.utf8))], to: [("p.policy", Array(new.utf8))],
                                               table: baseTable.table, dependencies: baseTable.dependencies) else { return }
-        let truth = TablePatchReviewTests.compile(files(new), host: "t")
+        let truth = TablePatchEdgeCaseTests.compile(files(new), host: "t")
         #expect(truth?.table == derived, "\(what)")
     }
 }
