@@ -66,15 +66,11 @@ struct PlanCommand: ParsableCommand {
 /// The compiled table of one host, what plan and apply move the kernel toward.
 enum DesiredTable {
     static func compile(policy: PolicyOptions, host: String?) throws -> Table {
-        try table(of: PolicyLoading.load(policy, quietWarnings: true).fleet, host: host)
+        try compiled(PolicyLoading.load(policy, quietWarnings: true).fleet, host: host).table
     }
 
-    /// `host`'s table (the default host: this machine's short hostname).
-    static func table(of fleet: Fleet, host: String?) throws -> Table {
-        try compiled(fleet, host: host).table
-    }
-
-    /// The table and what it depends on of the fleet's memberships (for `TablePatch`).
+    /// `host`'s table (the default host: this machine's short hostname) and what it depends on
+    /// of the fleet's memberships (for `TablePatch`).
     static func compiled(_ fleet: Fleet, host: String?) throws -> (table: Table, dependencies: TableDependencies) {
         let name = try HostOptions.resolve(host, all: false, in: fleet)[0]
         do {
