@@ -56,6 +56,7 @@ struct ApplyCommand: ParsableCommand {
             try KernelOptions.requireRoot("fwctl apply")
             let session = try ApplySession(stateDirectory: kernel.stateDir, lockTimeout: kernel.lockTimeout)
             defer { session.release() }
+            if let note = try session.recoverUnfinished(log: logOptions.applyLog(stateDir: kernel.stateDir)) { Terminal.writeError("fwctl: warning: \(note)") }
             defer { DesiredTable.finishCacheWrite() }
             session.backend.refresh = refresh.refresh
             // The kernel's dump runs on the other core while the policy compiles (a saved plan
