@@ -6,6 +6,7 @@ import Glibc
 
 /// The record's file in the state directory. Only a cache: a missing, unreadable or
 /// damaged file means "no record", and failing to write one only costs the next run a full read.
+/// Opened as every state file is (`StateFile`): a link or another user's file is no record.
 ///
 /// The file is a whole record followed by deltas (see `AppliedRecord.Delta`). A delta is
 /// appended only to the very file this process last loaded or wrote — same device, inode and
@@ -41,8 +42,7 @@ public struct AppliedRecordStore: Sendable {
 
     /// The record and the file it came from.
     public func loadWithState() -> (record: AppliedRecord, file: FileState)? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+        guard let fd = try? StateFile.open(path, O_RDONLY).fd else { return nil }
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         var st = stat()
         guard fstat(fd, &st) == 0, let data = try? handle.readToEnd(),
@@ -64,7 +64,7 @@ public struct AppliedRecordStore: Sendable {
             return nil
         }
         var st = stat()
-        guard stat(path, &st) == 0, Int(st.st_size) == bytes.count else { return nil }
+        guard lstat(path, &st) == 0, Int(st.st_size) == bytes.count else { return nil }
         return FileState(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: bytes.count, generation: record.generation,
                          baseSize: bytes.count, deltas: 0, deltaBytes: 0, clean: true)
     }
@@ -77,8 +77,7 @@ public struct AppliedRecordStore: Sendable {
         guard file.clean, file.generation == delta.from, file.deltas < Self.maxDeltas else { return nil }
         let section = delta.section()
         guard file.deltaBytes + section.count <= max(file.baseSize / 4, 4096) else { return nil }
-        let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+        guard let fd = try? StateFile.open(path, O_WRONLY | O_APPEND).fd else { return nil }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0, UInt64(st.st_dev) == file.device, UInt64(st.st_ino) == file.inode,

@@ -29,13 +29,34 @@ public struct ApplyLog: Sendable {
     /// The default log of a state directory.
     public static func path(stateDirectory: String) -> String { stateDirectory + "/" + fileName }
 
+    /// The directory the log is in: it must be writable by its owner alone (see `StateFile`).
+    var directory: String {
+        let dir = (path as NSString).deletingLastPathComponent
+        return dir.isEmpty ? "." : dir
+    }
+
     /// The file's bytes; nil when there is no log yet.
     public func read() throws -> Data? {
-        guard access(path, F_OK) == 0 else { return nil }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ApplyLogError.cannotRead(path: path, reason: Self.lastError()) }
+        // Never through a link (see `StateFile`); anyone may read a log they can open.
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        if fd < 0 && errno == ENOENT { return nil }
+        guard fd >= 0 else { throw ApplyLogError.cannotRead(path: path, reason: StateFile.failure(path, errno).description) }
         defer { close(fd) }
         return try Self.contents(of: fd, path: path)
+    }
+
+    /// The last entry, reading only the end of the file; nil when there is none.
+    public func lastEntry() throws -> ApplyLogEntry? {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        if fd < 0 && errno == ENOENT { return nil }
+        guard fd >= 0 else { throw ApplyLogError.cannotRead(path: path, reason: StateFile.failure(path, errno).description) }
+        defer { close(fd) }
+        guard let line = try lastLine(fd).line else { return nil }
+        guard let entry = try? JSONDecoder().decode(ApplyLogEntry.self, from: line) else {
+            throw ApplyLogError.malformed(path: path, line: ApplyLogLines(try Self.contents(of: fd, path: path)).lines.count,
+                                          reason: "the last line is not an apply log entry")
+        }
+        return entry
     }
 
     /// Every entry, in file order. Throws on a torn or malformed line (the verifier reports
@@ -54,9 +75,14 @@ public struct ApplyLog: Sendable {
     /// Appends `entry`, filling in `seq`, `time`, `prev` and `hash`; returns what was stored.
     @discardableResult
     public func append(_ entry: ApplyLogEntry, now: Date = Date()) throws -> ApplyLogEntry {
-        let existed = access(path, F_OK) == 0
-        let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw ApplyLogError.cannotWrite(path: path, reason: Self.lastError()) }
+        let fd: Int32, created: Bool
+        do throws(StateFile.Unsafe) {
+            try StateFile.checkDirectory(directory, role: "log directory")
+            // Not only regular files: /dev/full stands for a full disk in tests.
+            (fd, created) = try StateFile.open(path, O_RDWR | O_APPEND, create: 0o600, regular: false)
+        } catch {
+            throw ApplyLogError.cannotWrite(path: path, reason: error.errno.map { $0 == ELOOP ? error.description : Self.reason($0) } ?? error.description)
+        }
         defer { close(fd) }
         let (size, last) = try lastLine(fd)
         var stored = entry
@@ -86,14 +112,13 @@ public struct ApplyLog: Sendable {
         guard fsync(fd) == 0 || errno == EINVAL else {
             throw ApplyLogError.cannotWrite(path: path, reason: "fsync: \(Self.lastError())")
         }
-        if !existed { try syncDirectory() }
+        if created { try syncDirectory() }
         return stored
     }
 
     /// Makes a new file's directory entry durable.
     private func syncDirectory() throws {
-        let dir = (path as NSString).deletingLastPathComponent
-        let fd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw ApplyLogError.cannotWrite(path: path, reason: "open directory: \(Self.lastError())") }
         defer { close(fd) }
         guard fsync(fd) == 0 || errno == EINVAL else {
@@ -145,7 +170,8 @@ public struct ApplyLog: Sendable {
         return Data(buffer[0..<offset])
     }
 
-    static func lastError() -> String { String(cString: strerror(errno)) }
+    static func lastError() -> String { reason(errno) }
+    static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
 }
 
 /// A log's bytes cut into lines (numbered from 1), and the torn tail if the file does not

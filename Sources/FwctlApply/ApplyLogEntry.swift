@@ -65,6 +65,21 @@ public struct ApplyLogEntry: Codable, Hashable, Sendable {
 
     public static let genesis = String(repeating: "0", count: 64)
 
+    /// The `loaded` of a `recovered` entry: how the table found in the kernel compares with
+    /// the one the unfinished apply announced (`policy.tableSHA256` of its `started` entry).
+    public enum Loaded {
+        public static let announced = "the table the apply announced"
+        public static let other = "not the table the apply announced"
+        public static let absent = "no table"
+        public static let unknown = "a table the apply announced no hash for"
+    }
+
+    /// An apply whose table reached the kernel: `applied`, or `recovered` finding the
+    /// announced table loaded. `fwctl status` names the last one as the last apply.
+    public var reachedKernel: Bool {
+        action == .apply && (outcome == "applied" || outcome == "recovered" && loaded == Loaded.announced)
+    }
+
     public var seq: Int
     /// ISO 8601, UTC, with milliseconds: `2026-11-28T11:50:00.123Z`.
     public var time: String
@@ -80,15 +95,18 @@ public struct ApplyLogEntry: Codable, Hashable, Sendable {
     public var changes: [String]
     public var generationBefore: UInt32?
     public var generationAfter: UInt32?
-    /// `started`, `applied`, `rolled-back`, `confirmed`, or `failed: <reason>`.
+    /// `started`, `applied`, `recovered`, `rolled-back`, `confirmed`, or `failed: <reason>`.
     public var outcome: String
+    /// Only in a `recovered` entry: what the kernel held when an apply found to have died
+    /// after `started` was recovered (see `Loaded`).
+    public var loaded: String?
     public var prev: String
     /// Nil only while the entry is being made; every stored entry has one.
     public var hash: String?
 
     public init(seq: Int = 0, time: String = "", host: String, action: Action, actor: Actor, policy: Policy = Policy(),
                 confirmationID: String? = nil, summary: PlanSummary? = nil, changes: [String] = [],
-                generationBefore: UInt32? = nil, generationAfter: UInt32? = nil, outcome: String,
+                generationBefore: UInt32? = nil, generationAfter: UInt32? = nil, outcome: String, loaded: String? = nil,
                 prev: String = ApplyLogEntry.genesis, hash: String? = nil) {
         self.seq = seq
         self.time = time
@@ -102,6 +120,7 @@ public struct ApplyLogEntry: Codable, Hashable, Sendable {
         self.generationBefore = generationBefore
         self.generationAfter = generationAfter
         self.outcome = outcome
+        self.loaded = loaded
         self.prev = prev
         self.hash = hash
     }

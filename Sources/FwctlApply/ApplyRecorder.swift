@@ -1,5 +1,6 @@
 import Foundation
 import FwctlPlanner
+import FwctlRuleset
 
 /// What an `ApplySession` writes to the apply log, and about whom.
 ///
@@ -43,6 +44,48 @@ public struct ApplyRecorder: Sendable {
                                             policy: origin?.policy ?? policy, confirmationID: confirmationID,
                                             changes: changes, generationBefore: generationBefore,
                                             generationAfter: generationAfter, outcome: outcome))
+    }
+
+    /// The `recovered` entry for `started`, an apply that recorded no result: what the kernel
+    /// holds now (`loaded`, the table's hash, the generation), under the apply's host, policy,
+    /// confirmation id and summary.
+    @discardableResult
+    public func recovered(_ started: ApplyLogEntry, loaded table: Table?, generation: UInt32) throws -> ApplyLogEntry {
+        var policy = started.policy
+        policy.tableSHA256 = table.map(Self.tableSHA256)
+        let loaded = switch (table, started.policy.tableSHA256) {
+        case (nil, _): ApplyLogEntry.Loaded.absent
+        case (_, nil): ApplyLogEntry.Loaded.unknown
+        case (_, let announced?): policy.tableSHA256 == announced ? ApplyLogEntry.Loaded.announced : ApplyLogEntry.Loaded.other
+        }
+        return try log.append(ApplyLogEntry(host: started.host, action: .apply, actor: actor, policy: policy,
+                                            confirmationID: started.confirmationID, summary: started.summary,
+                                            generationBefore: started.generationBefore, generationAfter: generation,
+                                            outcome: "recovered", loaded: loaded))
+    }
+
+    /// A table's hash as log entries give it (the compiled table's, see `PolicyProvenance`):
+    /// SHA-256 of its nft text, so that a table read back from the kernel hashes like the one
+    /// that was compiled: kernel handles and counter values left out, and sets and chains in
+    /// the compiler's order (sets by name; chains input, output, forward), since the kernel
+    /// lists them in creation order and an incremental apply creates new ones after the kept.
+    public static func tableSHA256(_ table: Table) -> String {
+        var t = table
+        let rank = ["input": 0, "output": 1, "forward": 2]
+        t.sets.sort { $0.name < $1.name }
+        t.chains = t.chains.enumerated().sorted { a, b in
+            (rank[a.element.name] ?? 3, a.offset) < (rank[b.element.name] ?? 3, b.offset)
+        }.map(\.element)
+        t.handle = nil
+        for i in t.sets.indices { t.sets[i].handle = nil }
+        for i in t.chains.indices {
+            t.chains[i].handle = nil
+            for j in t.chains[i].rules.indices {
+                t.chains[i].rules[j].handle = nil
+                t.chains[i].rules[j].expressions = t.chains[i].rules[j].expressions.map(\.withoutState)
+            }
+        }
+        return SHA256.hex(NftText.utf8(Ruleset(tables: [t])))
     }
 
     private func entry(_ plan: Plan, confirmationID: String?, generationAfter: UInt32?, outcome: String) -> ApplyLogEntry {

@@ -1,5 +1,9 @@
 import Foundation
 import FwctlPlanner
+import FwctlRuleset
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The apply log steps of `ApplySession` (see `ApplyRecorder` for what each entry holds).
 extension ApplySession {
@@ -26,12 +30,41 @@ extension ApplySession {
     /// The result entry once the kernel changed. Returns a warning instead of throwing: the
     /// apply happened, and its `started` entry is already in the log.
     func recordApplied(_ plan: Plan, confirmationID: String?, generation: UInt32?) -> String? {
+        Self.pauseAfterCommitForTests()
         do {
             try recorder?.finished(plan, confirmationID: confirmationID, generationAfter: generation, failure: nil)
             return nil
         } catch {
             return "the apply went through, but its result could not be logged: \(error)"
         }
+    }
+
+    /// First thing under the lock for a run that writes `log`: when the log's last entry is an
+    /// apply that recorded `started` and no result (fwctl was killed between the two), reads
+    /// what the kernel holds and records it as a `recovered` entry, so the log and `status`
+    /// never go on naming the apply before it. Returns what was recovered, for the user; nil
+    /// when there was nothing to. A log that cannot be read is left for the next append to
+    /// report.
+    public func recoverUnfinished(log: ApplyLog, table: TableRef? = nil) throws -> String? {
+        guard let last = (try? log.lastEntry()) ?? nil, last.action == .apply, last.outcome == "started" else { return nil }
+        let ref = table ?? backend.likelyTable()
+        let (loaded, generation) = try Self.explained { try backend.read(table: ref) }
+        let recorder = ApplyRecorder(log: log, host: last.host)
+        let entry: ApplyLogEntry
+        do { entry = try recorder.recovered(last, loaded: loaded, generation: generation) } catch {
+            throw ApplyError("the apply log's last entry (seq \(last.seq)) is an apply that recorded no result, and recording what is loaded failed: \(error)")
+        }
+        return "the apply log's last entry (seq \(last.seq), apply started at \(last.time)) has no result: that fwctl was killed midway. The kernel holds \(entry.loaded ?? "?") (table \(ref), generation \(generation)); recorded as seq \(entry.seq) (recovered)"
+    }
+
+    /// Test-only: kernel tests kill fwctl between the commit and the result entry. With
+    /// FWCTL_TEST_PAUSE_AFTER_COMMIT=PATH set, creates PATH and waits (60 s at most) right
+    /// after the commit; without it, does nothing.
+    static func pauseAfterCommitForTests() {
+        guard let marker = ProcessInfo.processInfo.environment["FWCTL_TEST_PAUSE_AFTER_COMMIT"], !marker.isEmpty else { return }
+        let fd = open(marker, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        if fd >= 0 { close(fd) }
+        sleep(60)
     }
 
     /// Restores the table saved by an unconfirmed apply and records it. The rollback never

@@ -95,7 +95,7 @@ public struct CompiledTableCache: Sendable {
 
     /// The entry compiled in `context`, if any.
     public func load(context: String) -> Entry? {
-        guard let bytes = FileBytes.read(path), let entry = TableSnapshot.decode(bytes), entry.context == context else { return nil }
+        guard let bytes = StateFile.readCache(path), let entry = TableSnapshot.decode(bytes), entry.context == context else { return nil }
         return entry
     }
 
@@ -112,6 +112,11 @@ enum FileBytes {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
+        return read(fd: fd)
+    }
+
+    /// The rest of an open regular file.
+    static func read(fd: Int32) -> [UInt8]? {
         var st = stat()
         guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         // One byte more than the size, to see the end of the file in the same read; a file

@@ -6,7 +6,8 @@ import Glibc
 /// An exclusive lock that keeps two fwctl runs on one host from interleaving plan and apply.
 ///
 /// `flock(2)` on a file in the state directory: the kernel drops it when the process dies,
-/// however it dies, so a killed fwctl never leaves a stale lock behind.
+/// however it dies, so a killed fwctl never leaves a stale lock behind. The file is opened as
+/// every state file is (`StateFile.open`): never through a link, since it is truncated.
 public final class HostLock {
     public let path: String
     private var fd: Int32 = -1
@@ -14,12 +15,15 @@ public final class HostLock {
     /// Why the lock could not be taken.
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case cannotOpen(path: String, errno: Int32)
+        case unsafe(String)
         case busy(path: String, holder: String?)
 
         public var description: String {
             switch self {
             case .cannotOpen(let path, let e):
-                return "cannot open lock file \(path): \(String(cString: strerror(e)))"
+                return "cannot open lock file \(path) (\(StateFile.name(of: e)))"
+            case .unsafe(let why):
+                return why
             case .busy(let path, let holder):
                 let who = holder.map { " (held by pid \($0))" } ?? ""
                 return "another fwctl is planning or applying on this host\(who); lock \(path). Try again, or pass --lock-timeout SECONDS to wait"
@@ -30,8 +34,11 @@ public final class HostLock {
     /// Takes the lock, waiting up to `timeout` seconds (0: fail at once when busy).
     public init(path: String, timeout: Double) throws(Failure) {
         self.path = path
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .cannotOpen(path: path, errno: errno) }
+        do throws(StateFile.Unsafe) {
+            fd = try StateFile.open(path, O_RDWR, create: 0o644).fd
+        } catch {
+            throw error.errno.map { $0 == ELOOP ? .unsafe(error.description) : .cannotOpen(path: path, errno: $0) } ?? .unsafe(error.description)
+        }
         let deadline = Self.now() + max(0, timeout)
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let e = errno

@@ -47,7 +47,7 @@ public struct HostStatus: Codable, Hashable, Sendable {
     public var driftChanges: Int
     /// No drift: the loaded table is what the policy compiles to.
     public var inSync: Bool
-    /// This host's last apply that reached the kernel (outcome `applied`).
+    /// This host's last apply that reached the kernel (see `ApplyLogEntry.reachedKernel`).
     public var lastApply: ApplyLogEntry?
     /// The last entry of any kind (a `started` without result means an apply died midway).
     public var lastEntry: ApplyLogEntry?
@@ -69,7 +69,7 @@ public struct HostStatus: Codable, Hashable, Sendable {
         // A state directory may hold entries of other policy hosts (a machine renamed, a
         // wrong --host): only this host's count.
         let mine = entries.filter { $0.host == host }
-        lastApply = mine.last { $0.action == .apply && $0.outcome == "applied" }
+        lastApply = mine.last(where: \.reachedKernel)
         lastEntry = mine.last
         self.logProblem = logProblem
         (flows, drops) = loaded.map(Self.counters) ?? ([], [])

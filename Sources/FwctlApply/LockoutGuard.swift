@@ -4,30 +4,25 @@ import FwctlVerifier
 
 /// Refuses a ruleset that would stop new SSH connections from the operator's own address.
 ///
-/// Over SSH, `SSH_CONNECTION` holds `client-ip client-port server-ip server-port`. The desired
-/// input chain is evaluated for a NEW TCP packet from the client to the server's address and
-/// port, exactly as the verifier evaluates chains. The established session itself survives
-/// (conntrack), but the next login would not, which is how operators lock themselves out.
+/// Over SSH, `SSH_CONNECTION` holds `client-ip client-port server-ip server-port` (see
+/// `SSHSession`). The desired input chain is evaluated for a NEW TCP packet from the client to
+/// the server's address and port, exactly as the verifier evaluates chains. The established
+/// session itself survives (conntrack), but the next login would not, which is how operators
+/// lock themselves out.
 public enum LockoutGuard {
-    /// The operator's SSH connection, parsed from `SSH_CONNECTION`.
+    /// How long an apply over SSH stays provisional unless `--confirm` says otherwise.
+    public static let sshConfirmSeconds = 15.0
+
+    /// The operator's SSH connection, parsed from `SSH_CONNECTION` (see `parse`).
     public struct Connection: Hashable, Sendable, CustomStringConvertible {
         public var client: IPAddress
         public var server: IPAddress
         public var port: UInt16
 
-        public init?(environment value: String?) {
-            guard let parts = value?.split(separator: " "), parts.count == 4,
-                  let client = IPAddress(Self.unmapped(parts[0])), let server = IPAddress(Self.unmapped(parts[2])),
-                  client.family == server.family, let port = UInt16(parts[3]) else { return nil }
+        public init(client: IPAddress, server: IPAddress, port: UInt16) {
             self.client = client
             self.server = server
             self.port = port
-        }
-
-        /// sshd reports IPv4 clients of a dual-stack socket as `::ffff:a.b.c.d`; the packet
-        /// the firewall sees is IPv4.
-        static func unmapped(_ s: Substring) -> Substring {
-            s.hasPrefix("::ffff:") && s.contains(".") ? s.dropFirst(7) : s
         }
 
         public var description: String { "\(client) -> \(server) port \(port)" }

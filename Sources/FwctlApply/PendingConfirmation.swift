@@ -34,19 +34,25 @@ public struct StateDirectory: Sendable {
     public var lockPath: String { path + "/lock" }
     public var pendingPath: String { path + "/pending-confirm.json" }
 
-    /// Creates the directory (mode 0700: it holds rulesets) when missing.
+    /// Creates the directory (mode 0700: it holds rulesets) when missing, and refuses one
+    /// that others could plant files or links in (see `StateFile.checkDirectory`).
     public func prepare() throws {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw ApplyError("cannot create state directory \(path): \(error.localizedDescription)")
+        if access(path, F_OK) != 0 {
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw ApplyError("cannot create state directory \(path): \(error.localizedDescription)")
+            }
         }
+        do { try StateFile.checkDirectory(path, role: "state directory") } catch { throw ApplyError("\(error)") }
     }
 
     public func readPending() throws -> PendingConfirmation? {
-        guard let data = FileManager.default.contents(atPath: pendingPath) else { return nil }
+        let bytes: [UInt8]?
+        do { bytes = try StateFile.read(pendingPath) } catch { throw ApplyError("\(error)") }
+        guard let bytes else { return nil }
         do {
-            return try JSONDecoder().decode(PendingConfirmation.self, from: data)
+            return try JSONDecoder().decode(PendingConfirmation.self, from: Data(bytes))
         } catch {
             throw ApplyError("\(pendingPath) is damaged (\(error)); remove it after checking the loaded ruleset")
         }

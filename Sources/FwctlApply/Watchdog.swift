@@ -48,6 +48,8 @@ public struct Watchdog: Sendable {
         // unconfirmed ruleset in place.
         let session = try ApplySession(stateDirectory: state.path, lockTimeout: .infinity)
         defer { session.release() }
+        // An apply killed after its commit left only `started`: say what is loaded first.
+        if let log { _ = try? session.recoverUnfinished(log: log, table: (try? state.readPending())?.table) }
         // The host and policy come from the apply's own entry; the machine name is a fallback.
         session.recorder = log.map { ApplyRecorder(log: $0, host: ProcessInfo.processInfo.hostName) }
         return try session.rollBackIfUnconfirmed(id: id)

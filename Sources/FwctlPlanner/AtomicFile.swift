@@ -4,7 +4,12 @@ import Glibc
 #endif
 
 /// Replaces a file so that a reader sees the old content or the new, never part of it: the
-/// bytes go to a temporary file beside it (unique to this process), then `rename(2)`.
+/// bytes go to a new temporary file beside it, then `rename(2)`.
+///
+/// The temporary file's name is unpredictable and it is created only where nothing is
+/// (`O_CREAT | O_EXCL | O_NOFOLLOW`): a link planted in the directory is never followed, so
+/// root writing state or a plan never truncates or creates a file elsewhere. `rename(2)`
+/// replaces a link at `path` itself, never its target.
 ///
 /// fwctl's one way to write a file it replaces (plans, reports, metrics, state): one place
 /// that decides the temporary name, the mode (0600 for state and plans) and when to fsync,
@@ -21,8 +26,13 @@ public enum AtomicFile {
     /// (for state that must survive a crash).
     public static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t = 0o644, sync: Bool = false) throws(Failure) {
         let data = bytes as? [UInt8] ?? Array(bytes)
-        let tmp = path + ".tmp.\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        var tmp = ""
+        var fd: Int32 = -1
+        for _ in 0..<16 {
+            tmp = path + ".tmp.\(getpid()).\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
+            fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+            if fd >= 0 || errno != EEXIST { break }
+        }
         guard fd >= 0 else { throw Failure(path: path, reason: Self.reason(errno)) }
         var offset = 0
         var failure: Int32? = nil

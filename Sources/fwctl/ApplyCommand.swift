@@ -46,8 +46,6 @@ struct ApplyCommand: ParsableCommand {
     @Flag(name: .long, help: "Apply even if it would drop new SSH connections from your address.")
     var force = false
 
-    static let sshConfirmSeconds = 15.0
-
     func validate() throws {
         if let c = confirm, !(c >= 1 && c <= 86_400) { throw ValidationError("--confirm takes 1 to 86400 seconds") }
         if confirm != nil && noConfirm { throw ValidationError("--confirm and --no-confirm exclude each other") }
@@ -58,6 +56,7 @@ struct ApplyCommand: ParsableCommand {
             try KernelOptions.requireRoot("fwctl apply")
             let session = try ApplySession(stateDirectory: kernel.stateDir, lockTimeout: kernel.lockTimeout)
             defer { session.release() }
+            if let note = try session.recoverUnfinished(log: logOptions.applyLog(stateDir: kernel.stateDir)) { Terminal.writeError("fwctl: warning: \(note)") }
             defer { DesiredTable.finishCacheWrite() }
             session.backend.refresh = refresh.refresh
             // The kernel's dump runs on the other core while the policy compiles (a saved plan
@@ -76,13 +75,11 @@ struct ApplyCommand: ParsableCommand {
             Terminal.writeOut(PlanRenderer(colour: Terminal.colorOnStdout).render(plan))
             if plan.isEmpty { return }
 
-            let ssh = LockoutGuard.Connection(environment: ProcessInfo.processInfo.environment["SSH_CONNECTION"])
-            if let ssh, let problem = LockoutGuard.check(desired, connection: ssh) {
-                guard force else { throw CLIError("\(problem). Nothing was applied; fix the policy, or pass --force if you have another way in") }
-                Terminal.writeError("fwctl: warning: \(problem) (--force)")
-            }
+            let ssh = SSHSession(environment: ProcessInfo.processInfo.environment), guarded: LockoutGuard.Decision
+            do { guarded = try LockoutGuard.decide(desired, session: ssh, confirm: confirm, noConfirm: noConfirm, force: force) } catch { throw CLIError("\(error)") }
+            for w in guarded.warnings { Terminal.writeError("fwctl: warning: \(w)") }
             if !yes && !check { try askForConfirmation() }
-            let seconds = noConfirm || check ? nil : (confirm ?? (ssh != nil ? Self.sshConfirmSeconds : nil))
+            let seconds = check ? nil : guarded.confirmSeconds
             // Apply log: every apply is recorded (intent before the kernel is touched, then
             // the result); --check records nothing.
             session.recorder = ApplyRecorder(log: logOptions.applyLog(stateDir: kernel.stateDir), host: host ?? Terminal.shortHostname(),

@@ -27,6 +27,7 @@ struct ConfirmCommand: ParsableCommand {
             if let id = watchdog { return try runWatchdog(id) }
             let session = try ApplySession(stateDirectory: kernel.stateDir, lockTimeout: kernel.lockTimeout)
             defer { session.release() }
+            if let note = try session.recoverUnfinished(log: logOptions.applyLog(stateDir: kernel.stateDir)) { Terminal.writeError("fwctl: warning: \(note)") }
             // The confirm entry takes host and policy from the apply it confirms.
             session.recorder = ApplyRecorder(log: logOptions.applyLog(stateDir: kernel.stateDir), host: Terminal.shortHostname())
             let pending = try session.confirm()

@@ -98,7 +98,7 @@ struct ApplyLogKernelTests {
         Failure(name: "full device", setup: ":", log: "/dev/full", message: "No space left on device"),
         Failure(name: "read-only bind mount", setup: "mount --bind \"$D\" \"$D\" && mount -o remount,bind,ro \"$D\"",
                 log: "$D/apply-log.jsonl", message: "Read-only file system"),
-        Failure(name: "full tmpfs", setup: "mount -t tmpfs -o size=8k tmpfs \"$D\" && { dd if=/dev/zero of=\"$D/fill\" bs=1k count=64 2>/dev/null; true; }",
+        Failure(name: "full tmpfs", setup: "mount -t tmpfs -o size=8k,mode=0700 tmpfs \"$D\" && { dd if=/dev/zero of=\"$D/fill\" bs=1k count=64 2>/dev/null; true; }",
                 log: "$D/apply-log.jsonl", message: "No space left on device"),
         Failure(name: "full device, provisional apply", setup: ":", log: "/dev/full", message: "No space left on device",
                 extra: ["--confirm", "30"]),
