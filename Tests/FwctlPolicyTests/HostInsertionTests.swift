@@ -78,6 +78,28 @@ import FwctlNet
         #expect(Self.recognise(new) == nil, "\(what)")
     }
 
+    /// The replays: bytes the front end refuses (not UTF-8 even inside a comment, a
+    /// byte-order mark that is not at the start of the file) in an otherwise valid host line.
+    static let hostileLines: [(String, [UInt8])] = [
+        ("Latin-1 in a comment", Array("  host x1 = 192.0.2.99  # caf".utf8) + [0xE9]),
+        ("a byte-order mark at the line's start", [0xEF, 0xBB, 0xBF] + Array("  host x1 = 192.0.2.99".utf8)),
+        ("a surrogate in a comment", Array("  host x1 = 192.0.2.99  # ".utf8) + [0xED, 0xA0, 0x80]),
+        ("an overlong sequence in a comment", Array("  host x1 = 192.0.2.99  # ".utf8) + [0xC0, 0xAF]),
+    ]
+
+    @Test(arguments: hostileLines)
+    func bytesTheFrontEndRefusesAreNotRecognised(_ what: String, _ line: [UInt8]) throws {
+        let anchor = Array("}\nrole db".utf8)
+        var new = Array(Self.old.utf8)
+        let at = try #require(new.indices.first { new[$0...].starts(with: anchor) })
+        new.insert(contentsOf: line + [0x0A], at: at)
+        // The full front end refuses the file ...
+        let file = try? PolicyFrontEnd.sourceFile(path: "t.policy", bytes: new)
+        #expect(file.map { PolicyFrontEnd.check(files: [$0], today: Here.today).hasErrors } ?? true, "\(what)")
+        // ... so the insertion must not be taken for a valid one.
+        #expect(HostInsertion.recognise(old: Array(Self.old.utf8), new: new) == nil, "\(what)")
+    }
+
     @Test func aNameInAnotherFileIsNotNew() {
         let new = Self.old.replacingOccurrences(of: "}\nrole db", with: "  host web-03 = 192.0.2.23\n}\nrole db")
         #expect(HostInsertion.recognise(old: Array(Self.old.utf8), new: Array(new.utf8), otherFiles: [Array("allow web-03 -> db : https\n".utf8)]) == nil)
