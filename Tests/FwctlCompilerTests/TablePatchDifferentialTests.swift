@@ -45,9 +45,11 @@ import FwctlRuleset
         return starts.map { Array(base[..<$0]) + lines + Array(base[$0...]) }
     }
 
-    /// Inserts each of `insertions` everywhere and compares both paths; returns how many
-    /// insertions the fast path derived.
-    static func compare(_ insertions: [(what: String, bytes: [UInt8])]) -> Int {
+    /// Inserts each of `insertions` everywhere and compares both paths for each of `hosts`;
+    /// returns how many insertions the fast path derived.
+    static func compare(_ insertions: [(what: String, bytes: [UInt8])], hosts: [String] = hosts) -> Int {
+        var seen = Set<[UInt8]>()
+        let insertions = insertions.filter { seen.insert($0.bytes).inserted }
         var derived = 0
         for host in hosts {
             guard let old = full(base, host: host) else {
@@ -146,7 +148,10 @@ import FwctlRuleset
     @Test func everyCorpusCaseIsDeclinedOrAgrees() throws {
         let corpus = Self.corpus
         try #require(corpus.count >= 40, "the malformed-policy corpus is missing")
-        _ = Self.compare(corpus.flatMap { Self.corpusInsertions($0.name, $0.bytes) })
+        // Recognition does not depend on the host: one host's table keeps the run short.
+        let derived = Self.compare(corpus.flatMap { Self.corpusInsertions($0.name, $0.bytes) }, hosts: ["t"])
+        // The corpus's valid host items (`host a1 = 192.0.2.2`) are derived.
+        #expect(derived > 0)
     }
 
     /// The replays, end to end through `derive`: the full path refuses each file.
