@@ -15,7 +15,12 @@ import Glibc
 /// byte, an insertion not at an item boundary of a role block written one host per line, a
 /// line that is not a complete valid host item, a new name that appears anywhere else in the
 /// file, even in a comment) yields nil, and the caller checks the whole policy as usual,
-/// which also reports any error in its own words.
+/// which also reports any error in its own words. The inserted bytes go through the front
+/// end's own decoding and lexer, so anything either refuses (bytes that are not UTF-8, in a
+/// comment too; a byte-order mark past the file's start; NUL or any other unexpected
+/// character outside a comment) is never recognised. Warnings the new lines would get (an
+/// address with host bits set) do not matter: they change no table, and plan and apply,
+/// the only users, do not compute warnings.
 public struct HostInsertion: Equatable, Sendable {
     /// A host the edit adds.
     public struct NewHost: Equatable, Sendable {
@@ -55,8 +60,8 @@ public struct HostInsertion: Equatable, Sendable {
         var at = prefix
         while at > 0 && old[at - 1] != 0x0A { at -= 1 }
         guard memcmpEqual(old, at, new, at + added, prefix - at) else { return nil }
-        let inserted = UnsafeBufferPointer(rebasing: new[at..<(at + added)])
-        guard inserted.last == 0x0A else { return nil }
+        let end = at + added
+        guard new[end - 1] == 0x0A, decodes(new, at, end) else { return nil }
 
         // Where: an item boundary in the body of a role block written one host per line.
         guard let role = enclosingRole(old, before: at), nextItemStartsHostOrBrace(old, from: at) else { return nil }
@@ -64,15 +69,15 @@ public struct HostInsertion: Equatable, Sendable {
         // What: complete host items, one per line, with new, distinct, valid names.
         var hosts: [NewHost] = []
         var lineCount = 0
-        var start = 0
-        while start < inserted.count {
-            var end = start
-            while inserted[end] != 0x0A { end += 1 }
-            let tokens = lineTokens(inserted, start, end)
+        var start = at
+        while start < end {
+            var lineEnd = start
+            while new[lineEnd] != 0x0A { lineEnd += 1 }
+            let tokens = lineTokens(new, start, lineEnd)
             lineCount += 1
-            start = end + 1
+            start = lineEnd + 1
             if tokens.isEmpty { continue }
-            guard let host = hostItem(tokens, inserted) else { return nil }
+            guard let host = hostItem(tokens, new) else { return nil }
             hosts.append(host)
         }
         guard !hosts.isEmpty, Set(hosts.map(\.name)).count == hosts.count else { return nil }
@@ -165,10 +170,20 @@ public struct HostInsertion: Equatable, Sendable {
         return NewHost(name: name, addresses: addresses)
     }
 
-    /// The tokens of the line `[start, end)` (no newline inside); an invalid or unterminated
-    /// token makes the line unrecognisable, reported as a single `.invalid` token.
+    /// The inserted bytes `[start, end)` are text the front end decodes (its own decoding
+    /// runs on them, so a byte it refuses anywhere, a comment included, is refused here).
+    /// They start after a newline and end with one, where a UTF-8 decoder is between
+    /// characters: the new file decodes exactly when the old one (which did) and they do.
+    private static func decodes(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        (try? PolicyFrontEnd.sourceFile(path: "", bytes: Array(bytes[start..<end]))) != nil
+    }
+
+    /// The tokens of the line `[start, end)` of the file `bytes` (no newline inside), as the
+    /// file's lexer reads them (a byte-order mark is skipped only at the file's start); an
+    /// invalid or unterminated token makes the line unrecognisable, reported as a single
+    /// `.invalid` token.
     private static func lineTokens(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> [Token] {
-        var lexer = Lexer(bytes: Array(bytes[start..<end]))
+        var lexer = Lexer(piece: Array(bytes[start..<end]), at: start)
         var out: [Token] = []
         while true {
             var t = lexer.next()
