@@ -10,6 +10,8 @@ import FwctlRuleset
 /// refuses) is inserted as, or inside, a host line at every line of a base policy. The fast
 /// path may only decline: whenever it derives a table, the full path (decoding, parsing,
 /// checking, compiling the same bytes) must accept the file and give exactly that table.
+/// The base policy comes plain, with CRLF line ends, and with a byte-order mark and a role
+/// on its first line.
 @Suite struct TablePatchDifferentialTests {
     static let today = CalendarDate(year: 2026, month: 11, day: 28)
     static let path = "policies/p.policy"
@@ -28,6 +30,11 @@ import FwctlRuleset
         allow * -> target : tcp/22
 
         """.utf8)
+    static let bases: [[UInt8]] = [
+        base,
+        Array(String(decoding: base, as: UTF8.self).replacingOccurrences(of: "\n", with: "\r\n").utf8),
+        [0xEF, 0xBB, 0xBF] + Array("role web {\n  host w1 = 10.0.0.1\n}\nrole target { host t = 192.0.2.1 }\nallow web -> target : tcp/443\n".utf8),
+    ]
     static let hosts = ["t", "w1"]
 
     /// What the full path makes of the bytes: nil when it reports an error.
@@ -38,8 +45,8 @@ import FwctlRuleset
         return try? Compiler(fleet: fleet).compileWithDependencies(host: host)
     }
 
-    /// `lines` (each ending with a newline) inserted before every line of the base policy.
-    static func everyPosition(_ lines: [UInt8]) -> [[UInt8]] {
+    /// `lines` (each ending with a newline) inserted before every line of `base`.
+    static func everyPosition(_ lines: [UInt8], in base: [UInt8] = base) -> [[UInt8]] {
         var starts = [0]
         for i in base.indices where base[i] == 0x0A && i + 1 < base.count { starts.append(i + 1) }
         return starts.map { Array(base[..<$0]) + lines + Array(base[$0...]) }
@@ -47,7 +54,7 @@ import FwctlRuleset
 
     /// Inserts each of `insertions` everywhere and compares both paths for each of `hosts`;
     /// returns how many insertions the fast path derived.
-    static func compare(_ insertions: [(what: String, bytes: [UInt8])], hosts: [String] = hosts) -> Int {
+    static func compare(_ insertions: [(what: String, bytes: [UInt8])], into base: [UInt8], hosts: [String] = hosts) -> Int {
         var seen = Set<[UInt8]>()
         let insertions = insertions.filter { seen.insert($0.bytes).inserted }
         var derived = 0
@@ -57,7 +64,7 @@ import FwctlRuleset
                 continue
             }
             for insertion in insertions {
-                for (position, new) in everyPosition(insertion.bytes).enumerated() {
+                for (position, new) in everyPosition(insertion.bytes, in: base).enumerated() {
                     guard let table = TablePatch.derive(from: [(path, base)], to: [(path, new)], table: old.table, dependencies: old.dependencies) else { continue }
                     derived += 1
                     let truth = full(new, host: host)
@@ -104,15 +111,16 @@ import FwctlRuleset
         return out
     }
 
-    @Test func everyInvalidUTF8ClassIsDeclinedOrAgrees() {
+    @Test(arguments: bases.indices)
+    func everyInvalidUTF8ClassIsDeclinedOrAgrees(_ base: Int) {
         let insertions = Self.utf8Classes
-        let derived = Self.compare(insertions)
+        let derived = Self.compare(insertions, into: Self.bases[base])
         // Valid UTF-8 in a comment is a valid host line: the fast path is not merely off.
         #expect(derived > 0)
         // Nothing that is not UTF-8 is ever derived, whatever the position.
         for (what, bytes) in insertions where String(validating: bytes, as: UTF8.self) == nil {
-            for new in Self.everyPosition(bytes) {
-                let table = TablePatch.derive(from: [(Self.path, Self.base)], to: [(Self.path, new)], table: Table(name: "x"),
+            for new in Self.everyPosition(bytes, in: Self.bases[base]) {
+                let table = TablePatch.derive(from: [(Self.path, Self.bases[base])], to: [(Self.path, new)], table: Table(name: "x"),
                                               dependencies: TableDependencies(membershipSets: []))
                 #expect(table == nil, "\(what)")
             }
@@ -145,11 +153,12 @@ import FwctlRuleset
         return out
     }
 
-    @Test func everyCorpusCaseIsDeclinedOrAgrees() throws {
+    @Test(arguments: bases.indices)
+    func everyCorpusCaseIsDeclinedOrAgrees(_ base: Int) throws {
         let corpus = Self.corpus
         try #require(corpus.count >= 40, "the malformed-policy corpus is missing")
         // Recognition does not depend on the host: one host's table keeps the run short.
-        let derived = Self.compare(corpus.flatMap { Self.corpusInsertions($0.name, $0.bytes) }, hosts: ["t"])
+        let derived = Self.compare(corpus.flatMap { Self.corpusInsertions($0.name, $0.bytes) }, into: Self.bases[base], hosts: ["t"])
         // The corpus's valid host items (`host a1 = 192.0.2.2`) are derived.
         #expect(derived > 0)
     }
