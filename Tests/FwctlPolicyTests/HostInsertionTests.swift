@@ -51,6 +51,16 @@ import FwctlNet
         #expect(edit.line == 7 && edit.lineCount == 4)
     }
 
+    /// What the parser reads as host items is what is recognised, however the lines run.
+    @Test func hostItemsAreReadAsTheParserReadsThem() throws {
+        let lines = "  host web-03 = 192.0.2.23,\n      2001:db8::23   # continued\n  host web-04 = 192.0.2.24  host web-05 = 192.0.2.25\n"
+        let edit = try #require(Self.recognise(Self.old.replacingOccurrences(of: "}\nrole db", with: lines + "}\nrole db")))
+        #expect(edit.hosts.map(\.name) == ["web-03", "web-04", "web-05"] && edit.line == 7 && edit.lineCount == 3)
+        var both = Self.v4("192.0.2.23")
+        both.insert(AddressRange(IPAddress("2001:db8::23")!))
+        #expect(edit.hosts[0].addresses == both)
+    }
+
     static func beforeBlockEnd(_ line: String) -> String {
         old.replacingOccurrences(of: "}\nrole db", with: line + "\n}\nrole db")
     }
@@ -71,6 +81,12 @@ import FwctlNet
         ("a flow", beforeBlockEnd("  allow web -> db : https")),
         ("two new hosts of one name", beforeBlockEnd("  host w = 192.0.2.23\n  host w = 192.0.2.24")),
         ("part of a line", old.replacingOccurrences(of: "192.0.2.22", with: "192.0.2.22, 192.0.2.29")),
+        ("a malformed name", beforeBlockEnd("  host 9x = 192.0.2.23")),
+        ("a bad prefix", beforeBlockEnd("  host web-03 = 192.0.2.0/33")),
+        ("a string", beforeBlockEnd("  host web-03 = \"192.0.2.23\"")),
+        ("another statement", beforeBlockEnd("  network n = 10.0.0.0/8")),
+        ("a NUL byte", beforeBlockEnd("  host web-03 = 192.0.2.23\u{0}")),
+        ("a character the lexer refuses", beforeBlockEnd("  host web-03 \u{2192} 192.0.2.23")),
         ]
 
     @Test(arguments: notInsertions)
