@@ -163,6 +163,24 @@ import FwctlRuleset
         #expect(derived > 0)
     }
 
+    /// A valid host line inserted while hostile bytes go elsewhere in the same edit (into an
+    /// earlier comment, a later line, the end of the file): never a pure insertion, declined.
+    @Test func hostileBytesBesideAValidInsertionAreDeclined() throws {
+        let old = try #require(Self.full(Self.base, host: "t"))
+        let valid = Self.everyPosition(Array("  host x1 = 192.0.2.99\n".utf8))[8]
+        #expect(TablePatch.derive(from: [(Self.path, Self.base)], to: [(Self.path, valid)], table: old.table, dependencies: old.dependencies) != nil)
+        let comment = try #require(valid.indices.first { valid[$0...].starts(with: Array("# first".utf8)) }) + 2
+        let later = try #require(valid.indices.first { valid[$0...].starts(with: Array("allow web".utf8)) })
+        for (what, bytes) in Self.hostileBytes {
+            for at in [comment, later, valid.count] {
+                var new = valid
+                new.insert(contentsOf: bytes, at: at)
+                #expect(TablePatch.derive(from: [(Self.path, Self.base)], to: [(Self.path, new)], table: old.table, dependencies: old.dependencies) == nil,
+                        "\(what) at \(at)")
+            }
+        }
+    }
+
     /// The replays, end to end through `derive`: the full path refuses each file.
     @Test(arguments: [
         Array("  host x1 = 192.0.2.99  # caf".utf8) + [0xE9, 0x0A],
