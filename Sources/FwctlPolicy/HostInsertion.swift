@@ -3,8 +3,8 @@ import FwctlNet
 import Glibc
 #endif
 
-/// An edit of a checked policy file that only inserts whole `host NAME = ADDR, ...` lines into
-/// one role's block, recognised from the file's bytes before and after.
+/// An edit of a checked policy file that only inserts whole lines of `host NAME = ADDR, ...`
+/// items into one role's block, recognised from the file's bytes before and after.
 ///
 /// This is how a large fleet usually changes (a server joins a role), and for it the checked
 /// meaning of the new text is exactly the old one plus these hosts in that role, with every
@@ -12,15 +12,15 @@ import Glibc
 /// caller holding the old text's result can skip parsing and checking the whole policy again.
 ///
 /// Recognition is conservative: anything it cannot prove to be such an insertion (a removed
-/// byte, an insertion not at an item boundary of a role block written one host per line, a
-/// line that is not a complete valid host item, a new name that appears anywhere else in the
-/// file, even in a comment) yields nil, and the caller checks the whole policy as usual,
-/// which also reports any error in its own words. The inserted bytes are read by the front
-/// end's own decoding and parser, so nothing it reports as an error (bytes that are not
-/// UTF-8, in a comment too; a byte-order mark past the file's start; NUL or any other
-/// unexpected character; a bad name or address) is ever recognised. Warnings the new lines
-/// would get (an address with host bits set) do not matter: they change no table, and plan
-/// and apply, the only users, do not compute warnings.
+/// byte, an insertion not at an item boundary of a role block written one host per line,
+/// lines that are not host items the front end reads without error, a new name that appears
+/// anywhere else in the file, even in a comment) yields nil, and the caller checks the whole
+/// policy as usual, which also reports any error in its own words. The inserted bytes are
+/// read by the front end's own decoding and parser, so nothing it reports as an error (bytes
+/// that are not UTF-8, in a comment too; a byte-order mark past the file's start; NUL or any
+/// other unexpected character; a bad name or address) is ever recognised. Warnings the new
+/// lines would get (an address with host bits set) do not matter: they change no table, and
+/// plan and apply, the only users, do not compute warnings.
 public struct HostInsertion: Equatable, Sendable {
     /// A host the edit adds.
     public struct NewHost: Equatable, Sendable {
