@@ -3,8 +3,8 @@ import FwctlNet
 import Glibc
 #endif
 
-/// An edit of a checked policy file that only inserts whole `host NAME = ADDR, ...` lines into
-/// one role's block, recognised from the file's bytes before and after.
+/// An edit of a checked policy file that only inserts whole lines of `host NAME = ADDR, ...`
+/// items into one role's block, recognised from the file's bytes before and after.
 ///
 /// This is how a large fleet usually changes (a server joins a role), and for it the checked
 /// meaning of the new text is exactly the old one plus these hosts in that role, with every
@@ -12,10 +12,15 @@ import Glibc
 /// caller holding the old text's result can skip parsing and checking the whole policy again.
 ///
 /// Recognition is conservative: anything it cannot prove to be such an insertion (a removed
-/// byte, an insertion not at an item boundary of a role block written one host per line, a
-/// line that is not a complete valid host item, a new name that appears anywhere else in the
-/// file, even in a comment) yields nil, and the caller checks the whole policy as usual,
-/// which also reports any error in its own words.
+/// byte, an insertion not at an item boundary of a role block written one host per line,
+/// lines that are not host items the front end reads without error, a new name that appears
+/// anywhere else in the file, even in a comment) yields nil, and the caller checks the whole
+/// policy as usual, which also reports any error in its own words. The inserted bytes are
+/// read by the front end's own decoding and parser, so nothing it reports as an error (bytes
+/// that are not UTF-8, in a comment too; a byte-order mark past the file's start; NUL or any
+/// other unexpected character; a bad name or address) is ever recognised. Warnings the new
+/// lines would get (an address with host bits set) do not matter: they change no table, and
+/// plan and apply, the only users, do not compute warnings.
 public struct HostInsertion: Equatable, Sendable {
     /// A host the edit adds.
     public struct NewHost: Equatable, Sendable {
@@ -55,28 +60,18 @@ public struct HostInsertion: Equatable, Sendable {
         var at = prefix
         while at > 0 && old[at - 1] != 0x0A { at -= 1 }
         guard memcmpEqual(old, at, new, at + added, prefix - at) else { return nil }
-        let inserted = UnsafeBufferPointer(rebasing: new[at..<(at + added)])
-        guard inserted.last == 0x0A else { return nil }
+        let end = at + added
+        guard new[end - 1] == 0x0A else { return nil }
 
         // Where: an item boundary in the body of a role block written one host per line.
         guard let role = enclosingRole(old, before: at), nextItemStartsHostOrBrace(old, from: at) else { return nil }
 
-        // What: complete host items, one per line, with new, distinct, valid names.
-        var hosts: [NewHost] = []
-        var lineCount = 0
-        var start = 0
-        while start < inserted.count {
-            var end = start
-            while inserted[end] != 0x0A { end += 1 }
-            let tokens = lineTokens(inserted, start, end)
-            lineCount += 1
-            start = end + 1
-            if tokens.isEmpty { continue }
-            guard let host = hostItem(tokens, inserted) else { return nil }
-            hosts.append(host)
-        }
-        guard !hosts.isEmpty, Set(hosts.map(\.name)).count == hosts.count else { return nil }
+        // What: host items the front end reads without error, with new, distinct names.
+        guard let hosts = hostItems(new, at, end, role: role), !hosts.isEmpty,
+              Set(hosts.map(\.name)).count == hosts.count else { return nil }
         for h in hosts where occurs(Array(h.name.utf8), in: old) { return nil }
+        var lineCount = 0
+        for i in at..<end where new[i] == 0x0A { lineCount += 1 }
         var line = 1
         for i in 0..<at where old[i] == 0x0A { line += 1 }
         return HostInsertion(role: role, hosts: hosts, line: line, lineCount: lineCount)
@@ -146,29 +141,36 @@ public struct HostInsertion: Equatable, Sendable {
 
     // MARK: what
 
-    /// `host NAME = ADDR, ADDR ...` with a name the parser accepts for a new host and
-    /// addresses that parse without error.
-    private static func hostItem(_ t: [Token], _ bytes: UnsafeBufferPointer<UInt8>) -> NewHost? {
-        guard t.count >= 4, t.count % 2 == 0, t[0].kind == .word, equals(bytes, t[0], "host"),
-              t[1].kind == .word, t[2].kind == .equals else { return nil }
-        let name = text(bytes, t[1])
-        guard !Keyword.isReserved(name), name != "host", name != "expect", Parser.isValidName(name) else { return nil }
-        var addresses = AddressSet()
-        for i in stride(from: 3, to: t.count, by: 2) {
-            guard t[i].kind == .word, i + 1 == t.count || t[i + 1].kind == .comma else { return nil }
-            let literal = text(bytes, t[i])
-            // The parser's test for "a name where an address belongs".
-            guard let f = literal.utf8.first, (f >= 0x30 && f <= 0x39) || literal.utf8.contains(UInt8(ascii: ":")),
-                  case .success(let parsed) = AddressLiteral.parse(literal) else { return nil }
-            addresses.insert(parsed.value)
+    /// The hosts the inserted bytes `[start, end)` define, read by the front end itself: its
+    /// decoding and its parser run on them as the body of a block `role ROLE { ... }`. Nil
+    /// when either reports an error, or the bytes hold anything but host items.
+    ///
+    /// That is how the whole new file's front end reads them. They start after a newline and
+    /// end with one: a UTF-8 decoder is between characters there, so the new file decodes
+    /// exactly when the old one (which did) and they do; the lexer is outside any token,
+    /// string or comment (a byte-order mark is the file's only at its first byte, which these
+    /// never are). And they go where the block's previous item has ended and the next one
+    /// starts with `host` or is its `}`: the parser's state after the block's `{`.
+    private static func hostItems(_ new: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, role: String) -> [NewHost]? {
+        let bytes = Array("role \(role) {\n".utf8) + Array(new[start..<end]) + Array("}\n".utf8)
+        guard let file = try? PolicyFrontEnd.sourceFile(path: "", bytes: bytes) else { return nil }
+        var sink = DiagnosticSink()
+        let syntax = Parser.parse(file, into: &sink)
+        guard !sink.hasErrors, syntax.roles.count == 1, syntax.networks.isEmpty, syntax.services.isEmpty,
+              syntax.flows.isEmpty, syntax.defaults.isEmpty, syntax.tests.isEmpty else { return nil }
+        return syntax.roles[0].hosts.map { h in
+            var addresses = AddressSet()
+            for a in h.addresses { addresses.insert(a.value) }
+            return NewHost(name: h.name.text, addresses: addresses)
         }
-        return NewHost(name: name, addresses: addresses)
     }
 
-    /// The tokens of the line `[start, end)` (no newline inside); an invalid or unterminated
-    /// token makes the line unrecognisable, reported as a single `.invalid` token.
+    /// The tokens of the line `[start, end)` of the file `bytes` (no newline inside), as the
+    /// file's lexer reads them (a byte-order mark is skipped only at the file's start); an
+    /// invalid or unterminated token makes the line unrecognisable, reported as a single
+    /// `.invalid` token.
     private static func lineTokens(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> [Token] {
-        var lexer = Lexer(bytes: Array(bytes[start..<end]))
+        var lexer = Lexer(piece: Array(bytes[start..<end]), at: start)
         var out: [Token] = []
         while true {
             var t = lexer.next()
@@ -243,9 +245,5 @@ public struct HostInsertion: Equatable, Sendable {
         guard t.end - t.start == w.utf8CodeUnitCount else { return false }
         for i in 0..<w.utf8CodeUnitCount where bytes[t.start + i] != w.utf8Start[i] { return false }
         return true
-    }
-
-    private static func text(_ bytes: UnsafeBufferPointer<UInt8>, _ t: Token) -> String {
-        String(decoding: UnsafeBufferPointer(rebasing: bytes[t.start..<t.end]), as: UTF8.self)
     }
 }

@@ -9,11 +9,24 @@ struct Lexer {
     let bytes: [UInt8]
     private(set) var offset = 0
 
+    /// A file's bytes, lexed from `offset`.
     init(bytes: [UInt8], offset: Int = 0) {
         self.bytes = bytes
-        // Editors on some systems start UTF-8 files with a byte-order mark: skip it.
-        let bom = offset == 0 && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
-        self.offset = bom ? 3 : offset
+        // Editors on some systems start UTF-8 files with a byte-order mark: skip it (only
+        // there: anywhere else it is an unexpected character).
+        self.offset = offset == 0 && Self.startsWithByteOrderMark(bytes) ? 3 : offset
+    }
+
+    /// A piece of a file that starts at a line start, `fileOffset` bytes into the file: its
+    /// tokens are exactly those the whole file's lexer reads there (a line start is never
+    /// inside a token or a comment), with offsets into the piece.
+    init(piece: [UInt8], at fileOffset: Int) {
+        bytes = piece
+        offset = fileOffset == 0 && Self.startsWithByteOrderMark(piece) ? 3 : 0
+    }
+
+    static func startsWithByteOrderMark(_ bytes: [UInt8]) -> Bool {
+        bytes.starts(with: [0xEF, 0xBB, 0xBF])
     }
 
     /// The next token; `.eof` (empty, at the end) forever once the bytes are used up.

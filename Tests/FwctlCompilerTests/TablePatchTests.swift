@@ -74,6 +74,8 @@ import FwctlRuleset
         "  host newh = 10.9.9.9 }",                 // closes the block
         "  10.9.9.9,",                              // an address continuing an item
         "  host newh = 10.9.9.9\n  host newh = 10.9.9.8",  // listed twice
+        "  host newh = 10.9.9.9,\n    2001:db8::99",   // an item over two lines
+        "  host n1 = 10.9.9.1  host n2 = 10.9.9.2",   // two items on a line
     ]
 
     @Test(arguments: ["scale-up.policy", "stacked.policy", "ipv6-only.policy"])

@@ -72,4 +72,29 @@ struct FastPathKernelTests {
         #expect(try h.plan(policy, "app-01", ["--detailed-exitcode"]).status == 0)
         #expect(try h.listed() == normaliseCounters(try ApplyKernelTests.compiled(policy, "app-01")))
     }
+
+    /// A host line the front end refuses (its comment is not UTF-8) is not derived from the
+    /// cached compilation: plan and apply report check's error, and the kernel keeps its table.
+    @Test func hostLineTheFrontEndRefusesIsNotDerived() throws {
+        let h = try Host()
+        let edited = try ApplyKernelTests.editedScaleUp { $0 }
+        defer { try? FileManager.default.removeItem(atPath: (edited as NSString).deletingLastPathComponent) }
+        #expect(try h.apply(edited, "web-01", ["--no-confirm"]).status == 0)
+        let before = try h.listed()
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: edited)))
+        let anchor = Array("  host lb-02 = 192.0.2.11, 2001:db8::11\n".utf8)
+        let at = try #require(bytes.indices.first { bytes[$0...].starts(with: anchor) }) + anchor.count
+        bytes.insert(contentsOf: Array("  host lb-03 = 192.0.2.99  # caf".utf8) + [0xE9, 0x0A], at: at)
+        try Data(bytes).write(to: URL(fileURLWithPath: edited))
+
+        let check = try h.fwctl(["check", "--policy", edited])
+        #expect(check.status == 1 && check.stderr.contains("not UTF-8"), "\(check.stderr)")
+        for _ in 0..<2 {
+            let plan = try h.plan(edited, "web-01")
+            #expect(plan.status == 1 && plan.stderr.contains("not UTF-8") && !plan.stdout.contains("192.0.2.99"), "\(plan.stdout)\(plan.stderr)")
+            let applied = try h.apply(edited, "web-01", ["--no-confirm"])
+            #expect(applied.status == 1 && applied.stderr.contains("not UTF-8"), "\(applied.stdout)\(applied.stderr)")
+        }
+        #expect(try h.listed() == before)
+    }
 }

@@ -51,6 +51,16 @@ import FwctlNet
         #expect(edit.line == 7 && edit.lineCount == 4)
     }
 
+    /// What the parser reads as host items is what is recognised, however the lines run.
+    @Test func hostItemsAreReadAsTheParserReadsThem() throws {
+        let lines = "  host web-03 = 192.0.2.23,\n      2001:db8::23   # continued\n  host web-04 = 192.0.2.24  host web-05 = 192.0.2.25\n"
+        let edit = try #require(Self.recognise(Self.old.replacingOccurrences(of: "}\nrole db", with: lines + "}\nrole db")))
+        #expect(edit.hosts.map(\.name) == ["web-03", "web-04", "web-05"] && edit.line == 7 && edit.lineCount == 3)
+        var both = Self.v4("192.0.2.23")
+        both.insert(AddressRange(IPAddress("2001:db8::23")!))
+        #expect(edit.hosts[0].addresses == both)
+    }
+
     static func beforeBlockEnd(_ line: String) -> String {
         old.replacingOccurrences(of: "}\nrole db", with: line + "\n}\nrole db")
     }
@@ -71,11 +81,39 @@ import FwctlNet
         ("a flow", beforeBlockEnd("  allow web -> db : https")),
         ("two new hosts of one name", beforeBlockEnd("  host w = 192.0.2.23\n  host w = 192.0.2.24")),
         ("part of a line", old.replacingOccurrences(of: "192.0.2.22", with: "192.0.2.22, 192.0.2.29")),
+        ("a malformed name", beforeBlockEnd("  host 9x = 192.0.2.23")),
+        ("a bad prefix", beforeBlockEnd("  host web-03 = 192.0.2.0/33")),
+        ("a string", beforeBlockEnd("  host web-03 = \"192.0.2.23\"")),
+        ("another statement", beforeBlockEnd("  network n = 10.0.0.0/8")),
+        ("a NUL byte", beforeBlockEnd("  host web-03 = 192.0.2.23\u{0}")),
+        ("a character the lexer refuses", beforeBlockEnd("  host web-03 \u{2192} 192.0.2.23")),
         ]
 
     @Test(arguments: notInsertions)
     func otherEditsAreNotRecognised(_ what: String, _ new: String) {
         #expect(Self.recognise(new) == nil, "\(what)")
+    }
+
+    /// The replays: bytes the front end refuses (not UTF-8 even inside a comment, a
+    /// byte-order mark that is not at the start of the file) in an otherwise valid host line.
+    static let hostileLines: [(String, [UInt8])] = [
+        ("Latin-1 in a comment", Array("  host x1 = 192.0.2.99  # caf".utf8) + [0xE9]),
+        ("a byte-order mark at the line's start", [0xEF, 0xBB, 0xBF] + Array("  host x1 = 192.0.2.99".utf8)),
+        ("a surrogate in a comment", Array("  host x1 = 192.0.2.99  # ".utf8) + [0xED, 0xA0, 0x80]),
+        ("an overlong sequence in a comment", Array("  host x1 = 192.0.2.99  # ".utf8) + [0xC0, 0xAF]),
+    ]
+
+    @Test(arguments: hostileLines)
+    func bytesTheFrontEndRefusesAreNotRecognised(_ what: String, _ line: [UInt8]) throws {
+        let anchor = Array("}\nrole db".utf8)
+        var new = Array(Self.old.utf8)
+        let at = try #require(new.indices.first { new[$0...].starts(with: anchor) })
+        new.insert(contentsOf: line + [0x0A], at: at)
+        // The full front end refuses the file ...
+        let file = try? PolicyFrontEnd.sourceFile(path: "t.policy", bytes: new)
+        #expect(file.map { PolicyFrontEnd.check(files: [$0], today: Here.today).hasErrors } ?? true, "\(what)")
+        // ... so the insertion must not be taken for a valid one.
+        #expect(HostInsertion.recognise(old: Array(Self.old.utf8), new: new) == nil, "\(what)")
     }
 
     @Test func aNameInAnotherFileIsNotNew() {
