@@ -154,4 +154,24 @@ struct SavedPlanKernelTests {
         let reportHost = (reportJSON?["hosts"] as? [[String: Any]])?.first { $0["name"] as? String == Self.host }
         #expect((entries.last?["policy"] as? [String: Any])?["tableSHA256"] as? String == reportHost?["ruleset_sha256"] as? String)
     }
+
+    /// The plan names its host and policy: without --host it is the plan's; another host, or
+    /// a policy whose files changed (even where the table does not), is refused.
+    @Test func theHostIsThePlansAndAnEditedPolicyIsRefused() throws {
+        let s = try Setup()
+        defer { s.cleanUp() }
+        let before = try s.h.ns.nft(["list", "ruleset"])
+        let other = try s.h.fwctl(["apply", s.planFile, "--policy", s.policy, "--host", "web-01", "--state-dir", s.h.state, "--yes"])
+        #expect(other.status == 1 && other.stderr.contains("the saved plan is for host app-01, not web-01"), "\(other.stderr)")
+        // A comment appended: same compiled table, other policy bytes.
+        let text = try String(contentsOfFile: s.policy, encoding: .utf8)
+        try (text + "# reviewed\n").write(toFile: s.policy, atomically: false, encoding: .utf8)
+        let edited = try s.h.fwctl(["apply", s.planFile, "--policy", s.policy, "--state-dir", s.h.state, "--yes"])
+        #expect(edited.status == 1 && edited.stderr.contains("the policy has changed since the plan was made"), "\(edited.stderr)")
+        #expect(try s.h.ns.nft(["list", "ruleset"]) == before)
+        try text.write(toFile: s.policy, atomically: false, encoding: .utf8)
+        let a = try s.h.fwctl(["apply", s.planFile, "--policy", s.policy, "--state-dir", s.h.state, "--yes"])
+        #expect(a.status == 0, "\(a.stdout)\(a.stderr)")
+        #expect(try s.h.listedContent() == ApplyKernelTests.blocksSorted(normaliseCounters(try ApplyKernelTests.compiled(s.policy, Self.host))))
+    }
 }
