@@ -62,4 +62,29 @@ struct BusyHostKernelTests {
         #expect(failures.count <= 1, "\(failures.count) of 20 applies failed: \(failures)")
         #expect(retried > 0, "no apply met a commit of the other table: the test tested nothing")
     }
+
+    /// The provisional apply and the watchdog's rollback on the same busy host: the rollback
+    /// restores exactly the table the apply replaced, though the generation kept moving.
+    @Test func provisionalApplyAndRollbackWhileAnotherTableCommits() throws {
+        let h = try Host()
+        let versions = [ApplyKernelTests.path("scale-up.policy"), try SavedPlanKernelTests.edited()]
+        defer { try? FileManager.default.removeItem(atPath: (versions[1] as NSString).deletingLastPathComponent) }
+        let host = SavedPlanKernelTests.host
+        let expected = try versions.map { ApplyKernelTests.blocksSorted(normaliseCounters(try ApplyKernelTests.compiled($0, host))) }
+        #expect(try h.apply(versions[0], host).status == 0)
+        let busy = try OtherCommitter(h)
+        defer { busy.stop() }
+
+        let kept = try h.apply(versions[1], host, ["--confirm", "60"])
+        #expect(kept.status == 0, "\(kept.stderr)")
+        #expect(try h.fwctl(["confirm", "--state-dir", h.state]).status == 0)
+        #expect(try h.listedContent() == expected[1])
+
+        let provisional = try h.apply(versions[0], host, ["--confirm", "1"])
+        #expect(provisional.status == 0, "\(provisional.stderr)")
+        #expect(try h.listedContent() == expected[0])
+        // The watchdog rolls back after 1 s; give it up to 10.
+        for _ in 0..<100 where try h.listedContent() != expected[1] { usleep(100_000) }
+        #expect(try h.listedContent() == expected[1], "not rolled back to the confirmed table")
+    }
 }
