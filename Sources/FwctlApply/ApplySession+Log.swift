@@ -27,6 +27,14 @@ extension ApplySession {
         }
     }
 
+    /// `plan` as the kernel took it, for the result entry: at the generation the batch went
+    /// at (a retry's, if any), so the entry's generations are the commit's.
+    func sent(_ plan: Plan) -> Plan {
+        var p = plan
+        p.generation = backend.sentAtGeneration ?? plan.generation
+        return p
+    }
+
     /// The result entry once the kernel changed. Returns a warning instead of throwing: the
     /// apply happened, and its `started` entry is already in the log.
     func recordApplied(_ plan: Plan, confirmationID: String?, generation: UInt32?) -> String? {

@@ -108,17 +108,17 @@ struct ApplyKernelTests {
         #expect(handle(before, "fwctl: replies and related traffic") == handle(after, "fwctl: replies and related traffic"))
     }
 
-    @Test func aSavedPlanIsRefusedWhenTheKernelChangedMeanwhile() throws {
+    @Test func aSavedPlanIsRefusedWhenFwctlsTableChangedMeanwhile() throws {
         let h = try Host()
         let planFile = h.state + ".plan.json"
         defer { try? FileManager.default.removeItem(atPath: planFile) }
         let p = try h.plan(Self.path("scale-up.policy"), "db-primary", ["--out", planFile])
         #expect(p.status == 0, "\(p.stderr)")
-        try h.ns.nft(["add", "table", "ip", "other"])
+        try h.ns.nft(["add", "table", "inet", "fwctl"])
         let listing = try h.ns.nft(["list", "ruleset"])
         let a = try h.fwctl(["apply", planFile, "--policy", Self.path("scale-up.policy"), "--host", "db-primary", "--state-dir", h.state, "--yes"])
         #expect(a.status == 1)
-        #expect(a.stderr.contains("changed since"), "\(a.stderr)")
+        #expect(a.stderr.contains("Saved plan is stale"), "\(a.stderr)")
         #expect(try h.ns.nft(["list", "ruleset"]) == listing)
         // A fresh plan goes through.
         #expect(try h.apply(Self.path("scale-up.policy"), "db-primary").status == 0)
