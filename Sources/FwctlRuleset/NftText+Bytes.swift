@@ -39,8 +39,9 @@ extension NftText {
         return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
             var w = ByteWriter(base: buffer.baseAddress!)
             w.utf8(head)
-            // nft separates the table's attribute lines from the first block by a blank line.
-            var first = table.flags == 0 && table.comment == nil
+            // nft 1.0.6 puts a blank line before the first block after a `flags` line, but
+            // not after a lone `comment` line.
+            var first = table.flags == 0
             for (i, set) in table.sets.enumerated() {
                 if !first { w.byte(0x0A) }
                 first = false

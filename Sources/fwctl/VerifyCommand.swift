@@ -1,6 +1,7 @@
 import ArgumentParser
 import FwctlApply
 import FwctlCompiler
+import FwctlPlanner
 import FwctlPolicy
 import FwctlRuleset
 import FwctlVerifier
@@ -19,7 +20,8 @@ struct VerifyCommand: ParsableCommand {
             more or less than the policy says is reported with an example packet, the rule that \
             decided it and the policy line that says otherwise. Also checks the conntrack rules \
             and lists shadowed and redundant rules (warnings). With --live, reads this machine's \
-            loaded table through netlink instead of compiling (root), so drift and hand edits show. \
+            loaded table through netlink instead of compiling (root), so drift and hand edits show; \
+            every difference from the compiled table (what fwctl plan would change) is reported too. \
             Exit status: 0 clean, 2 any discrepancy or problem, 1 error.
             """
     )
@@ -60,7 +62,14 @@ struct VerifyCommand: ParsableCommand {
                     do { rulesets[name] = try compiler.compile(host: name) } catch { throw CLIError("\(error)") }
                 }
             }
-            if live { rulesets[names[0]] = try readLive(fleet) }
+            var drift: [String] = []
+            if live {
+                let loaded = try readLive(fleet)
+                let desired = try compiler.compile(host: names[0]).tables[0]
+                drift = LiveDrift.lines(loaded: loaded.tables[0], desired: desired)
+                for line in drift { Terminal.writeError("fwctl: drift in the loaded table: \(line)\n") }
+                rulesets[names[0]] = loaded
+            }
             let results = PolicyVerifier.verify(fleet: fleet, hosts: names, rulesets: rulesets)
             var report = VerificationReport(source: live ? "live" : "compiled", hosts: results)
             if matrix || hostMatrix {
@@ -69,7 +78,7 @@ struct VerifyCommand: ParsableCommand {
                 if hostMatrix { report.hostMatrix = Reachability.hostMatrix(model, fleet: fleet) }
             }
             Terminal.writeOut(format == .json ? report.json : report.text)
-            clean = report.isClean
+            clean = report.isClean && drift.isEmpty
         }
         if !clean { throw ExitCode(2) }
     }
