@@ -53,6 +53,7 @@ struct KernelTable {
             guard table.set(named: set.name) == nil else { throw Refusal(EEXIST, "set \(set.name) already exists") }
             try SetElementRules.check(set.elements, against: [], of: set)
             set.elements.sort(by: SetElement.ascending)
+            set.extras = []   // NEWSET as fwctl encodes it carries none of them
             set.handle = nextHandle()
             table.sets.append(set)
         case .deleteSet(let name, _):

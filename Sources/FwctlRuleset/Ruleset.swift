@@ -18,7 +18,7 @@ public struct Ruleset: Hashable, Sendable, Codable {
 /// table flags (`dormant` stops the whole table from filtering), stateful objects,
 /// flowtables, sets the model cannot hold — so that each is a difference the planner sees
 /// and removes, rather than something a read silently drops.
-public struct Table: Hashable, Sendable, Codable {
+public struct Table: Hashable, Sendable {
     public var family: TableFamily
     public var name: String
     /// NFTA_TABLE_FLAGS (NFT_TABLE_F_DORMANT = 1, ...). fwctl's tables have none.
