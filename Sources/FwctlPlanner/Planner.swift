@@ -83,7 +83,8 @@ struct Diff {
     /// use are deleted; sets and chains exist before the rules that use them are added.
     func changes() -> [Change] {
         let rules = RuleDiff(diff: self).changes()
-        return rules.deletions + chainDeletions() + objectDeletions() + setDeletions() + setAdditions() + elementChanges()
+        // Maps go before chains: a verdict map's elements may jump to a chain being deleted.
+        return rules.deletions + objectDeletions() + chainDeletions() + setDeletions() + setAdditions() + elementChanges()
             + chainAdditions() + policyChanges() + rules.replacements + rules.additions
     }
 

@@ -28,6 +28,10 @@ struct DriftKernelTests {
         Edit(nft: "add map inet fwctl m1 { type ipv4_addr : verdict; }", planLine: "- map m1"),
         Edit(nft: "add set inet fwctl s1 { type ether_addr; }", planLine: "- set s1"),
         Edit(nft: "add chain inet fwctl mychain", planLine: "- chain mychain"),
+        // Objects in use: by a rule of fwctl's chain, and a verdict map jumping to a foreign chain.
+        Edit(nft: "add chain inet fwctl mychain\nadd map inet fwctl vm { type ipv4_addr : verdict; elements = { 192.0.2.99 : jump mychain } }\n"
+                + "add counter inet fwctl c2\nadd rule inet fwctl input ip saddr vmap @vm\nadd rule inet fwctl input counter name c2",
+             planLine: "- map vm"),
         Edit(nft: "delete element inet fwctl role_lb_v4 { 192.0.2.10 }\nadd element inet fwctl role_lb_v4 { 192.0.2.10 comment \"x\" }",
              planLine: "-/+ set role_lb_v4: recreated without element comments"),
     ]
