@@ -65,6 +65,26 @@ struct DriftKernelTests {
         try Self.expectDriftRevertedByApply(h, planLine: "-/+ set role_lb_v4: " + edit.planLine)
     }
 
+    /// The trap of issue 9: with `flags constant` (or a full `size`) on a role set, adding a
+    /// host to the role failed with EBUSY (ENFILE) on every apply, --refresh included. Now
+    /// the set is re-created with its new elements in the same batch.
+    @Test(arguments: ["flags constant,interval", "flags interval\n\t\tsize 2"])
+    func roleSetThatCannotGrowInPlaceIsRecreatedWithTheNewHost(_ header: String) throws {
+        let h = try Host()
+        try #require(try h.apply(Self.policy, Self.host, ["--no-confirm"]).status == 0)
+        let compiled = try ApplyKernelTests.compiled(Self.policy, Self.host)
+        let edited = compiled.replacingOccurrences(of: "flags interval\n\t\tcomment \"role lb\"", with: header + "\n\t\tcomment \"role lb\"")
+        try h.ns.nft(["-f", "-"], stdin: "delete table inet fwctl\n" + edited)
+        let grown = try ApplyKernelTests.editedScaleUp {
+            $0.replacingOccurrences(of: "  host lb-02 = 192.0.2.11, 2001:db8::11\n", with: "  host lb-02 = 192.0.2.11, 2001:db8::11\n  host lb-03 = 192.0.2.12\n")
+        }
+        defer { try? FileManager.default.removeItem(atPath: (grown as NSString).deletingLastPathComponent) }
+        let a = try h.apply(grown, Self.host, ["--no-confirm"])
+        #expect(a.status == 0 && a.stdout.contains("-/+ set role_lb_v4: recreated without"), "\(a.stdout)\(a.stderr)")
+        #expect(try h.plan(grown, Self.host, ["--detailed-exitcode", "--refresh"]).status == 0)
+        #expect(try h.ns.nft(["list", "set", "inet", "fwctl", "role_lb_v4"]).contains("192.0.2.12"))
+    }
+
     /// `typeof` instead of `type`: same key, but nft's typeof udata on the set.
     @Test func typeofSetIsRecreated() throws {
         let h = try Host()
