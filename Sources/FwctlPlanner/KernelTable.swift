@@ -134,9 +134,12 @@ struct KernelTable {
     }
 
     /// What the kernel answers element changes of a set fwctl did not shape: a `constant`
-    /// set's elements are fixed (EBUSY), and a set is full at its `size` (ENFILE).
+    /// set's elements are fixed once a rule uses it (EBUSY), and a set is full at its `size`
+    /// (ENFILE).
     private func checkChangeable(_ set: NamedSet, adding count: Int) throws {
-        if set.extras.contains("flags constant") { throw Refusal(EBUSY, "set \(set.name) is constant") }
+        if set.extras.contains("flags constant"), let user = firstRule(where: { $0.referencedSets.contains(set.name) }) {
+            throw Refusal(EBUSY, "set \(set.name) is constant and used by rule \(user.handle.map(String.init) ?? "?") of chain \(user.chain)")
+        }
         if let size = set.extras.lazy.compactMap({ $0.hasPrefix("size ") ? Int($0.dropFirst(5)) : nil }).first,
            set.elements.count + count > size {
             throw Refusal(ENFILE, "set \(set.name) is full (size \(size))")

@@ -48,8 +48,8 @@ import FwctlRuleset
         #expect(try backend.plan(toward: Self.desired).isEmpty)
     }
 
-    /// The trap of issue 9: elements cannot be added to a `constant` set (EBUSY) nor past a
-    /// set's `size` (ENFILE). The fake refuses both as the kernel does, and the planner no
+    /// The trap of issue 9: elements cannot be added to a `constant` set a rule uses (EBUSY)
+    /// nor past a set's `size` (ENFILE). The fake refuses both as the kernel does, and the planner no
     /// longer asks for either: it re-creates the set.
     @Test func constantOrFullSetIsRecreatedNotChangedInPlace() throws {
         var grown = Self.desired
@@ -60,7 +60,8 @@ import FwctlRuleset
                 .addElements(set: "role_web_v4", keyType: .ipv4Addr, elements: [Fixture.v4("192.0.2.12")]),
             ])
             #expect(throws: BackendError.rejected(changeIndex: 0, errno: extra == "size 2" ? ENFILE : EBUSY,
-                                                  reason: extra == "size 2" ? "set role_web_v4 is full (size 2)" : "set role_web_v4 is constant")) {
+                                                  reason: extra == "size 2" ? "set role_web_v4 is full (size 2)"
+                                                    : "set role_web_v4 is constant and used by rule 7 of chain input")) {
                 try backend.apply(inPlace)
             }
             _ = try backend.apply(try backend.plan(toward: grown))
