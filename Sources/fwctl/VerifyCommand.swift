@@ -1,13 +1,8 @@
 import ArgumentParser
-import FwctlApply
 import FwctlCompiler
-import FwctlPlanner
 import FwctlPolicy
 import FwctlRuleset
 import FwctlVerifier
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `fwctl verify`: prove each host's ruleset admits exactly the policy's flows.
 struct VerifyCommand: ParsableCommand {
@@ -63,13 +58,7 @@ struct VerifyCommand: ParsableCommand {
                 }
             }
             var drift: [String] = []
-            if live {
-                let loaded = try readLive(fleet)
-                let desired = try compiler.compile(host: names[0]).tables[0]
-                drift = LiveDrift.lines(loaded: loaded.tables[0], desired: desired)
-                for line in drift { Terminal.writeError("fwctl: drift in the loaded table: \(line)\n") }
-                rulesets[names[0]] = loaded
-            }
+            if live { (rulesets[names[0]], drift) = try readLive(fleet, compiler: compiler, host: names[0]) }
             let results = PolicyVerifier.verify(fleet: fleet, hosts: names, rulesets: rulesets)
             var report = VerificationReport(source: live ? "live" : "compiled", hosts: results)
             if matrix || hostMatrix {
@@ -81,21 +70,5 @@ struct VerifyCommand: ParsableCommand {
             clean = report.isClean && drift.isEmpty
         }
         if !clean { throw ExitCode(2) }
-    }
-
-    /// This machine's table as the kernel holds it.
-    private func readLive(_ fleet: Fleet) throws -> Ruleset {
-        if geteuid() != 0 { throw CLIError("verify --live needs root (CAP_NET_ADMIN) to read the kernel's nf_tables ruleset: run it with sudo") }
-        let ref = TableRef(family: .inet, name: fleet.defaults.tableName)
-        do {
-            guard let table = try NetlinkBackend().read(table: ref).table else {
-                throw CLIError("table \(ref) is not loaded in this network namespace: nothing to verify (run fwctl apply first)")
-            }
-            return Ruleset(tables: [table])
-        } catch let e as CLIError {
-            throw e
-        } catch {
-            throw CLIError("cannot read table \(ref) from the kernel: \(error)")
-        }
     }
 }
