@@ -150,7 +150,7 @@ enum FileBytes {
 /// A cache entry as bytes: the context, dependencies, files and table in the binary form of
 /// `SnapshotWriter`, then a checksum.
 enum TableSnapshot {
-    static let magic = "fwctl table-snapshot 3"
+    static let magic = "fwctl table-snapshot 4"
 
     static func encode(_ entry: CompiledTableCache.Entry) -> [UInt8] {
         var w = SnapshotWriter()

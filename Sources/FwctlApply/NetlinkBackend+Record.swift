@@ -120,7 +120,7 @@ extension NetlinkBackend {
             switch change {
             case .addSet(let s):
                 sets[s.name] = KnownSetElements.Entry(handle: nil, keyType: s.keyType, isInterval: s.isInterval, elements: s.elements)
-            case .deleteSet(let name):
+            case .deleteSet(let name, _):
                 sets[name] = nil
             case .addElements(let name, _, let elements):
                 sets[name]?.elements += elements

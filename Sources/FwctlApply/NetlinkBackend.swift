@@ -108,10 +108,14 @@ public final class NetlinkBackend: RulesetBackend {
         for change in plan.changes {
             switch change {
             case .createTable(let ref):
-                tx.addTable(family: ref.family, name: ref.name)
+                tx.addTable(family: ref.family, name: ref.name, comment: Table.ownershipComment)
+            case .changeTableFlags(_, let to):
+                tx.setTableFlags(table: t, flags: to)
+            case .deleteObject(let object):
+                tx.deleteObject(table: t, object: object)
             case .addSet(let set):
                 tx.addSet(table: t, set: set)
-            case .deleteSet(let name):
+            case .deleteSet(let name, _):
                 tx.deleteSet(table: t, name: name)
             case .addElements(let set, let keyType, let elements):
                 tx.addElements(table: t, set: NamedSet(name: set, keyType: keyType), elements: elements)

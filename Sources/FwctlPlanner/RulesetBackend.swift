@@ -75,6 +75,7 @@ public enum BackendError: Error, Hashable, Sendable, CustomStringConvertible {
         case EMLINK: "EMLINK"
         case ERANGE: "ERANGE"
         case EPERM: "EPERM"
+        case ENFILE: "ENFILE"
         default: "errno \(code)"
         }
     }
@@ -89,8 +90,10 @@ extension RulesetBackend {
 
     /// `plan(toward:)` that also returns the table it read (nil: not loaded), for callers
     /// that show both (`fwctl status`, `fwctl audit export --live`) from one kernel read.
+    /// Throws `ForeignTableError` for a table fwctl did not create.
     public func readAndPlan(toward desired: Table) throws -> (current: Table?, plan: Plan) {
         let (current, generation) = try read(table: desired.ref)
+        try Ownership.check(current)
         return (current, Planner.plan(current: current, desired: desired, generation: generation))
     }
 

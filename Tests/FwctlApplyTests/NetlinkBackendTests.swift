@@ -13,7 +13,7 @@ struct NetlinkBackendTests {
         var elements: [SetElement] = []
         for h in lbHosts { elements.append(.address(AddressRange(IPAddress(h)!))) }
         let counter = Expression.counter(packets: 0, bytes: 0)
-        return Table(name: "fwctl", sets: [NamedSet(name: "role_lb_v4", keyType: .ipv4Addr, comment: "role lb", elements: elements)],
+        return Table(name: "fwctl", comment: Table.ownershipComment, sets: [NamedSet(name: "role_lb_v4", keyType: .ipv4Addr, comment: "role lb", elements: elements)],
                      chains: [Chain(name: "input", hook: BaseChainHook(hook: .input, policy: policy), rules: [
                         Rule([.ctState([.established, .related]), counter, .verdict(.accept)], comment: "fwctl: replies"),
                         Rule([.address(family: .v4, field: .saddr, match: .set("role_lb_v4")),

@@ -44,11 +44,17 @@ struct ApplyKernelTests {
         return r.stdout
     }
 
+    /// The listing with its set and chain blocks sorted (`fwctl compile` order is not the
+    /// kernel's listing order once a plan re-creates a set). The table's head (and its
+    /// `comment` line, which nft follows by no blank line) stays first.
     static func blocksSorted(_ listing: String) -> String {
-        var lines = listing.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard lines.count > 2 else { return listing }
-        let head = lines.removeFirst()
-        return head + "\n" + lines.joined(separator: "\n").components(separatedBy: "\n\n").sorted().joined(separator: "\n\n")
+        var blocks: [[Substring]] = [[]]
+        for line in listing.split(separator: "\n") where !line.isEmpty {
+            if line.hasPrefix("\tset ") || line.hasPrefix("\tchain ") { blocks.append([]) }
+            blocks[blocks.count - 1].append(line)
+        }
+        let head = blocks.removeFirst().joined(separator: "\n")
+        return ([head] + blocks.map { $0.joined(separator: "\n") }.sorted()).joined(separator: "\n\n") + "\n"
     }
 
     static func path(_ p: String) -> String { Repo.policies.appendingPathComponent(p).path }
