@@ -52,6 +52,7 @@ public enum LabRegistry {
             installed = true
             var fds: [Int32] = [-1, -1]
             guard Subprocess.pipe(&fds) == 0 else { return }
+            labSignalled = 0   // initialised before the handler can run
             labSignalPipe = fds[1]
             let readEnd = fds[0]
             Thread.detachNewThread {
@@ -61,6 +62,7 @@ public enum LabRegistry {
             }
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { sig in
+                labSignalled = 1
                 var byte = UInt8(truncatingIfNeeded: sig)
                 _ = write(labSignalPipe, &byte, 1)
             }
@@ -82,7 +84,9 @@ public enum LabRegistry {
     /// its namespaces are going away (or even done), must not exit before the handler has
     /// deleted them all and exits with the signal's status.
     static func waitIfStopping() {
-        guard stoppingLock.withLock({ stopping }) else { return }
+        // The handler's flag too: a Ctrl-C also kills the `ip` we were waiting for, and
+        // this thread may see that before the handler's thread has even woken up.
+        guard labSignalled != 0 || stoppingLock.withLock({ stopping }) else { return }
         while true { sleep(60) }
     }
 
@@ -98,6 +102,7 @@ public enum LabRegistry {
     }
 }
 
-/// The write end of the interrupt pipe (-1 until the handlers are installed), global so the
-/// C signal handler can reach it without capturing anything.
+/// The write end of the interrupt pipe (-1 until the handlers are installed) and whether a
+/// signal came, global so the C signal handler can reach them without capturing anything.
 nonisolated(unsafe) private var labSignalPipe: Int32 = -1
+nonisolated(unsafe) private var labSignalled: Int32 = 0
