@@ -132,8 +132,8 @@ extension Parser {
             switch ServiceLiteral.ports(literal) {
             case .success(let atom): return inline(atom)
             case .failure(let p):
-                let where_ = p.span.map { range(first.start + $0.lowerBound, first.start + $0.upperBound) } ?? range(first)
-                sink.error(p.id, p.message, at: where_, help: p.help)
+                let location = p.span.map { range(first.start + $0.lowerBound, first.start + $0.upperBound) } ?? range(first)
+                sink.error(p.id, p.message, at: location, help: p.help)
                 while tok.kind != .eof && tok.start < end { advance() }
                 return nil
             }
