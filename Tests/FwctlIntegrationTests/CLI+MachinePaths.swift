@@ -1,3 +1,5 @@
+import Testing
+
 /// No test may read or write the machine's /etc/fwctl or /var/lib/fwctl: every way a test
 /// starts fwctl (`CLI.run`, `CLI.argv`) refuses a command line that would fall back to one
 /// of them, so a forgotten `--state-dir`, `--log` or `--policy` fails the test that forgot
@@ -29,5 +31,26 @@ extension CLI {
         if !missing.isEmpty {
             throw TestFailure("fwctl \(name) without \(missing.joined(separator: ", ")) would use the machine's /etc/fwctl or /var/lib/fwctl: pass a path in the test's temporary directory")
         }
+    }
+}
+
+/// The guard itself: it refuses exactly the command lines that would use a machine default.
+@Suite struct MachinePathGuardTests {
+    @Test(arguments: [
+        (["audit", "export", "--policy", "p"], false),
+        (["audit", "export", "--policy", "p", "--log", "l"], true),
+        (["plan", "--policy", "p"], false),
+        (["plan", "--policy", "p", "--state-dir", "d"], true),
+        (["status", "--state-dir", "d"], false),
+        (["confirm", "--state-dir=d"], true),
+        (["audit", "log"], false),
+        (["audit", "log", "--log", "l"], true),
+        (["check"], false),
+        (["check", "--help"], true),
+        (["diff", "a", "b"], true),
+    ])
+    func refusesMachineDefaults(args: [String], allowed: Bool) {
+        let passed = (try? CLI.refuseMachineDefaults(args)) != nil
+        #expect(passed == allowed, "\(args)")
     }
 }

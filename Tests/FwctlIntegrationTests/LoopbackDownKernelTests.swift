@@ -82,7 +82,7 @@ struct LoopbackDownKernelTests {
         p.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
         p.arguments = ["netns", "exec", ns.name] + (try CLI.argv(["lab", "--policy", Repo.policies.appendingPathComponent("scale-up.policy").path]))
         let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("fwctl-lodown-err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errFile) }
         p.standardOutput = FileHandle.nullDevice
         p.standardError = try FileHandle(forWritingTo: errFile)
@@ -114,8 +114,8 @@ enum Bounded {
     /// Runs `argv` in `dir`; after `seconds` kills it (SIGKILL) and calls `cleanup` with its pid.
     static func run(_ argv: [String], in dir: URL, seconds: Double, cleanup: (Int32) -> Void = { _ in }) throws -> Result {
         let out = dir.appendingPathComponent("bounded-out-\(UUID().uuidString)"), err = dir.appendingPathComponent("bounded-err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: err) }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
