@@ -23,6 +23,8 @@ public struct Lab {
     public init(fleet: Fleet) { self.fleet = fleet }
 
     public func run() throws -> LabReport {
+        // An interrupt deletes the namespaces under our feet: its handler says how it ended.
+        defer { LabRegistry.waitIfStopping() }
         let plan = LabPlan(fleet: fleet)
         var rulesets: [String: Ruleset] = [:]
         for (host, ruleset) in Compiler(fleet: fleet).compileAll() { rulesets[host] = ruleset }

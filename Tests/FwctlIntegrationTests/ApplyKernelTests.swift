@@ -21,7 +21,7 @@ struct ApplyKernelTests {
         }
 
         func fwctl(_ args: [String], env: [String] = []) throws -> (status: Int32, stdout: String, stderr: String) {
-            try ns.run(["env"] + env + [CLI.binary.path] + args)
+            try ns.run(["env"] + env + CLI.argv(args))
         }
 
         func apply(_ policy: String, _ host: String, _ extra: [String] = []) throws -> (status: Int32, stdout: String, stderr: String) {
