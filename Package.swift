@@ -24,7 +24,7 @@ let package = Package(
         // Fleet + host -> Ruleset.
         .target(name: "FwctlCompiler", dependencies: ["FwctlNet", "FwctlPolicy", "FwctlRuleset"]),
         // Orchestration around the kernel: host lock, lock-out guard, confirm/rollback.
-        .target(name: "FwctlApply", dependencies: ["FwctlNet", "FwctlRuleset", "FwctlPlanner", "FwctlNetlink", "FwctlVerifier"]),
+        .target(name: "FwctlApply", dependencies: ["FwctlNet", "FwctlRuleset", "FwctlPolicy", "FwctlPlanner", "FwctlNetlink", "FwctlVerifier"]),
         // Desired × current table -> Plan; the RulesetBackend protocol and its in-memory kernel fake.
         .target(name: "FwctlPlanner", dependencies: ["FwctlNet", "FwctlRuleset", .product(name: "Crypto", package: "swift-crypto")]),
         // libnftnl + libmnl for Swift: module map and C shims (only FwctlNetlink imports it).
