@@ -47,14 +47,21 @@ extension Sema {
                    notes: [.init(message: "'\(first.name.clipped)' is defined here", range: first.range)])
     }
 
-    /// A host entry covering more than one address (a prefix shorter than /32 or /128, a
-    /// range): every address in it is treated as that host by the other hosts' rules.
+    /// A host entry written as a prefix shorter than /32 or /128, or covering a whole family:
+    /// every address in it is treated as that host by the other hosts' rules, the classic
+    /// slip of writing the network instead of the host's address. An explicit range
+    /// (`a-b`) short of a whole family is taken as the host's deliberate list of addresses.
+    static func isWide(_ a: AddressSyntax) -> Bool {
+        guard !a.value.isSingle else { return false }
+        return a.text.contains("/") || describeSize(a.value).hasPrefix("every")
+    }
+
     mutating func warnWideHosts() {
         for r in roles {
-            for h in r.hosts where h.addresses.contains(where: { !$0.value.isSingle }) {
+            for h in r.hosts where h.addresses.contains(where: Self.isWide) {
                 // Once per host: at its first definition (another role repeats the same entry).
                 guard let symbol = ends[h.name.text], symbol.kind == .host, hostInfos[symbol.index].range == h.range else { continue }
-                for a in h.addresses where !a.value.isSingle {
+                for a in h.addresses where Self.isWide(a) {
                     guard !sink.warningsFull(a.range.file) else { return }
                     sink.warning("W-host-wide", "host '\(h.name.text.clipped)' is given \(a.text), which is \(Self.describeSize(a.value)), not one machine's address", at: a.range,
                                  help: "other hosts admit every address in it as '\(h.name.text.clipped)': list the host's own addresses (/32, /128), or make the block a network")

@@ -35,7 +35,10 @@ import Testing
         ("role r { host everyone = 0.0.0.0/0, ::/0 }\n" + both, ["1:26 W-host-wide", "1:37 W-host-wide"]),
         ("role r { host blk = 10.9.0.0/16 }\nrole s { host s1 = 10.0.0.9 }\n" + both, ["1:21 W-host-wide"]),
         // Once per host, not once per role listing it.
-        ("role r { host blk = 10.9.0.0-10.9.0.1 }\nrole s { host blk = 10.9.0.0-10.9.0.1 }\n" + both, ["1:21 W-host-wide"]),
+        ("role r { host blk = 10.9.0.0/31 }\nrole s { host blk = 10.9.0.0/31 }\n" + both, ["1:21 W-host-wide"]),
+        // A range is the host's own list of addresses, unless it is a whole family.
+        ("role r { host many = 10.9.0.1-10.9.0.9 }\n" + both, []),
+        ("role r { host all = 0.0.0.0-255.255.255.255 }\n" + both, ["1:21 W-host-wide"]),
         ("role r { host one = 10.9.0.1/32 }\n" + both, []),
     ])
     func wideHosts(text: String, expected: [String]) {
