@@ -27,17 +27,21 @@ extension Sema {
         guard ranges.count > 1 else { return }
         ranges.sort { ($0.range.lower, $0.range.upper, $0.host) < ($1.range.lower, $1.range.upper, $1.host) }
         var reported = Set<Int>()
-        // The range reaching furthest so far, and whose it is.
+        func meets(_ a: (range: AddressRange, host: Int), _ b: (range: AddressRange, host: Int)) -> Bool {
+            a.host != b.host && a.range.family == b.range.family && !(a.range.upper < b.range.lower)
+        }
+        // The range reaching furthest so far (it meets every later range anything earlier
+        // meets), and the one just before: a wide entry then does not hide two hosts inside
+        // it sharing an address.
         var reach = ranges[0]
-        for item in ranges.dropFirst() {
-            let overlaps = reach.range.family == item.range.family && !(reach.range.upper < item.range.lower)
-            if overlaps && reach.host != item.host {
-                let (first, second) = (min(reach.host, item.host), max(reach.host, item.host))
+        for (previous, item) in zip(ranges, ranges.dropFirst()) {
+            for other in [reach, previous] where meets(other, item) {
+                let (first, second) = (min(other.host, item.host), max(other.host, item.host))
                 if reported.insert(second).inserted, !sink.isFull(hostInfos[second].nameRange.file) {
                     reportShared(item.range.lower, first: hostInfos[first], second: hostInfos[second])
                 }
             }
-            if !overlaps || reach.range.upper < item.range.upper { reach = item }
+            if reach.range.family != item.range.family || reach.range.upper < item.range.upper { reach = item }
         }
     }
 

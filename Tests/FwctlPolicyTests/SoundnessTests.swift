@@ -18,6 +18,8 @@ import Testing
         // A range overlapping another host's address, in either order of definition.
         ("role a { host x1 = 10.0.0.0/24 }\nrole b { host x2 = 10.0.0.77 }\n" + both, ["2:10 E-shared-address"]),
         ("role a { host x1 = 10.0.0.77 }\nrole b { host x2 = 10.0.0.70-10.0.0.80 }\n" + both, ["2:10 E-shared-address"]),
+        // A wide entry over both does not hide two hosts sharing an address inside it.
+        ("role a { host x1 = 10.0.0.3 }\nrole b { host x2 = 10.0.0.3 }\nrole c { host all = 0.0.0.0/0 }\n" + both, ["2:10 E-shared-address", "3:10 E-shared-address"]),
         // The same host in two roles, and adjacent addresses, are fine.
         ("role a { host x1 = 10.0.0.3 }\nrole b { host x1 = 10.0.0.3\n host x2 = 10.0.0.4 }\n" + both, []),
     ])
