@@ -8,7 +8,9 @@ extension PolicyTestRunner {
         let src = families(sources), dst = families(destinations)
         if src.isEmpty || dst.isEmpty {
             let side = src.isEmpty ? e.sources : e.destinations
-            return "\(Self.list(side)) \(side.count == 1 ? "has" : "have") no addresses"
+            // A network in a test stands for its addresses outside the fleet (`ownAddresses`).
+            let networks = side.allSatisfy { if case .network = $0 { true } else { false } }
+            return "\(Self.list(side)) \(side.count == 1 ? "has" : "have") no addresses" + (networks ? " outside the fleet's hosts" : "")
         }
         guard !src.contains(where: dst.contains) else { return nil }
         return "no common address family: \(Self.list(e.sources)) \(e.sources.count == 1 ? "has" : "have") \(Self.describe(src)), \(Self.list(e.destinations)) \(Self.describe(dst))"

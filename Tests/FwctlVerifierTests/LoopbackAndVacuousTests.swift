@@ -12,6 +12,7 @@ import Testing
         role v6only { host a = 2001:db8::a }
         role v4only { host b = 10.0.0.2 }
         role empty { }
+        network lan = 10.0.0.2/32
         deny w1 -> w1 : any
         allow v6only -> v4only : tcp/80
         allow * -> * : tcp/22
@@ -31,7 +32,7 @@ import Testing
         let f = try #require(r.failure)
         #expect(f.reason == "admitted over loopback (a host's traffic to its own address)")
         #expect(f.packet.description == "10.0.0.1 -> 10.0.0.1 tcp/9999")
-        #expect(report.text().contains("FAIL t.policy:10: expect deny w1 -> w1 : tcp/9999"))
+        #expect(report.text().contains("FAIL t.policy:11: expect deny w1 -> w1 : tcp/9999"))
     }
 
     @Test func roleToItselfIncludesEachHostsLoopback() throws {
@@ -46,6 +47,7 @@ import Testing
         ("expect only v6only -> v4only : tcp/80", "no common address family: 'v6only' has only IPv6 addresses, 'v4only' only IPv4 addresses"),
         ("expect allow empty -> w : tcp/22", "'empty' has no addresses"),
         ("expect allow w -> empty : tcp/22", "'empty' has no addresses"),
+        ("expect allow lan -> w : tcp/22", "'lan' has no addresses outside the fleet's hosts"),
     ])
     func allowOverVacuousEndsFails(expectation: String, why: String) throws {
         let (report, r) = try Self.result(expectation)
@@ -61,7 +63,7 @@ import Testing
         #expect(r.passed)
         #expect(r.vacuous != nil)
         #expect(report.summary == "1 passed, 0 failed")
-        #expect(report.text().contains("PASS t.policy:10: \(expectation)\n       vacuous: "))
+        #expect(report.text().contains("PASS t.policy:11: \(expectation)\n       vacuous: "))
         #expect(report.json().contains("\"vacuous\" : "))
         #expect(report.junit().contains("<system-out>vacuous: "))
     }
