@@ -174,7 +174,7 @@ public struct PolicyTestRunner: Sendable {
         Spans(a.intervalSet.subtracting(b.intervalSet))
     }
 
-    func sameHost(_ a: Reachability.End, _ b: Reachability.End) -> Bool {
+    private func sameHost(_ a: Reachability.End, _ b: Reachability.End) -> Bool {
         if case .host(let x) = a, case .host(let y) = b { return x == y }
         return false
     }
