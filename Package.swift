@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "FwctlRulesetTests", dependencies: ["FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
         .testTarget(name: "FwctlPolicyTests", dependencies: ["FwctlPolicy", "FwctlNet", "FwctlTestSupport"], exclude: ["Corpus", "Golden"]),
         .testTarget(name: "FwctlVerifierTests", dependencies: ["FwctlVerifier", "FwctlRuleset", "FwctlNet", "FwctlPolicy", "FwctlCompiler"]),
-        .testTarget(name: "FwctlLabTests", dependencies: ["FwctlLab", "FwctlPolicy", "FwctlNet", "FwctlCompiler", "FwctlVerifier", "FwctlRuleset", "FwctlTestSupport"]),
+        .testTarget(name: "FwctlLabTests", dependencies: ["FwctlLab", "FwctlPolicy", "FwctlNet", "FwctlCompiler", "FwctlVerifier", "FwctlRuleset", "FwctlTestSupport"], exclude: ["Regression"]),
         .testTarget(name: "FwctlAuditTests", dependencies: ["FwctlAudit", "FwctlVerifier", "FwctlPolicy", "FwctlNet"]),
         .testTarget(name: "FwctlIntegrationTests",
                     dependencies: ["fwctl", "FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlApply", "FwctlTestSupport"]),
