@@ -33,6 +33,22 @@ struct RollbackDriftKernelTests {
         #expect(try h.plan(Self.policy, Self.host, ["--detailed-exitcode", "--refresh"]).status == 0)
     }
 
+    /// The rollback of an apply that created the table deletes fwctl's table, and only that:
+    /// a table re-created under the same name by someone else before the deadline is theirs.
+    @Test func rollbackNeverDeletesATableFwctlDidNotCreate() throws {
+        let h = try Host()
+        let a = try h.apply(Self.policy, Self.host, ["--confirm", "1"])
+        try #require(a.status == 0, "\(a.stdout)\(a.stderr)")
+        try h.ns.nft(["-f", "-"], stdin: "delete table inet fwctl\nadd table inet fwctl { comment \"mine\"; }\nadd chain inet fwctl c\n")
+        var rolledBack = false
+        for _ in 0..<50 where !rolledBack {
+            usleep(200_000)
+            rolledBack = (try? String(contentsOfFile: h.state + "/apply-log.jsonl", encoding: .utf8))?.contains("\"action\":\"rollback\"") == true
+        }
+        #expect(rolledBack, "the watchdog logged no rollback")
+        #expect(try h.ns.nft(["list", "table", "inet", "fwctl"]).contains("chain c"), "the watchdog deleted a table fwctl did not create")
+    }
+
     /// What fwctl models (its own rules, a policy flip, a dormant flag) is restored as before.
     @Test func modelledDriftStillRollsBack() throws {
         let h = try Host()
