@@ -65,7 +65,6 @@ struct DriftAgreementTests {
         fake.load(loaded)
         var errnos: [Int32] = []
         for backend in [kernel, fake] as [RulesetBackend] {
-            // Every batch is generation-guarded: each at its backend's generation now.
             let grow = Plan(table: Fixture.ref, generation: try backend.read(table: Fixture.ref).generation, changes: [
                 .addElements(set: "s", keyType: .ipv4Addr, elements: [Fixture.v4("192.0.2.9")]),
             ])
