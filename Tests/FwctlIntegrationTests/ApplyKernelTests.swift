@@ -120,7 +120,8 @@ struct ApplyKernelTests {
         defer { try? FileManager.default.removeItem(atPath: planFile) }
         let p = try h.plan(Self.path("scale-up.policy"), "db-primary", ["--out", planFile])
         #expect(p.status == 0, "\(p.stderr)")
-        try h.ns.nft(["add", "table", "inet", "fwctl"])
+        // fwctl's own table (it carries the ownership mark) appears after the plan was made.
+        try h.ns.nft(["add", "table", "inet", "fwctl", "{ comment \"managed by fwctl\"; }"])
         let listing = try h.ns.nft(["list", "ruleset"])
         let a = try h.fwctl(["apply", planFile, "--policy", Self.path("scale-up.policy"), "--host", "db-primary", "--state-dir", h.state, "--yes"])
         #expect(a.status == 1)

@@ -149,7 +149,7 @@ struct SavedPlanKernelTests {
         #expect(try s.h.listedContent() == ApplyKernelTests.blocksSorted(normaliseCounters(try ApplyKernelTests.compiled(s.policy, Self.host))))
         #expect(try s.h.ns.nft(["list", "table", "ip", "other"]).contains("table ip other"))
         let entries = try ApplyLogKernelTests.entries(s.h.state + "/apply-log.jsonl")
-        let report = try CLI.run(["audit", "export", "--policy", s.policy, "--host", Self.host])
+        let report = try CLI.run(["audit", "export", "--policy", s.policy, "--host", Self.host, "--log", s.h.state + "/apply-log.jsonl"])
         let reportJSON = try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any]
         let reportHost = (reportJSON?["hosts"] as? [[String: Any]])?.first { $0["name"] as? String == Self.host }
         #expect((entries.last?["policy"] as? [String: Any])?["tableSHA256"] as? String == reportHost?["ruleset_sha256"] as? String)

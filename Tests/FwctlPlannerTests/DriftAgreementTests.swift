@@ -63,11 +63,11 @@ struct DriftAgreementTests {
         let loaded = try #require(try kernel.read(table: Fixture.ref).table)
         let fake = InMemoryBackend()
         fake.load(loaded)
-        let grow = Plan(table: Fixture.ref, generation: nil, changes: [
-            .addElements(set: "s", keyType: .ipv4Addr, elements: [Fixture.v4("192.0.2.9")]),
-        ])
         var errnos: [Int32] = []
         for backend in [kernel, fake] as [RulesetBackend] {
+            let grow = Plan(table: Fixture.ref, generation: try backend.read(table: Fixture.ref).generation, changes: [
+                .addElements(set: "s", keyType: .ipv4Addr, elements: [Fixture.v4("192.0.2.9")]),
+            ])
             do {
                 _ = try backend.apply(grow)
                 Issue.record("\(attributes): \(type(of: backend)) accepted the element")

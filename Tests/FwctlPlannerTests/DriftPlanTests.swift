@@ -56,7 +56,7 @@ import FwctlRuleset
         grown.sets[0].elements.append(Fixture.v4("192.0.2.12"))
         for extra in ["flags constant", "size 2"] {
             let backend = Self.kernel { $0.sets[0].extras = [extra] }
-            let inPlace = Plan(table: grown.ref, generation: nil, changes: [
+            let inPlace = Plan(table: grown.ref, generation: backend.generation, changes: [
                 .addElements(set: "role_web_v4", keyType: .ipv4Addr, elements: [Fixture.v4("192.0.2.12")]),
             ])
             #expect(throws: BackendError.rejected(changeIndex: 0, errno: extra == "size 2" ? ENFILE : EBUSY,
