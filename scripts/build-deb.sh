@@ -52,11 +52,20 @@ rm -rf "$man"; mkdir -p "$man"
 for page in "$man"/*.1; do
   name=$(basename "$page" .1)
   name=${name//./-}   # fwctl.restore -> fwctl-restore
-  gzip -9n < "$page" > "$root/usr/share/man/man1/$name.1.gz"
+  # As git's pages do: NAME (what whatis/apropos index) is the page's name, fwctl-restore;
+  # the synopsis keeps the command as typed, fwctl restore. Blank lines become paragraph
+  # breaks (groff warns about empty input lines).
+  awk -v page="$name" '
+    /^\.Dt / { $2 = toupper(page) }
+    /^\.Nm "/ && !named { command = substr($0, 5); print ".Nm " page; named = 1; next }
+    /^\.Nm$/ && command != "" { print ".Nm " command; next }
+    /^$/ { print ".Pp"; next }
+    { print }' "$page" | gzip -9n > "$root/usr/share/man/man1/$name.1.gz"
   chmod 0644 "$root/usr/share/man/man1/$name.1.gz"
 done
 
-"$fwctl" --generate-completion-script bash > "$root/usr/share/bash-completion/completions/fwctl"
+# Sourced by bash-completion, not run: no #! line.
+"$fwctl" --generate-completion-script bash | sed '1{/^#!/d}' > "$root/usr/share/bash-completion/completions/fwctl"
 "$fwctl" --generate-completion-script zsh > "$root/usr/share/zsh/vendor-completions/_fwctl"
 "$fwctl" --generate-completion-script fish > "$root/usr/share/fish/vendor_completions.d/fwctl.fish"
 

@@ -99,8 +99,8 @@ boot_cmd=${exec_start//\/usr\/bin\/fwctl/$fwctl}
 boot_cmd=${boot_cmd//\/var\/lib\/fwctl/$state}
 boot_cmd=${boot_cmd//\/etc\/fwctl\/policy/$policy}
 check "ExecStart is fwctl restore with the real paths ($exec_start)" test "$exec_start" = "/usr/bin/fwctl restore --state-dir /var/lib/fwctl --policy /etc/fwctl/policy"
-at_boot() {  # at_boot NS: the unit's command in NS, loopback down, toolchain hidden; output in $tmp/boot.out
-  ip netns exec "$1" bash -c "$(declare -f hidden); toolchain='$toolchain'; hidden $boot_cmd" > "$tmp/boot.out" 2>&1
+at_boot() {  # at_boot NS: the unit's command in NS, loopback down, toolchain hidden, on a machine named web-01; output in $tmp/boot.out
+  ip netns exec "$1" unshare --uts bash -c "hostname web-01; $(declare -f hidden); toolchain='$toolchain'; hidden $boot_cmd" > "$tmp/boot.out" 2>&1
 }
 run_fwctl() { local n=$1; shift; ip netns exec "$n" "$fwctl" "$@" --policy "$policy" --host web-01 --state-dir "$state"; }
 
@@ -109,8 +109,8 @@ run_fwctl "$before" apply --yes --confirm 300 > /dev/null 2>&1
 ip netns exec "$before" "$fwctl" confirm --state-dir "$state" > "$tmp/confirm.out" 2>&1
 confirmed=$(ip netns exec "$before" nft list table inet fwctl)
 check "apply + confirm keeps a confirmed table" test -f "$state/confirmed-table.snap"
-# The operator edits the policy (one more flow) and applies it without confirming.
-sed -i 's/^allow internet -> lb *: http, https/allow internet -> lb : http, https, ssh/' "$policy/site.policy"
+# The operator edits the policy (one more flow to this host) and applies it without confirming.
+echo 'allow ops-vpn -> web : app-tls' >> "$policy/site.policy"
 run_fwctl "$before" apply --yes --confirm 300 > "$tmp/pending.out" 2>&1
 pending=$(ip netns exec "$before" nft list table inet fwctl)
 watchdog=$(sed -n 's/.*"watchdogPID":\([0-9]*\).*/\1/p' "$state/pending-confirm.json" 2>/dev/null)
