@@ -88,6 +88,28 @@ check "fwctl compile without the toolchain" grep -q "table inet fwctl" <<< "$(hi
 ns=$(new_ns up); namespaces+=("$ns")
 check "fwctl apply in a namespace without the toolchain" ip netns exec "$ns" bash -c "$(declare -f hidden); toolchain='$toolchain'; hidden '$fwctl' apply --policy policies/scale-up.policy --host web-01 --state-dir '$tmp/apply-state' --yes --no-confirm && nft list table inet fwctl > /dev/null"
 
+# The unit's sandbox as far as it can be reproduced without systemd as PID 1: only
+# CAP_NET_ADMIN with no_new_privs (CapabilityBoundingSet=, NoNewPrivileges=), and every mount
+# read-only but the state directory (ProtectSystem=strict, ReadWritePaths=).
+unit_caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$root/lib/systemd/system/fwctl.service")
+check "the unit's capabilities are CAP_NET_ADMIN alone ($unit_caps)" test "$unit_caps" = CAP_NET_ADMIN
+sandbox_state="$tmp/sandbox-state"; install -d -m 0700 "$sandbox_state"
+sandboxed() {  # sandboxed NS CMD...: CMD with CAP_NET_ADMIN only, no_new_privs, read-only mounts but the state dir
+  local n=$1; shift
+  ip netns exec "$n" unshare --mount sh -c '
+    state=$0
+    mount --bind "$state" "$state" || exit 1
+    for m in $(awk "{print \$2}" /proc/self/mounts); do
+      case $m in "$state"|/proc*|/sys*|/dev*) ;; *) mount -o remount,bind,ro "$m" 2>/dev/null ;; esac
+    done
+    exec setpriv --bounding-set=-all,+net_admin --inh-caps=-all --no-new-privs "$@"' "$sandbox_state" "$@"
+}
+sandbox_ns=$(new_ns); namespaces+=("$sandbox_ns")
+check "sandboxed: apply (ExecReload's command) writes only the state directory" sandboxed "$sandbox_ns" "$fwctl" apply --policy policies/scale-up.policy --host web-01 --state-dir "$sandbox_state" --yes --no-confirm
+ip netns exec "$sandbox_ns" nft flush ruleset
+check "sandboxed: restore (ExecStart's command)" sandboxed "$sandbox_ns" "$fwctl" restore --policy /nonexistent --host web-01 --state-dir "$sandbox_state"
+check "sandboxed: the table is back" ip netns exec "$sandbox_ns" nft list table inet fwctl
+
 # --- a simulated reboot ------------------------------------------------------------------
 unit="$root/lib/systemd/system/fwctl.service"
 state="$tmp/state"; policy="$tmp/policy"
