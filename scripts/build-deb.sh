@@ -13,7 +13,7 @@ SWIFT=${SWIFT:-$(command -v swift || echo /opt/swift/usr/bin/swift)}
 scratch=.build-deb
 mkdir -p "$scratch" dist
 
-key=$( { find Sources packaging -type f; echo Package.swift; echo scripts/build-deb.sh; echo docs/POLICY-LANGUAGE.md; echo docs/CLI.md; } \
+key=$( { find Sources packaging -type f; echo Package.swift; echo scripts/build-deb.sh; echo docs/POLICY-LANGUAGE.md; echo docs/CLI.md; echo README.md; } \
        | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-64)
 existing=(dist/fwctl_*_amd64.deb)
 if [ -f "$scratch/key" ] && [ "$(cat "$scratch/key")" = "$key" ] && [ ${#existing[@]} = 1 ] && [ -f "${existing[0]}" ]; then
