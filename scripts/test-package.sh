@@ -159,6 +159,24 @@ if at_boot "$boot3"; then fail "boot, nothing usable: ExecStart fails" "$(cat "$
 check "boot, nothing usable: the documented message" grep -q "fwctl: error: nothing to restore: no confirmed table in $state.*then run \`fwctl apply\`" "$tmp/boot.out"
 check "boot, nothing usable: the kernel stays empty" test -z "$(ip netns exec "$boot3" nft list ruleset)"
 
+# --- the metrics unit -------------------------------------------------------------------------
+# Its ExecStartPre and ExecStart as systemd would run them ($$ -> $, %% -> %, ${VAR} from
+# Environment=), paths pointed here, on a host whose table is not loaded: the metrics say so
+# and the exit status is one the unit counts as success.
+status_unit="$root/lib/systemd/system/fwctl-status.service"
+metrics="$tmp/node-exporter/textfile/fwctl.prom"
+cp policies/scale-up.policy "$policy/site.policy"
+unit_line() { sed -n "s/^$1=//p" "$status_unit" | sed -e 's/\$\$/$/g' -e 's/%%/%/g' -e "s|\${FWCTL_METRICS_FILE}|$metrics|g" \
+  -e "s|/usr/bin/fwctl|$fwctl|g" -e "s|/var/lib/fwctl|$state|g" -e "s|/etc/fwctl/policy|$policy|g"; }
+pre=$(unit_line ExecStartPre); start=$(unit_line ExecStart)
+success=$(sed -n 's/^SuccessExitStatus=//p' "$status_unit")
+unloaded=$(new_ns); namespaces+=("$unloaded")
+FWCTL_METRICS_FILE=$metrics eval "$pre"
+ip netns exec "$unloaded" unshare --uts bash -c "hostname web-01; $start" > "$tmp/status.out" 2>&1; rc=$?
+check "fwctl-status.service: ExecStartPre makes the collector's directory" test -d "$(dirname "$metrics")"
+check "fwctl-status.service: an unloaded table exits $rc, a success for the unit (SuccessExitStatus=$success)" bash -c "[ $rc = 0 ] || grep -qw -- '$rc' <<< '$success'"
+check "fwctl-status.service: an unloaded table is fwctl_in_sync 0" grep -q '^fwctl_in_sync{host="web-01"} 0$' "$metrics"
+
 # --- systemd-analyze verify ----------------------------------------------------------------
 units="$tmp/units"; mkdir -p "$units"
 for u in fwctl.service fwctl-status.service fwctl-status.timer; do
