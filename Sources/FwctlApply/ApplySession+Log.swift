@@ -29,8 +29,10 @@ extension ApplySession {
 
     /// The result entry once the kernel changed. Returns a warning instead of throwing: the
     /// apply happened, and its `started` entry is already in the log.
-    /// An apply without a confirm window is kept for good: its table becomes the one
-    /// `fwctl restore` loads at boot (a provisional one waits for `fwctl confirm`).
+    ///
+    /// An apply without a confirm window is kept for good first: its table becomes the one
+    /// `fwctl restore` loads at boot (a provisional one waits for `fwctl confirm`), so an
+    /// `applied` entry means the table was kept or a warning said why not.
     func recordApplied(_ plan: Plan, confirmationID: String?, generation: UInt32?) -> String? {
         Self.pauseAfterCommitForTests()
         let kept = confirmationID == nil ? keepConfirmed(plan.table) : nil

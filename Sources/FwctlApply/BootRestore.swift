@@ -62,13 +62,17 @@ public struct BootRestore {
             outcome.plan = Planner.plan(current: current, desired: desired, generation: generation)
             if !outcome.plan.isEmpty { outcome.generation = try ApplySession.explained { try backend.apply(outcome.plan) } }
         } catch {
+            // Nothing changed: the pending apply (if any) stays pending.
+            outcome.discarded = nil
             let message = "\(error); restore changed nothing"
             record(outcome, table: desired, before: before, result: "failed: \(message)")
             throw ApplyError(message)
         }
         // The unconfirmed apply's watchdog, if it still runs, then finds nothing to roll back.
         if pending != nil { state.removePending() }
-        if case .policy = source, !outcome.plan.isEmpty,
+        // The policy's table, loaded now or found loaded, is what this host runs: the next
+        // boot needs no policy either.
+        if case .policy = source,
            let w = ConfirmedTable.keep(desired.ref, backend: backend, host: recorder?.host ?? "", stateDirectory: state.path) {
             outcome.warnings.append(w)
         }

@@ -128,6 +128,39 @@ import FwctlRuleset
         #expect(ApplyLogVerifier.verify(try #require(try f.log.read())).intact)
     }
 
+    @Test func aPolicyTableAlreadyLoadedIsKeptToo() throws {
+        let f = try Fixture()
+        defer { f.cleanUp() }
+        f.backend.load(Self.policyTable)
+        let outcome = try f.restore()
+        #expect(outcome.plan.isEmpty)
+        guard case .found(let kept) = ConfirmedTable.load(stateDirectory: f.dir) else { Issue.record("policy table not kept"); return }
+        #expect(kept.table.sameContent(as: Self.policyTable))
+    }
+
+    /// A kernel that refuses every batch.
+    final class RefusingBackend: RulesetBackend {
+        func read(table: TableRef) throws -> (table: Table?, generation: UInt32) { (nil, 7) }
+        func apply(_ plan: Plan, expectedGeneration: UInt32?, checkOnly: Bool) throws -> UInt32? {
+            throw BackendError.rejected(changeIndex: nil, errno: ENOMEM, reason: "out of memory")
+        }
+    }
+
+    @Test func aRefusedRestoreKeepsThePendingApplyAndSaysSo() throws {
+        let f = try Fixture()
+        defer { f.cleanUp() }
+        try ConfirmedTable.save(Self.confirmed, host: "web-01", stateDirectory: f.dir)
+        try f.state.writePending(PendingConfirmation(id: "p1", table: Self.ref, previous: nil, deadline: 1))
+        let recorder = ApplyRecorder(log: f.log, host: "web-01", actor: .init(user: "root", uid: 0))
+        #expect(throws: ApplyError.self) {
+            _ = try BootRestore(backend: RefusingBackend(), state: f.state, recorder: recorder).run(policyPath: "/p") { Self.policyTable }
+        }
+        #expect(try f.state.readPending()?.id == "p1")
+        let entry = try #require(try f.log.lastEntry())
+        #expect(entry.action == .restore && entry.outcome.hasPrefix("failed: ") && entry.outcome.contains("restore changed nothing"))
+        #expect(!entry.changes.contains { $0.contains("discarded") }, "\(entry.changes)")
+    }
+
     @Test func aStateFileThatIsALinkIsNotFollowed() throws {
         let f = try Fixture()
         defer { f.cleanUp() }
