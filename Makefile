@@ -7,10 +7,13 @@ DEMO_HOST ?= web-01
 # Debian packages the project needs: nftables (the oracle in tests), the netlink libraries,
 # pkg-config (SwiftPM finds libnftnl through it), iproute2 (network namespaces),
 # python3-jsonschema (tests validate `fwctl audit export` JSON against docs/audit-schema.json),
-# python3-prometheus-client (tests parse `fwctl status --format prometheus` with it).
-DEB_PACKAGES := nftables libnftnl-dev libmnl-dev pkg-config iproute2 netbase python3-jsonschema python3-prometheus-client
+# python3-prometheus-client (tests parse `fwctl status --format prometheus` with it),
+# dpkg-dev, binutils and lintian (`make deb`: dpkg-shlibdeps, strip, the package's checks),
+# systemd (systemd-analyze verifies the shipped units).
+DEB_PACKAGES := nftables libnftnl-dev libmnl-dev pkg-config iproute2 netbase python3-jsonschema python3-prometheus-client \
+	dpkg-dev binutils lintian systemd
 
-.PHONY: all build release deps test demo bench install uninstall clean help
+.PHONY: all build release deps test demo bench deb install uninstall clean help
 
 all: build
 
@@ -20,6 +23,7 @@ help:
 	@echo "make test     run the whole test suite (kernel tests need root; they skip otherwise)"
 	@echo "make demo     check and compile $(POLICY), load it in a throwaway network namespace"
 	@echo "make bench    benchmarks (release build)     make install  install to $(PREFIX)/bin"
+	@echo "make deb      dist/fwctl_<version>_amd64.deb: self-contained fwctl, units, man pages, completions"
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -38,8 +42,15 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
+# The Swift suites, then the package's tests (scripts/test-package.sh builds `make deb` once
+# per source change and runs the extracted package; nothing is installed on this machine).
 test: deps
-	$(SWIFT) test 2>&1 | tee .test-output.log; exit $${PIPESTATUS[0]}
+	$(SWIFT) test 2>&1 | tee .test-output.log; swift=$${PIPESTATUS[0]}; \
+	SWIFT=$(SWIFT) scripts/test-package.sh 2>&1 | tee -a .test-output.log; package=$${PIPESTATUS[0]}; \
+	[ $$swift = 0 ] && [ $$package = 0 ]
+
+deb: deps
+	@SWIFT=$(SWIFT) scripts/build-deb.sh
 
 demo: build
 	@scripts/demo.sh "$$($(SWIFT) build --show-bin-path)/fwctl" "$(POLICY)" "$(DEMO_HOST)"
@@ -47,6 +58,7 @@ demo: build
 bench: release
 	@scripts/bench.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
 	@scripts/bench-apply.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
+	@scripts/bench-restore.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
 	FWCTL_BENCH=1 $(SWIFT) test -c release -Xswiftc -enable-testing --filter VerifierBenchmarks 2>&1 | grep -E 'bench|chain|matrix|diff:|passed|failed' || true
 
 install: release
@@ -59,4 +71,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/fwctl
 
 clean:
-	rm -rf .build .test-output.log
+	rm -rf .build .build-deb dist .test-output.log

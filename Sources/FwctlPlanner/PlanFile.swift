@@ -50,16 +50,7 @@ public struct PlanFile: Hashable, Sendable {
 
     /// SHA-256 of the table's canonical JSON, without kernel state.
     public static func fingerprint(of table: Table) -> String {
-        var t = table
-        t.handle = nil
-        for i in t.sets.indices { t.sets[i].handle = nil }
-        for i in t.chains.indices {
-            t.chains[i].handle = nil
-            for j in t.chains[i].rules.indices {
-                t.chains[i].rules[j].handle = nil
-                t.chains[i].rules[j].expressions = t.chains[i].rules[j].expressions.map(\.withoutState)
-            }
-        }
+        let t = table.withoutKernelState
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         // Encoding plain model values cannot fail (no floats, no custom throwing encoders).

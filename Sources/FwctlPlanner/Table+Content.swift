@@ -4,6 +4,24 @@ import FwctlRuleset
 // What the planner and the in-memory kernel need to know about the model beyond what it
 // stores: which objects a rule depends on, and when two tables hold the same thing.
 
+extension Table {
+    /// The table without kernel state: no handles, no counter values. What the table's
+    /// hashes and fingerprints are computed from, so two reads of one table hash alike.
+    public var withoutKernelState: Table {
+        var t = self
+        t.handle = nil
+        for i in t.sets.indices { t.sets[i].handle = nil }
+        for i in t.chains.indices {
+            t.chains[i].handle = nil
+            for j in t.chains[i].rules.indices {
+                t.chains[i].rules[j].handle = nil
+                t.chains[i].rules[j].expressions = t.chains[i].rules[j].expressions.map(\.withoutState)
+            }
+        }
+        return t
+    }
+}
+
 extension Rule {
     /// Named sets the rule looks up (`ip saddr @role_web_v4`). The kernel refuses to delete
     /// a set while a rule uses it, and refuses a rule whose set does not exist.

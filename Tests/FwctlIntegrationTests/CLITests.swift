@@ -115,7 +115,7 @@ enum CLI {
     }
 
     @Test func helpForEveryCommand() throws {
-        for cmd in [[], ["check"], ["compile"], ["plan"], ["apply"], ["confirm"], ["verify"], ["test"], ["diff"], ["lab"],
+        for cmd in [[], ["check"], ["compile"], ["plan"], ["apply"], ["confirm"], ["restore"], ["verify"], ["test"], ["diff"], ["lab"],
                     ["status"], ["audit"], ["audit", "export"], ["audit", "log"]] {
             let r = try CLI.run(cmd + ["--help"])
             #expect(r.status == 0)
