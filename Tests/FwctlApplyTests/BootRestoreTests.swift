@@ -141,7 +141,7 @@ import FwctlRuleset
     /// A kernel that refuses every batch.
     final class RefusingBackend: RulesetBackend {
         func read(table: TableRef) throws -> (table: Table?, generation: UInt32) { (nil, 7) }
-        func apply(_ plan: Plan, expectedGeneration: UInt32?, checkOnly: Bool) throws -> UInt32? {
+        func apply(_ plan: Plan, expectedGeneration: UInt32, checkOnly: Bool) throws -> UInt32? {
             throw BackendError.rejected(changeIndex: nil, errno: ENOMEM, reason: "out of memory")
         }
     }
