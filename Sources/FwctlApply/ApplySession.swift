@@ -77,6 +77,7 @@ public final class ApplySession {
             return Outcome(generation: generation, pending: nil, logWarning: recordApplied(sent(plan), confirmationID: nil, generation: generation))
         }
         let previous = try previousTable(for: plan)
+        try Rollback.requireRestorable(previous)
         let confirmationID = UUID().uuidString
         try recordStarted(plan, confirmationID: confirmationID)
         // The watchdog starts BEFORE the pending confirmation is written or the kernel touched

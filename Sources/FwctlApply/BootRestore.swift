@@ -59,6 +59,8 @@ public struct BootRestore {
         do {
             let (current, generation) = try ApplySession.explained { try backend.read(table: desired.ref) }
             before = generation
+            // Only fwctl's own table: one another unit loaded under the name is theirs.
+            try Ownership.check(current)
             outcome.plan = Planner.plan(current: current, desired: desired, generation: generation)
             if !outcome.plan.isEmpty { outcome.generation = try ApplySession.explained { try backend.apply(outcome.plan) } }
         } catch {

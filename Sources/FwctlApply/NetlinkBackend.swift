@@ -71,11 +71,14 @@ public final class NetlinkBackend: RulesetBackend {
         _ = joinPrefetch(for: nil)
         let (table, generation) = try read(table: ref)
         guard table != nil else { return }
+        // Only fwctl's own: a table re-created under its name by someone else is theirs.
+        try Ownership.check(table)
         var tx = Transaction()
         tx.deleteTable(family: ref.family, name: ref.name)
         forgetRecord()
         _ = try conflictRetry.run(from: generation, send: { try commit(tx, at: $0, checkOnly: false) }, rebase: {
             let now = try readFully(ref)
+            try Ownership.check(now.table)
             return now.table != nil ? now.generation : nil
         }, notice: notice)
         forgetRecord()

@@ -66,6 +66,8 @@ enum NFT {
     static let setInterval: UInt32 = 0x4
 
     static let elemIntervalEnd: UInt32 = 0x1  // NFT_SET_ELEM_INTERVAL_END
+
+    static let chainBinding: UInt32 = 0x4    // NFT_CHAIN_BINDING
 }
 
 extension KernelExpr {

@@ -47,8 +47,10 @@ extension NftConnection {
         guard let tm = tableReply.first else { return nil }
         var table = try TableDecoder.table(tm, ref)
 
+        var bound = BoundChains()
         for m in try dump(NftMsg.getChain, try NftnlBuild.chain(ref, nil), "dump chains") {
-            if let chain = try TableDecoder.chain(m, table: ref.name, family: ref.family) { table.chains.append(chain) }
+            guard let (chain, isBound) = try TableDecoder.chain(m, table: ref.name, family: ref.family) else { continue }
+            if isBound { bound.chains[chain.name] = chain } else { table.chains.append(chain) }
         }
 
         var context = DecodeContext()
@@ -101,10 +103,12 @@ extension NftConnection {
         for m in try dump(NftMsg.getRule, try NftnlBuild.rule(ref, chain: nil), "dump rules") {
             let (t, chain, rule) = try TableDecoder.rule(m, context: context)
             guard t == ref.name else { continue }
+            if bound.chains[chain] != nil { bound.chains[chain]!.rules.append(rule); continue }
             // A rule of a chain the chain dump did not show: the table changed in between.
             guard let i = table.chains.firstIndex(where: { $0.name == chain }) else { consistent = false; continue }
             table.chains[i].rules.append(rule)
         }
+        bound.fold(into: &table)
         // Every dump message carries the low 16 bits of the generation it was taken at.
         if interrupted || generations.contains(where: { $0 != UInt16(truncatingIfNeeded: generation) }) { consistent = false }
         return table

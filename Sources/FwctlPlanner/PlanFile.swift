@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import FwctlRuleset
 
 /// A plan saved by `fwctl plan --out FILE` and applied later by `fwctl apply FILE`.
@@ -85,14 +88,43 @@ public struct PlanFile: Hashable, Sendable {
         }
     }
 
+    /// Larger than any plan fwctl writes (100,000 element changes take about 20 MB).
+    public static let maximumSize = 256 << 20
+
+    /// Reads a plan file. The path is untrusted like the content: only a regular file up to
+    /// `maximumSize` is read, and it is opened without blocking, so a FIFO or a device
+    /// given (or planted) there is refused at once instead of holding the host lock.
     public static func read(from path: String) throws -> PlanFile {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw PlanFileError.unreadable(path: path, reason: error.localizedDescription)
+        func refused(_ reason: String) -> PlanFileError { .unreadable(path: path, reason: reason) }
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw refused(Self.errnoReason(errno)) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw refused(Self.errnoReason(errno)) }
+        guard st.st_mode & S_IFMT == S_IFREG else { throw refused("not a regular file") }
+        guard st.st_size <= maximumSize else { throw refused("\(st.st_size) bytes, larger than any plan (\(maximumSize))") }
+        var bytes = [UInt8](repeating: 0, count: Int(st.st_size) + 1)
+        var count = 0
+        while count < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, $0.count - count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw refused(Self.errnoReason(errno)) }
+            if n == 0 { break }
+            count += n
         }
-        return try decode(data)
+        guard count <= maximumSize else { throw refused("larger than any plan (\(maximumSize) bytes)") }
+        return try decode(Data(bytes[..<count]))
+    }
+
+    private static func errnoReason(_ code: Int32) -> String {
+        switch code {
+        case ENOENT: "ENOENT (no such file or directory)"
+        case EACCES: "EACCES (permission denied)"
+        case ELOOP: "ELOOP (too many levels of symbolic links)"
+        case ENOTDIR: "ENOTDIR (a component of the path is not a directory)"
+        case EISDIR: "EISDIR (a directory)"
+        default: "errno \(code)"
+        }
     }
 }
 

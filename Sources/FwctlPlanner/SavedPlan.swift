@@ -25,6 +25,20 @@ public enum SavedPlan {
         }
     }
 
+    /// Refuses a plan made for another host than `host`: the one `fwctl plan` would take now
+    /// (`--host`, else this machine's name), never the file's, which anyone who can write the
+    /// file could set to another host of the policy to have that host's table applied here.
+    public static func check(_ saved: PlanFile, host: String) throws {
+        guard saved.host == host else { throw Refusal.otherHost(saved: saved.host, now: host) }
+    }
+
+    /// The plan file at `path`, refused at once when it is for another host than `host`.
+    public static func read(from path: String, host: String) throws -> PlanFile {
+        let saved = try PlanFile.read(from: path)
+        try check(saved, host: host)
+        return saved
+    }
+
     /// The plan to apply for `saved`: planned now through `backend` toward `desired` (the
     /// policy compiled now for `host`, whose files hash to `policySHA256` when known), the
     /// same changes as the saved plan, at the generation read now. The saved generation only
@@ -33,7 +47,7 @@ public enum SavedPlan {
     public static func replan(_ saved: PlanFile, toward desired: Table, host: String, policySHA256: String?,
                               backend: some RulesetBackend) throws -> Plan {
         guard saved.plan.table == desired.ref else { throw Refusal.otherTable(saved: saved.plan.table, now: desired.ref) }
-        guard saved.host == host else { throw Refusal.otherHost(saved: saved.host, now: host) }
+        try check(saved, host: host)
         if let was = saved.policySHA256, let now = policySHA256, was != now { throw Refusal.policyChanged }
         guard saved.matches(desired: desired) else { throw Refusal.policyChanged }
         let fresh = try backend.plan(toward: desired)

@@ -2,11 +2,12 @@ import FwctlNet
 
 /// Whether hosts a `HostInsertion` adds are ones `check` would accept beside the policy's
 /// other hosts: names within the length limit, and addresses no other host has
-/// (`E-name-too-long`, `E-shared-address`). A fast path that skips the full check must ask.
+/// (`E-name-too-long`, `E-shared-address`), unicast (`E-host-not-unicast`; any address in
+/// those blocks declines, which errs towards the full check). A fast path that skips the full check must ask.
 public enum InsertedHosts {
     /// `files`: the bytes of every file of the policy before the edit (which checked clean).
     public static func admissible(_ hosts: [HostInsertion.NewHost], files: [[UInt8]]) -> Bool {
-        guard hosts.allSatisfy({ $0.name.utf8.count <= Sema.maxNameBytes }) else { return false }
+        guard hosts.allSatisfy({ $0.name.utf8.count <= Sema.maxNameBytes && !Sema.meetsNonUnicast($0.addresses) }) else { return false }
         var added = AddressSet()
         for h in hosts {
             guard !added.intersects(h.addresses) else { return false }

@@ -59,6 +59,7 @@ struct Sema {
     mutating func run() -> Fleet? {
         collectDefinitions()
         checkSharedAddresses()
+        checkUnicastHosts()
         let flows = resolveFlows()
         let tests = resolveTests()
         let defaults = checkDefaults()

@@ -61,19 +61,19 @@ struct ApplyCommand: ParsableCommand {
             session.backend.refresh = refresh.refresh
             // The kernel's dump runs on the other core while the policy compiles.
             session.backend.prefetch(session.backend.likelyTable())
+            let hostName = host ?? Terminal.shortHostname()
             let saved = try planFile.map { path in
-                do { return try PlanFile.read(from: path) } catch { throw CLIError("\(error)") }
+                do { return try SavedPlan.read(from: path, host: hostName) } catch { throw CLIError("\(error)") }
             }
-            let hostName = host ?? saved?.host
             // What the apply log says of the policy (git commit, files' and table's hashes) is
             // worked out on the second core, each part as soon as its input exists: git now,
             // while the policy loads and the plan is made.
             let provenance = PolicyProvenance.start(policy: policy.policy)
-            let (desired, _) = try DesiredTable.load(policy: policy, host: hostName, kernel: kernel, refresh: refresh,
+            let (desired, _) = try DesiredTable.load(policy: policy, host: host, kernel: kernel, refresh: refresh,
                                                      filesRead: provenance.filesRead)
             provenance.tableCompiled(desired)
             // A saved plan is only what was approved: it is made again now and applied only if the same.
-            let plan = try saved.map { try session.plan(saved: $0, toward: desired, host: hostName!, policySHA256: provenance.wait().sha256) }
+            let plan = try saved.map { try session.plan(saved: $0, toward: desired, host: hostName, policySHA256: provenance.wait().sha256) }
                 ?? session.plan(toward: desired)
             PhaseClock.mark("plan")
             for w in session.otherTablesWarnings(for: desired) { Terminal.writeError("fwctl: warning: \(w)") }
@@ -87,7 +87,7 @@ struct ApplyCommand: ParsableCommand {
             let seconds = check ? nil : guarded.confirmSeconds
             // Apply log: every apply is recorded (intent before the kernel is touched, then
             // the result); --check records nothing.
-            session.recorder = ApplyRecorder(log: logOptions.applyLog(stateDir: kernel.stateDir), host: hostName ?? Terminal.shortHostname(),
+            session.recorder = ApplyRecorder(log: logOptions.applyLog(stateDir: kernel.stateDir), host: hostName,
                                              policy: provenance.wait())
             PhaseClock.mark("provenance wait")
             let outcome = try session.apply(plan, confirmSeconds: seconds, check: check)

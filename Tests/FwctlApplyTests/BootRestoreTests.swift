@@ -12,7 +12,7 @@ import FwctlRuleset
     static let ref = TableRef(name: "fwctl")
 
     static func table(_ port: UInt16, hosts: [String] = ["192.0.2.10"]) -> Table {
-        Table(name: "fwctl", sets: [
+        Table(name: "fwctl", comment: Table.ownershipComment, sets: [
             NamedSet(name: "role_web_v4", keyType: .ipv4Addr, elements: hosts.map { .address(AddressRange(IPAddress($0)!)) }),
         ], chains: [
             Chain(name: "input", hook: BaseChainHook(hook: .input, policy: .drop), rules: [
@@ -138,10 +138,22 @@ import FwctlRuleset
         #expect(kept.table.sameContent(as: Self.policyTable))
     }
 
+    /// A table of the name that fwctl did not create (loaded before fwctl's unit by another
+    /// one) is someone else's: restore refuses it and changes nothing.
+    @Test func aTableFwctlDidNotCreateIsLeftAlone() throws {
+        let f = try Fixture()
+        defer { f.cleanUp() }
+        var foreign = Table(name: "fwctl", chains: [Chain(name: "mine", rules: [Rule([.verdict(.accept)])])])
+        foreign.comment = nil
+        f.backend.load(foreign)
+        #expect(throws: (any Error).self) { _ = try f.restore() }
+        #expect(f.loaded()?.chain(named: "mine") != nil, "restore changed a table fwctl did not create")
+    }
+
     /// A kernel that refuses every batch.
     final class RefusingBackend: RulesetBackend {
         func read(table: TableRef) throws -> (table: Table?, generation: UInt32) { (nil, 7) }
-        func apply(_ plan: Plan, expectedGeneration: UInt32?, checkOnly: Bool) throws -> UInt32? {
+        func apply(_ plan: Plan, expectedGeneration: UInt32, checkOnly: Bool) throws -> UInt32? {
             throw BackendError.rejected(changeIndex: nil, errno: ENOMEM, reason: "out of memory")
         }
     }

@@ -34,6 +34,12 @@ struct DriftKernelTests {
              planLine: "- map vm"),
         Edit(nft: "delete element inet fwctl role_lb_v4 { 192.0.2.10 }\nadd element inet fwctl role_lb_v4 { 192.0.2.10 comment \"x\" }",
              planLine: "-/+ set role_lb_v4: recreated without element comments"),
+        // Anonymous chains bound to their rule (NFT_CHAIN_BINDING): the kernel deletes them
+        // with the rule and refuses to delete them, or their rules, on their own.
+        Edit(nft: "add rule inet fwctl input jump { ip saddr 192.0.2.99 accept\n}",
+             planLine: "jump { ip saddr 192.0.2.99 accept }"),
+        Edit(nft: "add chain inet fwctl mychain\nadd rule inet fwctl mychain jump { tcp dport 22 accept\n}\nadd rule inet fwctl input jump mychain",
+             planLine: ": jump { tcp dport 22 accept }"),
     ]
 
     /// A role set's header as someone else may load it (`nft -f` of an edited `fwctl compile`).

@@ -155,22 +155,32 @@ struct SavedPlanKernelTests {
         #expect((entries.last?["policy"] as? [String: Any])?["tableSHA256"] as? String == reportHost?["ruleset_sha256"] as? String)
     }
 
-    /// The plan names its host and policy: without --host it is the plan's; another host, or
-    /// a policy whose files changed (even where the table does not), is refused.
-    @Test func theHostIsThePlansAndAnEditedPolicyIsRefused() throws {
+    /// The plan names its host and policy: the host applied is the one `plan` would take
+    /// (--host, else this machine), never the file's; a plan for another host, or a policy
+    /// whose files changed (even where the table does not), is refused.
+    @Test func theHostIsNeverTheFilesAndAnEditedPolicyIsRefused() throws {
         let s = try Setup()
         defer { s.cleanUp() }
         let before = try s.h.ns.nft(["list", "ruleset"])
         let other = try s.h.fwctl(["apply", s.planFile, "--policy", s.policy, "--host", "web-01", "--state-dir", s.h.state, "--yes"])
         #expect(other.status == 1 && other.stderr.contains("the saved plan is for host app-01, not web-01"), "\(other.stderr)")
+        // Without --host this machine is the host, as for `plan`: a file naming app-01 (made
+        // with --host app-01, or edited to say so) must not make this machine app-01.
+        var buf = [CChar](repeating: 0, count: 256)
+        try #require(gethostname(&buf, buf.count - 1) == 0)
+        let machine = String(String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).split(separator: ".").first ?? "")
+        try #require(machine != Self.host)
+        let implicit = try s.h.fwctl(["apply", s.planFile, "--policy", s.policy, "--state-dir", s.h.state, "--yes"])
+        #expect(implicit.status == 1 && implicit.stderr.contains("the saved plan is for host app-01, not \(machine)"), "\(implicit.stdout)\(implicit.stderr)")
+        #expect(try s.h.ns.nft(["list", "ruleset"]) == before)
         // A comment appended: same compiled table, other policy bytes.
         let text = try String(contentsOfFile: s.policy, encoding: .utf8)
         try (text + "# reviewed\n").write(toFile: s.policy, atomically: false, encoding: .utf8)
-        let edited = try s.h.fwctl(["apply", s.planFile, "--policy", s.policy, "--state-dir", s.h.state, "--yes"])
+        let edited = try s.h.fwctl(["apply", s.planFile, "--policy", s.policy, "--host", Self.host, "--state-dir", s.h.state, "--yes"])
         #expect(edited.status == 1 && edited.stderr.contains("the policy has changed since the plan was made"), "\(edited.stderr)")
         #expect(try s.h.ns.nft(["list", "ruleset"]) == before)
         try text.write(toFile: s.policy, atomically: false, encoding: .utf8)
-        let a = try s.h.fwctl(["apply", s.planFile, "--policy", s.policy, "--state-dir", s.h.state, "--yes"])
+        let a = try s.h.fwctl(["apply", s.planFile, "--policy", s.policy, "--host", Self.host, "--state-dir", s.h.state, "--yes"])
         #expect(a.status == 0, "\(a.stdout)\(a.stderr)")
         #expect(try s.h.listedContent() == ApplyKernelTests.blocksSorted(normaliseCounters(try ApplyKernelTests.compiled(s.policy, Self.host))))
     }

@@ -41,11 +41,14 @@ enum TableDecoder {
                            name: string(nftnl_obj_get_str(o.ptr, attr(NFTNL_OBJ_NAME))))
     }
 
-    /// A dumped chain, or nil when it belongs to another table.
-    static func chain(_ m: NetlinkMessage, table: String, family: TableFamily) throws -> Chain? {
+    /// A dumped chain, or nil when it belongs to another table; `bound` for an anonymous
+    /// chain bound to the rule that jumps to it (`jump { ... }`, NFT_CHAIN_BINDING).
+    static func chain(_ m: NetlinkMessage, table: String, family: TableFamily) throws -> (chain: Chain, bound: Bool)? {
         let c = try NftnlObject(.chain)
         try c.parse(m)
         guard string(nftnl_chain_get_str(c.ptr, attr(NFTNL_CHAIN_TABLE))) == table else { return nil }
+        let bound = nftnl_chain_is_set(c.ptr, attr(NFTNL_CHAIN_FLAGS))
+            && nftnl_chain_get_u32(c.ptr, attr(NFTNL_CHAIN_FLAGS)) & NFT.chainBinding != 0
         var chain = Chain(name: string(nftnl_chain_get_str(c.ptr, attr(NFTNL_CHAIN_NAME))),
                           handle: nftnl_chain_get_u64(c.ptr, attr(NFTNL_CHAIN_HANDLE)))
         if let (hook, priority, policy) = baseHook(c, family: family) {
@@ -57,7 +60,7 @@ enum TableDecoder {
             chain.comment = UserData(bytes: copyBytes(nftnl_chain_get_data(c.ptr, attr(NFTNL_CHAIN_USERDATA), &len), len))
                 .string(UserData.chainComment)
         }
-        return chain
+        return (chain, bound)
     }
 
     /// Any family's base chain (for `listBaseChains`); nil for regular chains.
