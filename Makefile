@@ -7,17 +7,23 @@ DEMO_HOST ?= web-01
 # Debian packages the project needs: nftables (the oracle in tests), the netlink libraries,
 # pkg-config (SwiftPM finds libnftnl through it), iproute2 (network namespaces),
 # python3-jsonschema (tests validate `fwctl audit export` JSON against docs/audit-schema.json),
-# python3-prometheus-client (tests parse `fwctl status --format prometheus` with it).
-DEB_PACKAGES := nftables libnftnl-dev libmnl-dev pkg-config iproute2 netbase python3-jsonschema python3-prometheus-client
+# python3-prometheus-client (tests parse `fwctl status --format prometheus` with it),
+# ansible-core, openssh-server/-client (the fleet test: Ansible over SSH into namespaces),
+# ansible-lint, yamllint, pylint, python3-pycodestyle, python3-voluptuous (`make ansible-lint`:
+# ansible-lint and ansible-test's offline sanity tests on the collection in ansible/).
+DEB_PACKAGES := nftables libnftnl-dev libmnl-dev pkg-config iproute2 netbase python3-jsonschema python3-prometheus-client \
+	ansible-core openssh-server openssh-client ansible-lint yamllint pylint python3-pycodestyle python3-voluptuous
 
-.PHONY: all build release deps test demo bench install uninstall clean help
+.PHONY: all build release deps test fleet-test ansible-lint demo bench install uninstall clean help
 
 all: build
 
 help:
 	@echo "make deps     install missing Debian packages ($(DEB_PACKAGES))"
 	@echo "make build    build fwctl (debug)            make release  optimised build"
-	@echo "make test     run the whole test suite (kernel tests need root; they skip otherwise)"
+	@echo "make test     run the whole test suite, then the fleet test (kernel tests need root; they skip otherwise)"
+	@echo "make fleet-test  roll policies out with Ansible over SSH to a fleet of namespaces (root)"
+	@echo "make ansible-lint  ansible-lint and ansible-test sanity (offline checks) on ansible/"
 	@echo "make demo     check and compile $(POLICY), load it in a throwaway network namespace"
 	@echo "make bench    benchmarks (release build)     make install  install to $(PREFIX)/bin"
 
@@ -39,7 +45,17 @@ release: deps
 	$(SWIFT) build -c release
 
 test: deps
-	$(SWIFT) test 2>&1 | tee .test-output.log; exit $${PIPESTATUS[0]}
+	$(SWIFT) test 2>&1 | tee .test-output.log; status=$${PIPESTATUS[0]}; \
+	$(MAKE) --no-print-directory fleet-test || status=1; exit $$status
+
+# The fleet test needs root; without it, it says so and counts nothing.
+fleet-test: deps
+	@if [ "$$(id -u)" != 0 ]; then echo "fleet test skipped: it needs root (network namespaces, sshd, nftables); run: sudo make fleet-test"; exit 0; fi; \
+	$(SWIFT) build --product fwctl && $(SWIFT) build --product fwctl-fleet-lab && \
+	bin="$$($(SWIFT) build --show-bin-path)" && scripts/fleet-test.py "$$bin/fwctl" "$$bin/fwctl-fleet-lab" policies/scale-up.policy
+
+ansible-lint: deps
+	@scripts/ansible-sanity.sh
 
 demo: build
 	@scripts/demo.sh "$$($(SWIFT) build --show-bin-path)/fwctl" "$(POLICY)" "$(DEMO_HOST)"
