@@ -46,6 +46,7 @@ release: deps
 
 test: deps
 	$(SWIFT) test 2>&1 | tee .test-output.log; status=$${PIPESTATUS[0]}; \
+	/usr/bin/python3 ansible/tests/unit/plugins/modules/test_fwctl.py || status=1; \
 	$(MAKE) --no-print-directory fleet-test || status=1; exit $$status
 
 # The fleet test needs root; without it, it says so and counts nothing.

@@ -3,7 +3,7 @@
 # ansible-test sanity tests that need no virtual environment (the others download pip's
 # bootstrap script, which an offline machine cannot), and, run directly with Debian's packages,
 # what those others check: pycodestyle and pylint with ansible-test's settings, and
-# validate-modules.
+# validate-modules; then the module's unit tests (a fake fwctl, no root).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 tmp="$(mktemp -d)"
@@ -37,4 +37,5 @@ validate() {
   [ -z "$out" ] || { echo "$out"; return 1; }
 }
 step validate
+step /usr/bin/python3 tests/unit/plugins/modules/test_fwctl.py
 exit $status

@@ -13,6 +13,9 @@ import FwctlPolicy
 /// report and `agrees` or `disagrees`. Everything is deleted on SIGINT/SIGTERM and when
 /// standard input reaches end of file, so a harness that dies, even by SIGKILL, leaves no
 /// namespace behind.
+/// One line to the harness, unbuffered (it waits for each).
+func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
 let arguments = CommandLine.arguments
 guard arguments.count == 3 else {
     FileHandle.standardError.write(Data("usage: fwctl-fleet-lab POLICY MAPFILE\n".utf8))
@@ -48,19 +51,17 @@ do { try map.write(toFile: arguments[2], atomically: true, encoding: .utf8) } ca
     FileHandle.standardError.write(Data("fwctl-fleet-lab: cannot write \(arguments[2]): \(error)\n".utf8))
     exit(1)
 }
-print("ready")
-fflush(stdout)
+say("ready")
 // Until the harness closes our standard input (or dies).
 while let line = readLine() {
     guard line == "probe" else { continue }
     do {
         let report = try Lab.probeLive(fleet: fleet, plan: plan, network: network)
-        print(report.text)
-        print(report.agrees ? "agrees" : "disagrees")
+        say(report.text)
+        say(report.agrees ? "agrees" : "disagrees")
     } catch {
-        print("probe failed: \(error)")
-        print("disagrees")
+        say("probe failed: \(error)")
+        say("disagrees")
     }
-    fflush(stdout)
 }
 network.remove()

@@ -154,8 +154,8 @@ class Fwctl(object):
     def log_path(self):
         return self.params['log'] or os.path.join(self.params['state_dir'], 'apply-log.jsonl')
 
-    def common(self):
-        return ['--state-dir', self.params['state_dir'], '--log', self.log_path()]
+    def common(self, log=True):
+        return ['--state-dir', self.params['state_dir']] + (['--log', self.log_path()] if log else [])
 
     def target(self):
         args = ['--policy', self.params['policy']]
@@ -176,7 +176,7 @@ class Fwctl(object):
 
     def plan(self):
         """The plan as JSON and as text (one read of the kernel: the text comes from the saved plan)."""
-        self.run(['plan', '--out', self.plan_path] + self.target() + self.common())
+        self.run(['plan', '--out', self.plan_path] + self.target() + self.common(log=False))
         text = self.stdout
         with open(self.plan_path) as f:
             plan = json.load(f)
