@@ -56,6 +56,11 @@ options:
     description: Apply even if fwctl's lock-out guard finds that the new table drops new SSH connections from the controller (C(--force)).
     type: bool
     default: false
+  confirmation_id:
+    description:
+      - With C(state=confirmed), the C(confirmation_id) the apply returned. Only that apply is confirmed; if the watchdog
+        already rolled it back (the window ran out), or another apply is pending, the task fails instead of reporting ok.
+    type: str
   retries:
     description: How many times to plan and apply again when the kernel's ruleset changed between plan and commit.
     type: int
@@ -115,6 +120,10 @@ deadline:
   description: Seconds since 1970 at which the previous table comes back unless confirmed.
   returned: when C(state=applied) applied with a confirm window
   type: float
+confirmation_id:
+  description: The id of the apply waiting for confirmation (pass it to C(state=confirmed)).
+  returned: when C(state=applied) applied with a confirm window
+  type: str
 pending:
   description: Whether an apply is waiting for confirmation after this task.
   returned: always
@@ -190,13 +199,16 @@ class Fwctl(object):
         except (IOError, OSError, ValueError):
             return None
 
-    def last_log_entry(self):
+    def log_entries(self):
         try:
             with open(self.log_path(), 'rb') as f:
-                lines = [line for line in f.read().splitlines() if line.strip()]
-            return json.loads(lines[-1]) if lines else None
+                return [json.loads(line) for line in f.read().splitlines() if line.strip()]
         except (IOError, OSError, ValueError):
-            return None
+            return []
+
+    def last_log_entry(self):
+        entries = self.log_entries()
+        return entries[-1] if entries else None
 
 
 def has_changes(plan):
@@ -233,12 +245,25 @@ def applied(fw, result):
         result['generation'] = entry['generationAfter']
     pending = fw.pending()
     if pending:
-        result['deadline'] = pending.get('deadline')
+        result.update(deadline=pending.get('deadline'), confirmation_id=pending.get('id'))
     result['changed'] = True
 
 
 def confirmed(fw, result):
-    if fw.pending() is None:
+    """Confirms the pending apply; with C(confirmation_id), only that one, and a rollback of it
+    that came first (the reconnect took longer than the window) is a failure, not "ok"."""
+    wanted = fw.params['confirmation_id']
+    pending = fw.pending()
+    if wanted and (pending is None or pending.get('id') != wanted):
+        done = [e for e in fw.log_entries() if e.get('confirmationID') == wanted and e.get('action') in ('confirm', 'rollback')]
+        if done and done[-1]['action'] == 'confirm':
+            return
+        if done:
+            fw.module.fail_json(msg='the apply was rolled back at %s before it could be confirmed: %s'
+                                % (done[-1].get('time'), '; '.join(done[-1].get('changes', []))), rc=1)
+        fw.module.fail_json(msg='apply %s is not waiting for confirmation%s' % (
+            wanted, ' (another one is: %s)' % pending.get('id') if pending else ''), rc=1)
+    if pending is None:
         return
     fw.run(['confirm'] + fw.common())
     result['changed'] = True
@@ -256,6 +281,7 @@ def main():
             confirm=dict(type='int', default=60),
             force=dict(type='bool', default=False),
             retries=dict(type='int', default=3),
+            confirmation_id=dict(type='str'),
         ),
         supports_check_mode=True,
     )

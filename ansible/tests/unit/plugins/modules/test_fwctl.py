@@ -52,12 +52,12 @@ FAKE = textwrap.dedent('''\
             sys.stderr.write('fwctl: error: ' + open(os.path.join(d, 'refuse')).read())
             sys.exit(1)
         with open(os.path.join(opt('--state-dir'), 'pending-confirm.json'), 'w') as f:
-            json.dump({'id': 'x', 'deadline': 1234.5}, f)
-        log({'action': 'apply', 'outcome': 'applied', 'generationAfter': 9, 'hash': 'h-apply'})
+            json.dump({'id': 'c1', 'deadline': 1234.5}, f)
+        log({'action': 'apply', 'outcome': 'applied', 'generationAfter': 9, 'hash': 'h-apply', 'confirmationID': 'c1'})
         print('Applied.')
     elif args[0] == 'confirm':
         os.remove(os.path.join(opt('--state-dir'), 'pending-confirm.json'))
-        log({'action': 'confirm', 'outcome': 'confirmed', 'hash': 'h-confirm'})
+        log({'action': 'confirm', 'outcome': 'confirmed', 'hash': 'h-confirm', 'confirmationID': 'c1'})
         print('Confirmed.')
     ''').replace('PYTHON', sys.executable)
 
@@ -135,6 +135,24 @@ class FwctlModuleTest(unittest.TestCase):
         self.assertTrue(r['changed'])
         self.assertEqual((r['log_hash'], r['pending']), ('h-confirm', False))
         self.assertEqual(self.calls(), ['plan', 'apply', 'confirm'])
+
+    def test_confirming_an_apply_the_watchdog_rolled_back_fails(self):
+        self.assertEqual(self.module(state='applied')['confirmation_id'], 'c1')
+        # The window ran out before the reconnect: the watchdog restored and logged it.
+        os.remove(os.path.join(self.state, 'pending-confirm.json'))
+        with open(os.path.join(self.state, 'apply-log.jsonl'), 'a') as f:
+            f.write(json.dumps({'action': 'rollback', 'confirmationID': 'c1', 'time': 'T', 'changes': ['restored']}) + '\n')
+        r = self.module(state='confirmed', confirmation_id='c1')
+        self.assertTrue(r['failed'])
+        self.assertIn('rolled back at T before it could be confirmed', r['msg'])
+        self.assertEqual(self.calls(), ['plan', 'apply'])
+
+    def test_confirming_by_id_confirms_once_and_then_reports_ok(self):
+        self.module(state='applied')
+        self.assertTrue(self.module(state='confirmed', confirmation_id='c1')['changed'])
+        r = self.module(state='confirmed', confirmation_id='c1')
+        self.assertFalse(r['changed'])
+        self.assertNotIn('failed', r)
 
     def test_a_refusal_fails_with_fwctls_message_and_status(self):
         with open(os.path.join(self.dir, 'refuse'), 'w') as f:
