@@ -8,13 +8,16 @@ DEMO_HOST ?= web-01
 # pkg-config (SwiftPM finds libnftnl through it), iproute2 (network namespaces),
 # python3-jsonschema (tests validate `fwctl audit export` JSON against docs/audit-schema.json),
 # python3-prometheus-client (tests parse `fwctl status --format prometheus` with it),
+# dpkg-dev, binutils and lintian (`make deb`: dpkg-shlibdeps, strip, the package's checks),
+# systemd (systemd-analyze verifies the shipped units),
 # ansible-core, openssh-server/-client (the fleet test: Ansible over SSH into namespaces),
 # ansible-lint, yamllint, pylint, python3-pycodestyle, python3-voluptuous (`make ansible-lint`:
 # ansible-lint and ansible-test's offline sanity tests on the collection in ansible/).
 DEB_PACKAGES := nftables libnftnl-dev libmnl-dev pkg-config iproute2 netbase python3-jsonschema python3-prometheus-client \
+	dpkg-dev binutils lintian systemd \
 	ansible-core openssh-server openssh-client ansible-lint yamllint pylint python3-pycodestyle python3-voluptuous
 
-.PHONY: all build release deps test fleet-test ansible-lint demo bench install uninstall clean help
+.PHONY: all build release deps test fleet-test ansible-lint demo bench deb install uninstall clean help
 
 all: build
 
@@ -26,6 +29,7 @@ help:
 	@echo "make ansible-lint  ansible-lint and ansible-test sanity (offline checks) on ansible/"
 	@echo "make demo     check and compile $(POLICY), load it in a throwaway network namespace"
 	@echo "make bench    benchmarks (release build)     make install  install to $(PREFIX)/bin"
+	@echo "make deb      dist/fwctl_<version>_amd64.deb: self-contained fwctl, units, man pages, completions"
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -44,10 +48,15 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
+# The Swift suites, then the package's tests (scripts/test-package.sh builds `make deb` once
+# per source change and runs the extracted package; nothing is installed on this machine),
+# the Ansible module's unit tests and the fleet test (docs/FLEET.md).
 test: deps
-	$(SWIFT) test 2>&1 | tee .test-output.log; status=$${PIPESTATUS[0]}; \
-	/usr/bin/python3 ansible/tests/unit/plugins/modules/test_fwctl.py || status=1; \
-	$(MAKE) --no-print-directory fleet-test || status=1; exit $$status
+	$(SWIFT) test 2>&1 | tee .test-output.log; swift=$${PIPESTATUS[0]}; \
+	SWIFT=$(SWIFT) scripts/test-package.sh 2>&1 | tee -a .test-output.log; package=$${PIPESTATUS[0]}; \
+	/usr/bin/python3 ansible/tests/unit/plugins/modules/test_fwctl.py; units=$$?; \
+	$(MAKE) --no-print-directory fleet-test; fleet=$$?; \
+	[ $$swift = 0 ] && [ $$package = 0 ] && [ $$units = 0 ] && [ $$fleet = 0 ]
 
 # The fleet test needs root; without it, it says so and counts nothing.
 fleet-test: deps
@@ -58,12 +67,16 @@ fleet-test: deps
 ansible-lint: deps
 	@scripts/ansible-sanity.sh
 
+deb: deps
+	@SWIFT=$(SWIFT) scripts/build-deb.sh
+
 demo: build
 	@scripts/demo.sh "$$($(SWIFT) build --show-bin-path)/fwctl" "$(POLICY)" "$(DEMO_HOST)"
 
 bench: release
 	@scripts/bench.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
 	@scripts/bench-apply.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
+	@scripts/bench-restore.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
 	FWCTL_BENCH=1 $(SWIFT) test -c release -Xswiftc -enable-testing --filter VerifierBenchmarks 2>&1 | grep -E 'bench|chain|matrix|diff:|passed|failed' || true
 
 install: release
@@ -76,4 +89,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/fwctl
 
 clean:
-	rm -rf .build .test-output.log
+	rm -rf .build .build-deb dist .test-output.log

@@ -25,6 +25,8 @@
 #include <libnftnl/rule.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/udata.h>
+#include <libnftnl/object.h>
+#include <libnftnl/flowtable.h>
 
 // MNL_SOCKET_BUFFER_SIZE is a macro calling sysconf(): Swift cannot import it.
 static inline size_t fwctl_mnl_socket_buffer_size(void) {

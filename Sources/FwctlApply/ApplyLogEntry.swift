@@ -10,7 +10,8 @@ import FwctlPlanner
 public struct ApplyLogEntry: Codable, Hashable, Sendable {
     /// What the entry records.
     public enum Action: String, Codable, Hashable, Sendable {
-        case apply, rollback, confirm
+        /// `restore`: `fwctl restore` loaded the last confirmed table (or the policy) at boot.
+        case apply, rollback, confirm, restore
     }
 
     /// The invoking user, and the user behind `sudo` when there is one.
@@ -95,10 +96,12 @@ public struct ApplyLogEntry: Codable, Hashable, Sendable {
     public var changes: [String]
     public var generationBefore: UInt32?
     public var generationAfter: UInt32?
-    /// `started`, `applied`, `recovered`, `rolled-back`, `confirmed`, or `failed: <reason>`.
+    /// `started`, `applied`, `recovered`, `rolled-back`, `confirmed`, `restored`,
+    /// `already-loaded` (a restore that found the table loaded), or `failed: <reason>`.
     public var outcome: String
-    /// Only in a `recovered` entry: what the kernel held when an apply found to have died
-    /// after `started` was recovered (see `Loaded`).
+    /// In a `recovered` entry: what the kernel held when an apply found to have died after
+    /// `started` was recovered (see `Loaded`). In a `restore` entry: which table was loaded
+    /// (`BootRestore.Source`).
     public var loaded: String?
     public var prev: String
     /// Nil only while the entry is being made; every stored entry has one.

@@ -70,21 +70,12 @@ public struct ApplyRecorder: Sendable {
     /// the compiler's order (sets by name; chains input, output, forward), since the kernel
     /// lists them in creation order and an incremental apply creates new ones after the kept.
     public static func tableSHA256(_ table: Table) -> String {
-        var t = table
+        var t = table.withoutKernelState
         let rank = ["input": 0, "output": 1, "forward": 2]
         t.sets.sort { $0.name < $1.name }
         t.chains = t.chains.enumerated().sorted { a, b in
             (rank[a.element.name] ?? 3, a.offset) < (rank[b.element.name] ?? 3, b.offset)
         }.map(\.element)
-        t.handle = nil
-        for i in t.sets.indices { t.sets[i].handle = nil }
-        for i in t.chains.indices {
-            t.chains[i].handle = nil
-            for j in t.chains[i].rules.indices {
-                t.chains[i].rules[j].handle = nil
-                t.chains[i].rules[j].expressions = t.chains[i].rules[j].expressions.map(\.withoutState)
-            }
-        }
         return SHA256.hex(NftText.utf8(Ruleset(tables: [t])))
     }
 

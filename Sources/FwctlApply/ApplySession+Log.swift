@@ -27,16 +27,36 @@ extension ApplySession {
         }
     }
 
+    /// `plan` as the kernel took it, for the result entry: at the generation the batch went
+    /// at (a retry's, if any), so the entry's generations are the commit's.
+    func sent(_ plan: Plan) -> Plan {
+        var p = plan
+        p.generation = backend.sentAtGeneration ?? plan.generation
+        return p
+    }
+
     /// The result entry once the kernel changed. Returns a warning instead of throwing: the
     /// apply happened, and its `started` entry is already in the log.
+    ///
+    /// An apply without a confirm window is kept for good first: its table becomes the one
+    /// `fwctl restore` loads at boot (a provisional one waits for `fwctl confirm`), so an
+    /// `applied` entry means the table was kept or a warning said why not.
     func recordApplied(_ plan: Plan, confirmationID: String?, generation: UInt32?) -> String? {
         Self.pauseAfterCommitForTests()
+        let kept = confirmationID == nil ? keepConfirmed(plan.table) : nil
         do {
             try recorder?.finished(plan, confirmationID: confirmationID, generationAfter: generation, failure: nil)
-            return nil
+            return kept
         } catch {
-            return "the apply went through, but its result could not be logged: \(error)"
+            return ["the apply went through, but its result could not be logged: \(error)", kept].compactMap { $0 }.joined(separator: "; ")
         }
+    }
+
+    /// Saves the table now loaded as the one `fwctl restore` brings back (see
+    /// `ConfirmedTable`): after an apply without confirm window, and by `fwctl confirm`.
+    /// Returns a warning when it could not be saved.
+    public func keepConfirmed(_ ref: TableRef) -> String? {
+        ConfirmedTable.keep(ref, backend: backend, host: recorder?.host ?? "", stateDirectory: state.path)
     }
 
     /// First thing under the lock for a run that writes `log`: when the log's last entry is an

@@ -74,13 +74,9 @@ public final class ApplySession {
         guard let seconds = confirmSeconds else {
             try recordStarted(plan, confirmationID: nil)
             let generation = try recordingFailure(plan, confirmationID: nil) { try Self.explained { try backend.apply(plan) } }
-            return Outcome(generation: generation, pending: nil, logWarning: recordApplied(plan, confirmationID: nil, generation: generation))
+            return Outcome(generation: generation, pending: nil, logWarning: recordApplied(sent(plan), confirmationID: nil, generation: generation))
         }
-        // Save what is there now; the generation check below proves it is what the plan saw.
-        let (previous, generation) = try Self.explained { try backend.read(table: plan.table) }
-        if let planned = plan.generation, planned != generation {
-            throw ApplyError(BackendError.generationChanged(expected: planned, actual: generation).description)
-        }
+        let previous = try previousTable(for: plan)
         let confirmationID = UUID().uuidString
         try recordStarted(plan, confirmationID: confirmationID)
         // The watchdog starts BEFORE the pending confirmation is written or the kernel touched
@@ -107,7 +103,19 @@ public final class ApplySession {
                 throw error
             }
         }
-        return Outcome(generation: newGeneration, pending: pending, logWarning: recordApplied(plan, confirmationID: confirmationID, generation: newGeneration))
+        return Outcome(generation: newGeneration, pending: pending, logWarning: recordApplied(sent(plan), confirmationID: confirmationID, generation: newGeneration))
+    }
+
+    /// The table a rollback restores: the one the plan was made from. The batch goes only
+    /// onto that generation, or onto a later one where the table is proved the same (see
+    /// `ConflictRetry`), so this is what the commit replaces.
+    private func previousTable(for plan: Plan) throws -> Table? {
+        if let read = backend.lastRead, read.ref == plan.table, read.read.generation == plan.generation { return read.read.table }
+        let (previous, generation) = try Self.explained { try backend.read(table: plan.table) }
+        if let planned = plan.generation, planned != generation {
+            throw ApplyError(BackendError.generationChanged(expected: planned, actual: generation).description)
+        }
+        return previous
     }
 
     /// `fwctl confirm`: keeps the applied ruleset; the watchdog finds nothing to do.

@@ -1,5 +1,6 @@
 import Foundation
 import FwctlPlanner
+import FwctlPolicy
 import FwctlRuleset
 
 /// The compiled table of the last `plan`/`apply`, with what it was compiled from, so a run
@@ -51,21 +52,13 @@ public struct CompiledTableCache: Sendable {
         }
     }
 
-    /// The policy's files as the front end reads them: the file itself, or the directory's
-    /// *.policy files sorted by name. nil when anything is amiss (missing, unreadable, no
-    /// policy file): the front end then reports it in its own words.
+    /// The policy's files exactly as the front end reads them (`PolicyDirectory.list`: the
+    /// file itself, or the directory's policy files, hidden names skipped). nil when anything
+    /// is amiss: the front end then reports it in its own words.
     public static func policyFiles(at policyPath: String) -> [(path: String, bytes: [UInt8])]? {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: policyPath, isDirectory: &isDirectory) else { return nil }
-        var paths = [policyPath]
-        if isDirectory.boolValue {
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: policyPath) else { return nil }
-            let dir = policyPath.hasSuffix("/") ? policyPath : policyPath + "/"
-            paths = names.filter { $0.hasSuffix(".policy") }.sorted().map { dir + $0 }
-            guard !paths.isEmpty else { return nil }
-        }
+        guard let listing = try? PolicyDirectory.list(policyPath) else { return nil }
         var files: [(path: String, bytes: [UInt8])] = []
-        for p in paths {
+        for p in listing.files {
             guard let bytes = FileBytes.read(p) else { return nil }
             files.append((p, bytes))
         }
@@ -150,7 +143,7 @@ enum FileBytes {
 /// A cache entry as bytes: the context, dependencies, files and table in the binary form of
 /// `SnapshotWriter`, then a checksum.
 enum TableSnapshot {
-    static let magic = "fwctl table-snapshot 3"
+    static let magic = "fwctl table-snapshot 4"
 
     static func encode(_ entry: CompiledTableCache.Entry) -> [UInt8] {
         var w = SnapshotWriter()

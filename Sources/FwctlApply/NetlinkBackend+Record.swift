@@ -120,7 +120,7 @@ extension NetlinkBackend {
             switch change {
             case .addSet(let s):
                 sets[s.name] = KnownSetElements.Entry(handle: nil, keyType: s.keyType, isInterval: s.isInterval, elements: s.elements)
-            case .deleteSet(let name):
+            case .deleteSet(let name, _):
                 sets[name] = nil
             case .addElements(let name, _, let elements):
                 sets[name]?.elements += elements
@@ -154,7 +154,7 @@ extension NetlinkBackend {
 
     /// Writes the record of a consistent read unless `current` (as loaded) already says the
     /// same; either way `recordFile` then describes a file holding exactly this read's record.
-    private func remember(_ read: TableRead, of ref: TableRef, at here: AppliedRecord.Place?,
+    func remember(_ read: TableRead, of ref: TableRef, at here: AppliedRecord.Place?,
                           replacing loaded: (record: AppliedRecord, file: AppliedRecordStore.FileState)?) {
         guard let records else { return }
         guard let here, let table = read.table, let tableHandle = table.handle else { return forgetRecord() }

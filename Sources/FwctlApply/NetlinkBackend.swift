@@ -1,3 +1,4 @@
+import Foundation
 import FwctlNetlink
 import FwctlPlanner
 import FwctlRuleset
@@ -19,6 +20,13 @@ public final class NetlinkBackend: RulesetBackend {
     var recordFile: AppliedRecordStore.FileState?
     /// A read running on another thread (see `prefetch`).
     var prefetched: Prefetch?
+    /// What to do when the kernel refuses a batch for a moved generation (see `ConflictRetry`).
+    public var conflictRetry = ConflictRetry()
+    /// Where retries are reported: standard error unless the caller says otherwise.
+    public var notice: (String) -> Void = { FileHandle.standardError.write(Data("fwctl: \($0)\n".utf8)) }
+    /// The generation the last committed or checked batch was sent at: the plan's, or a later
+    /// one after a retry. Nil until a batch went through.
+    public private(set) var sentAtGeneration: UInt32?
 
     /// Opens a netlink socket in this process's network namespace, or in `netnsPath`.
     public init(netnsPath: String? = nil) throws {
@@ -30,37 +38,60 @@ public final class NetlinkBackend: RulesetBackend {
         return (r.table, r.generation)
     }
 
-    public func apply(_ plan: Plan, expectedGeneration: UInt32?, checkOnly: Bool) throws -> UInt32? {
+    public func apply(_ plan: Plan, expectedGeneration: UInt32, checkOnly: Bool) throws -> UInt32? {
         _ = joinPrefetch(for: nil)
+        sentAtGeneration = nil
         if plan.changes.isEmpty { return checkOnly ? nil : try connection.generation() }
+        // The read the plan was made from, when this process made it: what a retry compares
+        // the kernel's table with.
+        let base = lastRead.flatMap { $0.ref == plan.table && $0.read.generation == expectedGeneration ? $0.read : nil }
         // A policy change re-sends the chain's hook as the kernel holds it (NEWCHAIN updates
         // a base chain in place only when the hook and priority are unchanged).
         var hooks: [String: BaseChainHook] = [:]
         if plan.changes.contains(where: { if case .changeChainPolicy = $0 { true } else { false } }) {
-            for chain in try read(table: plan.table).table?.chains ?? [] { hooks[chain.name] = chain.hook }
+            let current = base != nil ? base?.table : try read(table: plan.table).table
+            for chain in current?.chains ?? [] { hooks[chain.name] = chain.hook }
         }
         let tx = Self.transaction(for: plan, hooks: hooks)
-        do {
-            let generation = try connection.commit(tx, expectedGeneration: expectedGeneration, checkOnly: checkOnly)
-            if !checkOnly { recordAfterCommit(of: plan, expected: expectedGeneration, generation: generation) }
+        return try conflictRetry.run(from: expectedGeneration, send: { expected in
+            let generation = try commit(tx, at: expected, checkOnly: checkOnly)
+            if !checkOnly { recordAfterCommit(of: plan, expected: expected, generation: generation) }
+            sentAtGeneration = expected
             return generation
-        } catch let e as NetlinkError where e.isGenerationConflict {
-            throw BackendError.generationChanged(expected: expectedGeneration ?? 0, actual: try? connection.generation())
-        } catch let e as NetlinkError {
-            throw BackendError.rejected(changeIndex: nil, errno: e.errno, reason: e.description)
-        } catch let e as EncodingError {
-            throw BackendError.rejected(changeIndex: nil, errno: 22, reason: e.description)
-        }
+        }, rebase: {
+            guard let base else { return nil }
+            let now = try readFully(plan.table)
+            return Self.sameState(now.table, base.table) ? now.generation : nil
+        }, notice: notice)
     }
 
-    /// Removes fwctl's own table (a rollback to "no table"). Absent already: nothing to do.
+    /// Removes fwctl's own table (a rollback to "no table"), at the generation it is read at.
+    /// Absent already: nothing to do.
     public func removeTable(_ ref: TableRef) throws {
         _ = joinPrefetch(for: nil)
-        guard try read(table: ref).table != nil else { return }
+        let (table, generation) = try read(table: ref)
+        guard table != nil else { return }
         var tx = Transaction()
         tx.deleteTable(family: ref.family, name: ref.name)
         forgetRecord()
-        _ = try connection.commit(tx, expectedGeneration: nil, checkOnly: false)
+        _ = try conflictRetry.run(from: generation, send: { try commit(tx, at: $0, checkOnly: false) }, rebase: {
+            let now = try readFully(ref)
+            return now.table != nil ? now.generation : nil
+        }, notice: notice)
+        forgetRecord()
+    }
+
+    /// Sends `tx` as one batch guarded by `generation`, kernel errors as `BackendError`.
+    private func commit(_ tx: Transaction, at generation: UInt32, checkOnly: Bool) throws -> UInt32? {
+        do {
+            return try connection.commit(tx, expectedGeneration: generation, checkOnly: checkOnly)
+        } catch let e as NetlinkError where e.isGenerationConflict {
+            throw BackendError.generationChanged(expected: generation, actual: try? connection.generation())
+        } catch let e as NetlinkError {
+            throw BackendError.rejected(changeIndex: nil, errno: e.errno, reason: e.description)
+        } catch let e as EncodingError {
+            throw BackendError.rejected(changeIndex: nil, errno: EINVAL, reason: e.description)
+        }
     }
 
     /// Other tables' base chains, read-only: a drop there is final whatever fwctl admits.
@@ -77,10 +108,14 @@ public final class NetlinkBackend: RulesetBackend {
         for change in plan.changes {
             switch change {
             case .createTable(let ref):
-                tx.addTable(family: ref.family, name: ref.name)
+                tx.addTable(family: ref.family, name: ref.name, comment: Table.ownershipComment)
+            case .changeTableFlags(_, let to):
+                tx.setTableFlags(table: t, flags: to)
+            case .deleteObject(let object):
+                tx.deleteObject(table: t, object: object)
             case .addSet(let set):
                 tx.addSet(table: t, set: set)
-            case .deleteSet(let name):
+            case .deleteSet(let name, _):
                 tx.deleteSet(table: t, name: name)
             case .addElements(let set, let keyType, let elements):
                 tx.addElements(table: t, set: NamedSet(name: set, keyType: keyType), elements: elements)

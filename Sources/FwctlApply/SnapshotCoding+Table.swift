@@ -11,10 +11,24 @@ extension SnapshotWriter {
         string(t.family.rawValue)
         string(t.name)
         optional(t.handle) { $0.u64($1) }
+        u32(t.flags)
+        optional(t.comment) { $0.string($1) }
         u32(UInt32(t.sets.count))
         for s in t.sets { namedSet(s) }
         u32(UInt32(t.chains.count))
         for c in t.chains { chain(c) }
+        u32(UInt32(t.objects.count))
+        for o in t.objects { object(o) }
+    }
+
+    private mutating func object(_ o: TableObject) {
+        switch o.kind {
+        case .object(let type): u8(1); u32(type)
+        case .flowtable: u8(2)
+        case .set: u8(3)
+        case .map: u8(4)
+        }
+        string(o.name)
     }
 
     private mutating func optional<T>(_ value: T?, _ write: (inout SnapshotWriter, T) -> Void) {
@@ -29,6 +43,8 @@ extension SnapshotWriter {
         u8(s.isInterval ? 1 : 0)
         optional(s.comment) { $0.string($1) }
         optional(s.handle) { $0.u64($1) }
+        u32(UInt32(s.extras.count))
+        for x in s.extras { string(x) }
         u32(UInt32(s.elements.count))
         for e in s.elements { element(e) }
     }
@@ -94,7 +110,7 @@ extension SnapshotWriter {
 extension SnapshotReader {
     mutating func table() -> Table? {
         guard let family = raw(TableFamily.self), let name = string(), let handle = optional({ $0.u64() }),
-              let setCount = count() else { return nil }
+              let flags = u32(), let comment = optional({ $0.string() }), let setCount = count() else { return nil }
         var sets: [NamedSet] = []
         for _ in 0..<setCount {
             guard let s = namedSet() else { return nil }
@@ -106,7 +122,21 @@ extension SnapshotReader {
             guard let c = chain() else { return nil }
             chains.append(c)
         }
-        return Table(family: family, name: name, sets: sets, chains: chains, handle: handle)
+        guard let objects = list({ $0.object() }) else { return nil }
+        return Table(family: family, name: name, flags: flags, comment: comment, sets: sets, chains: chains, objects: objects,
+                     handle: handle)
+    }
+
+    private mutating func object() -> TableObject? {
+        let kind: TableObject.Kind
+        switch u8() {
+        case 1: guard let type = u32() else { return nil }; kind = .object(type: type)
+        case 2: kind = .flowtable
+        case 3: kind = .set
+        case 4: kind = .map
+        default: return nil
+        }
+        return string().map { TableObject(kind: kind, name: $0) }
     }
 
     /// `.some(nil)` for an absent value, nil for damaged input.
@@ -130,9 +160,10 @@ extension SnapshotReader {
 
     private mutating func namedSet() -> NamedSet? {
         guard let name = string(), let keyType = raw(SetKeyType.self), let interval = u8(), interval <= 1,
-              let comment = optional({ $0.string() }), let handle = optional({ $0.u64() }), let n = u32(),
-              let elements = elements(n) else { return nil }
-        return NamedSet(name: name, keyType: keyType, isInterval: interval == 1, comment: comment, elements: elements, handle: handle)
+              let comment = optional({ $0.string() }), let handle = optional({ $0.u64() }), let extras = list({ $0.string() }),
+              let n = u32(), let elements = elements(n) else { return nil }
+        return NamedSet(name: name, keyType: keyType, isInterval: interval == 1, comment: comment, elements: elements,
+                        extras: extras, handle: handle)
     }
 
     private mutating func chain() -> Chain? {

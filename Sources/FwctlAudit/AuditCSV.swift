@@ -35,11 +35,11 @@ public enum AuditCSV {
     }
 
     /// Quoted when it holds a comma, quote or line break (quotes doubled). A field a
-    /// spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) gets a leading `'`
-    /// (OWASP CSV injection): policy text is written by many people.
+    /// spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or carriage return first:
+    /// OWASP's CSV injection list) gets a leading `'`: policy text is written by many people.
     static func field(_ s: String) -> String {
         var s = s
-        if let first = s.first, "=+-@".contains(first) { s = "'" + s }
+        if let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { s = "'" + s }
         // Scalars, not Characters: "\r\n" is one Character equal to neither "\r" nor "\n".
         guard s.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""

@@ -76,7 +76,8 @@ public struct AuditReportBuilder: Sendable {
             t.expectations.map { e in
                 AuditReport.TestCase(
                     test: t.name, expectation: e.expectation.text, location: e.expectation.range.fileLine, passed: e.passed,
-                    failure: e.failure.map { f in ([f.reason + ": " + f.packet.description] + f.ends.map(\.description)).joined(separator: "; ") })
+                    failure: e.failure.map { f in ([f.reason + ": " + f.packet.description] + f.ends.map(\.description)).joined(separator: "; ") }
+                        ?? (e.passed ? nil : e.vacuityText))
             }
         }
         return AuditReport.TestResults(passed: report.passed, failed: report.failed, results: cases)

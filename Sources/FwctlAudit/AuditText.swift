@@ -1,4 +1,6 @@
 /// Phrases every human-readable format shares, so Markdown and HTML say the same words.
+/// `escape` is applied to each piece of outside text in a phrase (names, reasons, users):
+/// Markdown escapes those and keeps its own markup; HTML escapes the whole phrase instead.
 enum AuditText {
     static func commit(_ git: AuditReport.Git?) -> String {
         guard let git else { return "not in a git work tree" }
@@ -6,22 +8,22 @@ enum AuditText {
     }
 
     /// Bullet points of the report's summary.
-    static func summary(_ r: AuditReport) -> [String] {
+    static func summary(_ r: AuditReport, escape: (String) -> String = { $0 }) -> [String] {
         let clean = r.hosts.filter(\.verification.clean).count
         return [
             "\(r.hosts.count) host\(plural(r.hosts.count)) in \(r.roles.count) role\(plural(r.roles.count)); \(r.flowCount) host flow\(plural(r.flowCount))",
             "\(r.flaggedFlowCount) flagged flow\(plural(r.flaggedFlowCount)) (overdue review, no justification, no owner or no review date)",
             "Verification: \(clean) of \(r.hosts.count) compiled ruleset\(plural(r.hosts.count)) admit exactly the policy's flows",
             "Policy tests: \(r.tests.passed) passed, \(r.tests.failed) failed",
-            "Loaded tables: " + liveSummary(r),
+            "Loaded tables: " + liveSummary(r, escape: escape),
         ]
     }
 
-    static func liveSummary(_ r: AuditReport) -> String {
+    static func liveSummary(_ r: AuditReport, escape: (String) -> String = { $0 }) -> String {
         let checked = r.hosts.filter { $0.live.state != .notChecked }
         if checked.isEmpty { return "not checked (needs `--live`, as root, on the host)" }
         let drift = checked.filter { $0.live.state == .drift }.map(\.name)
-        return "\(checked.count) checked, " + (drift.isEmpty ? "all match the policy" : "drift on " + drift.joined(separator: ", "))
+        return "\(checked.count) checked, " + (drift.isEmpty ? "all match the policy" : "drift on " + drift.map(escape).joined(separator: ", "))
     }
 
     static func verification(_ v: AuditReport.Verification) -> String {
@@ -30,26 +32,26 @@ enum AuditText {
         return "NOT clean: \(v.discrepancies) discrepanc\(v.discrepancies == 1 ? "y" : "ies"), \(v.problems) problem\(plural(v.problems))" + anomalies
     }
 
-    static func live(_ l: AuditReport.Live) -> String {
+    static func live(_ l: AuditReport.Live, escape: (String) -> String = { $0 }) -> String {
         switch l.state {
         case .matched: return "matches the policy"
-        case .drift: return "DRIFT: \(l.add) to add, \(l.change) to change, \(l.remove) to remove" + (l.reason.map { " (\($0))" } ?? "")
-        case .notChecked: return "not checked" + (l.reason.map { ": \($0)" } ?? "")
+        case .drift: return "DRIFT: \(l.add) to add, \(l.change) to change, \(l.remove) to remove" + (l.reason.map { " (\(escape($0)))" } ?? "")
+        case .notChecked: return "not checked" + (l.reason.map { ": \(escape($0))" } ?? "")
         }
     }
 
-    static func lastApply(_ a: AuditReport.LastApply?) -> String {
+    static func lastApply(_ a: AuditReport.LastApply?, escape: (String) -> String = { $0 }) -> String {
         guard let a else { return "no record" }
-        return "\(a.time) by \(a.user): \(a.outcome)" + (a.generation.map { ", kernel generation \($0)" } ?? "") + ", policy \(a.policySHA256.prefix(12))"
+        return "\(escape(a.time)) by \(escape(a.user)): \(escape(a.outcome))" + (a.generation.map { ", kernel generation \($0)" } ?? "") + ", policy \(escape(String(a.policySHA256.prefix(12))))"
     }
 
     /// `lb (lb-01, lb-02); internet`.
-    static func peers(_ peers: [AuditReport.Peer]) -> String {
+    static func peers(_ peers: [AuditReport.Peer], escape: (String) -> String = { $0 }) -> String {
         peers.map { p in
             switch p.kind {
             case "fleet": "* (every host)"
-            case "role": "\(p.name) (\(p.hosts.isEmpty ? "itself only" : p.hosts.joined(separator: ", ")))"
-            default: p.name
+            case "role": "\(escape(p.name)) (\(p.hosts.isEmpty ? "itself only" : p.hosts.map(escape).joined(separator: ", ")))"
+            default: escape(p.name)
             }
         }.joined(separator: "; ")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import FwctlSystem
 
 /// The git state of a policy: the commit of the work tree it sits in, and whether the
 /// policy's files differ from that commit. No git, or not a work tree: nil, never an error
@@ -18,47 +19,10 @@ public enum PolicyGit {
         return AuditReport.Git(commit: commit, dirty: !status.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
     }
 
-    /// git's standard output, or nil when git is missing or fails.
-    ///
-    /// posix_spawn rather than Foundation's Process: Process sets up a run-loop socket pair
-    /// that fails (with a message on stderr) in a network namespace whose loopback is down,
-    /// which is where `--live` runs in tests and labs.
+    /// git's standard output, or nil when git is missing or fails. Never prompts, never
+    /// pages; Subprocess, so it works in a namespace whose loopback is down (`--live`).
     static func run(_ args: [String]) -> String? {
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { return nil }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addclose(&actions, fds[0])
-        posix_spawn_file_actions_addclose(&actions, fds[1])
-        // Never prompt and never page.
-        var env = ProcessInfo.processInfo.environment
-        env["GIT_TERMINAL_PROMPT"] = "0"
-        env["GIT_PAGER"] = "cat"
-        let argv = ["git"] + args
-        var cArgs = argv.map { strdup($0) } + [nil]
-        var cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (cArgs + cEnv).forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, "git", &actions, nil, &cArgs, &cEnv)
-        close(fds[1])
-        guard spawned == 0 else { close(fds[0]); return nil }
-        var output = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = read(fds[0], &buffer, buffer.count)
-            if n > 0 { output += buffer[0..<n]; continue }
-            if n < 0 && errno == EINTR { continue }
-            break
-        }
-        close(fds[0])
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        // Exited normally with status 0 (the wait status's low 7 bits are the signal, if any).
-        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else { return nil }
-        return String(decoding: output, as: UTF8.self)
+        guard let r = try? Subprocess.run(["git"] + args, environment: ["GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat"]), r.succeeded else { return nil }
+        return r.output
     }
 }

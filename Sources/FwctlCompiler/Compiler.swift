@@ -55,7 +55,7 @@ public struct Compiler: Sendable {
                                 logDrops: d.logDrops && d.egressFiltering),
         ]
         if d.manageForward { chains.append(builder.forwardChain()) }
-        return Table(family: .inet, name: d.tableName, sets: builder.sets, chains: chains)
+        return Table(family: .inet, name: d.tableName, comment: Table.ownershipComment, sets: builder.sets, chains: chains)
     }
 }
 

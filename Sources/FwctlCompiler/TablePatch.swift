@@ -16,7 +16,7 @@ public struct TableDependencies: Hashable, Sendable, Codable {
 /// giving exactly what compiling the edited policy would give, without the fleet.
 ///
 /// Why that is exact: new hosts have names used nowhere else, so no flow names them and no
-/// host's roles change; they only join their role's and the fleet's address sets. A table
+/// host's roles change; their names and addresses are ones `check` accepts (`InsertedHosts`); they only join their role's and the fleet's address sets. A table
 /// asks for those sets per family (`TableDependencies`); each such set gains the new hosts'
 /// ranges, merged as the compiler merges them (overlaps joined, adjacent ranges kept apart).
 /// If a set the table asked for does not exist, the role (or fleet) had no address of that
@@ -34,7 +34,8 @@ public enum TablePatch {
         // Comments name a file by its basename: with two files of that name, moving one's comments would move the other's.
         guard !newFiles.indices.contains(where: { $0 != i && RuleComment.fileName(newFiles[$0].path) == RuleComment.fileName(newFiles[i].path) }) else { return nil }
         let others = newFiles.indices.filter { $0 != i }.map { newFiles[$0].bytes }
-        guard let edit = HostInsertion.recognise(old: oldFiles[i].bytes, new: newFiles[i].bytes, otherFiles: others) else { return nil }
+        guard let edit = HostInsertion.recognise(old: oldFiles[i].bytes, new: newFiles[i].bytes, otherFiles: others),
+              InsertedHosts.admissible(edit.hosts, files: oldFiles.map(\.bytes)) else { return nil }
         return applying(edit, inFile: newFiles[i].path, to: table, dependencies: dependencies)
     }
 

@@ -14,14 +14,14 @@ extension Lab {
         let model = FleetModel(fleet: fleet, rulesets: rulesets)
         let listeners = try LabListeners(plan: plan, network: network)
         defer { listeners.stop() }
-        let probes = Self.probes(plan)
+        let probes = plan.probes
         var observed = try LabProber.run(probes, network: network, timeoutMs: timeoutMs)
         // As in run(): one longer second try for what stayed closed, on a loaded machine.
         let closed = observed.indices.filter { !observed[$0] }
         let retried = try LabProber.run(closed.map { probes[$0] }, network: network, timeoutMs: timeoutMs * 2)
         for (k, i) in closed.enumerated() where retried[k] { observed[i] = true }
         let results = zip(probes, observed).map { probe, seen in
-            LabResult(probe: probe, observed: seen, predicted: Self.predict(probe, model))
+            LabResult(probe: probe, observed: seen, predicted: LabPlan.predict(probe, model))
         }
         return LabReport(plan: plan, results: results,
                          verifier: Reachability.matrix(fleet: fleet, rulesets: rulesets), namespaces: network.namespaces)

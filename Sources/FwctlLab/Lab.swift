@@ -23,6 +23,8 @@ public struct Lab {
     public init(fleet: Fleet) { self.fleet = fleet }
 
     public func run() throws -> LabReport {
+        // An interrupt deletes the namespaces under our feet: its handler says how it ended.
+        defer { LabRegistry.waitIfStopping() }
         let plan = LabPlan(fleet: fleet)
         var rulesets: [String: Ruleset] = [:]
         for (host, ruleset) in Compiler(fleet: fleet).compileAll() { rulesets[host] = ruleset }
@@ -41,7 +43,7 @@ public struct Lab {
         try afterApply?(network)
         let listeners = try LabListeners(plan: plan, network: network)
         defer { listeners.stop() }
-        let probes = Self.probes(plan)
+        let probes = plan.probes
         var observed = try LabProber.run(probes, network: network, timeoutMs: timeoutMs)
         // A second, longer try for every probe that stayed closed: on a loaded machine a
         // handshake can miss the first deadline. Two tries at most, whatever the prediction.
@@ -49,39 +51,11 @@ public struct Lab {
         let retried = try LabProber.run(closed.map { probes[$0] }, network: network, timeoutMs: timeoutMs * 2)
         for (k, i) in closed.enumerated() where retried[k] { observed[i] = true }
         let results = zip(probes, observed).map { probe, seen in
-            LabResult(probe: probe, observed: seen, predicted: Self.predict(probe, model))
+            LabResult(probe: probe, observed: seen, predicted: LabPlan.predict(probe, model))
         }
         return LabReport(plan: plan, results: results,
                          verifier: Reachability.matrix(fleet: fleet, rulesets: rulesets),
                          namespaces: keep ? network.namespaces : [:])
-    }
-
-    /// Every ordered pair of distinct ends, every family both have, every port.
-    static func probes(_ plan: LabPlan) -> [LabProbe] {
-        var probes: [LabProbe] = []
-        for source in plan.ends {
-            for destination in plan.ends where destination.name != source.name {
-                for (from, to) in [(source.v4, destination.v4), (source.v6, destination.v6)] {
-                    guard let from, let to else { continue }
-                    for port in plan.ports {
-                        probes.append(LabProbe(source: source.name, destination: destination.name, from: from, to: to, port: port))
-                    }
-                }
-            }
-        }
-        return probes
-    }
-
-    /// The verifier's verdict for the probe's NEW packet: the source host's output chain and
-    /// the destination host's input chain must both admit it (a network end has no chain).
-    static func predict(_ probe: LabProbe, _ model: FleetModel) -> Bool {
-        let packet = Packet(family: probe.to.family, source: probe.from, destination: probe.to,
-                            proto: probe.port.proto.number, port: probe.port.port)
-        let source = model.hosts.first { $0.name == probe.source }
-        let destination = model.hosts.first { $0.name == probe.destination }
-        let out = source?.output?.verdict(for: packet).verdict.admits ?? true
-        let into = destination?.input?.verdict(for: packet).verdict.admits ?? true
-        return out && into
     }
 }
 

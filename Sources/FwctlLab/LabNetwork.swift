@@ -4,8 +4,8 @@ import FwctlNet
 /// The lab's namespaces: one per end, plus one holding the bridge that joins them through
 /// veth pairs. Nothing is connected to the root namespace.
 ///
-/// Every namespace created is recorded in `LabRegistry` before anything else happens, so
-/// `remove()` (and the signal handlers) can delete it whatever failed.
+/// Every namespace is made through `LabRegistry`, which records it, so `remove()` (and the
+/// signal handlers) can delete it whatever failed.
 public final class LabNetwork: @unchecked Sendable {
     /// Namespace name per end name.
     public private(set) var namespaces: [String: String] = [:]
@@ -16,9 +16,8 @@ public final class LabNetwork: @unchecked Sendable {
     /// Creates the namespaces for `plan`; removes what it made when a step fails.
     public init(plan: LabPlan) throws {
         prefix = "fwctl-lab-\(getpid())"
-        bridge = LabRegistry.reserve(prefix: prefix)
+        bridge = try LabRegistry.create(prefix: prefix)
         do {
-            try Self.ip(["netns", "add", bridge])
             try Self.ip(["-n", bridge, "link", "add", "br0", "type", "bridge"])
             try Self.ip(["-n", bridge, "link", "set", "br0", "up"])
             for (i, end) in plan.ends.enumerated() { try add(end, index: i) }
@@ -29,9 +28,8 @@ public final class LabNetwork: @unchecked Sendable {
     }
 
     private func add(_ end: LabPlan.End, index: Int) throws {
-        let ns = LabRegistry.reserve(prefix: prefix)
+        let ns = try LabRegistry.create(prefix: prefix)
         namespaces[end.name] = ns
-        try Self.ip(["netns", "add", ns])
         try Self.ip(["-n", ns, "link", "set", "lo", "up"])
         // Both veth ends are made in the bridge namespace, then one moves: the root namespace
         // never sees either.
@@ -65,8 +63,8 @@ public final class LabNetwork: @unchecked Sendable {
 
     /// Runs `ip args...`, throwing its stderr on failure.
     static func ip(_ args: [String]) throws {
-        let r = try LabProcess.run(["ip"] + args)
-        guard r.status == 0 else { throw LabError("ip \(args.joined(separator: " ")): \(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))") }
+        let r = try LabRegistry.ip(args)
+        guard r.succeeded else { throw LabError("ip \(args.joined(separator: " ")): \(r.errorText)") }
     }
 }
 

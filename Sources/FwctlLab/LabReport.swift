@@ -34,12 +34,14 @@ public struct LabReport: Sendable {
     /// way are left out.
     public var cells: [Cell] { allCells.filter { $0.observed > 0 || $0.predicted > 0 } }
 
-    /// Every cell, also those nothing gets through.
+    /// Every cell, also those nothing gets through. A host's probes to itself are in no cell:
+    /// the matrix is about pairs of hosts (loopback is always admitted), and they are compared
+    /// probe by probe in `mismatches`.
     public var allCells: [Cell] {
         let groups = Dictionary(uniqueKeysWithValues: plan.ends.map { ($0.name, $0.groups) })
         var index: [[String]: Int] = [:]
         var cells: [Cell] = []
-        for result in results {
+        for result in results where !result.probe.isLoopback {
             for s in groups[result.probe.source] ?? [] {
                 for d in groups[result.probe.destination] ?? [] {
                     let key = [s, d, result.probe.port.description]

@@ -45,7 +45,7 @@ extension NftConnection {
             return nil
         }
         guard let tm = tableReply.first else { return nil }
-        var table = Table(family: ref.family, name: ref.name, handle: try TableDecoder.tableHandle(tm))
+        var table = try TableDecoder.table(tm, ref)
 
         for m in try dump(NftMsg.getChain, try NftnlBuild.chain(ref, nil), "dump chains") {
             if let chain = try TableDecoder.chain(m, table: ref.name, family: ref.family) { table.chains.append(chain) }
@@ -61,26 +61,41 @@ extension NftConnection {
                let given = known.elements(of: header.name, generation: generation, table: table.handle, handle: header.handle,
                                           keyType: type, interval: header.isInterval) {
                 table.sets.append(NamedSet(name: header.name, keyType: type, isInterval: header.isInterval,
-                                           comment: header.comment, elements: given, handle: header.handle))
+                                           comment: header.comment, elements: given, extras: header.extras, handle: header.handle))
                 read.reused.insert(header.name)
                 continue
             }
             let messages = try dump(NftMsg.getSetElem, try NftnlBuild.setRef(ref, name: header.name), elements: true,
                                     "dump elements of set \(header.name)")
             if header.isNamedModelSet, let type = header.key.keyType, let (keys, length) = ElementDumpDecoder.keys(messages) {
-                // The fast way for named sets (the big ones): straight from the attributes.
+                // The fast way for named sets (the big ones): straight from the attributes. It
+                // takes only elements as fwctl writes them, so their extras are the header's.
                 let ranges = SetElementCodec.ranges(keys: keys.map { ($0.value, $0.isEnd) }, keyLength: length, interval: header.isInterval)
                 table.sets.append(NamedSet(name: header.name, keyType: type, isInterval: header.isInterval, comment: header.comment,
-                                           elements: ranges.compactMap { SetElement($0, type: type) }, handle: header.handle))
+                                           elements: ranges.compactMap { SetElement($0, type: type) }, extras: header.extras,
+                                           handle: header.handle))
                 continue
             }
             var elements: [KernelSetElement] = []
             for em in messages { elements += try TableDecoder.elements(em) }
             switch DecodedSet(header, elements: elements) {
-            case .named(let set)?: table.sets.append(set)
+            case .named(let set)?:
+                table.sets.append(set)
+                // Elements with comments or counters: not a set the record may stand for.
+                if !set.extras.isEmpty { read.recordable.remove(set.name) }
             case .anonymous(let key, let interval)?: context.anonymousSets[header.name] = (key, elements, interval)
-            case nil: break
+            case nil:
+                // A map, a concatenation, another key type: drift, named so a plan deletes it.
+                table.objects.append(TableObject(kind: header.flags & 0x48 != 0 ? .map : .set, name: header.name))
             }
+        }
+
+        // Stateful objects and flowtables: fwctl creates none, so each is drift.
+        for m in try dump(NftMsg.getObj, try NftnlBuild.object(ref, nil), "dump objects") {
+            if let o = try TableDecoder.object(m, table: ref.name, flowtable: false) { table.objects.append(o) }
+        }
+        for m in try dump(NftMsg.getFlowtable, try NftnlBuild.flowtable(ref, name: nil), "dump flowtables") {
+            if let o = try TableDecoder.object(m, table: ref.name, flowtable: true) { table.objects.append(o) }
         }
 
         for m in try dump(NftMsg.getRule, try NftnlBuild.rule(ref, chain: nil), "dump rules") {

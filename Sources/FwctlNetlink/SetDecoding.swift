@@ -6,7 +6,8 @@ enum DecodedSet {
     case named(NamedSet)
     case anonymous(SetKeyFormat, interval: Bool)
 
-    /// nil for sets fwctl's model cannot hold (maps, objects, other key types).
+    /// nil for sets fwctl's model cannot hold (maps, objects, other key types). The set's
+    /// extras are the header's and those of its elements, each named once.
     init?(_ h: TableDecoder.SetHeader, elements: [KernelSetElement]) {
         let interval = h.isInterval
         if h.flags & NFT.setAnonymous != 0 {
@@ -15,8 +16,9 @@ enum DecodedSet {
         }
         guard h.isNamedModelSet, let type = h.key.keyType else { return nil }
         let ranges = SetElementCodec.ranges(elements, interval: interval)
+        let extras = Set(h.extras + elements.flatMap(\.extras)).sorted()
         self = .named(NamedSet(name: h.name, keyType: type, isInterval: interval, comment: h.comment,
-                               elements: ranges.compactMap { SetElement($0, type: type) }, handle: h.handle))
+                               elements: ranges.compactMap { SetElement($0, type: type) }, extras: extras, handle: h.handle))
     }
 }
 
@@ -30,11 +32,13 @@ extension TableDecoder.SetHeader {
         return key.length == SetKeyFormat(type).length
     }
 
-    /// An interval set with no flag but interval (and constant): its elements change only
-    /// through commits, which change the generation id. Interval sets have no packet-path
-    /// update (`add @set` from a rule needs a hash set) and, without NFT_SET_TIMEOUT (0x10),
-    /// no element expires; NFT_SET_EVAL (0x20) marks sets that rules fill.
+    /// An interval set with no flag but interval and nothing else fwctl does not write:
+    /// its elements change only through commits, which change the generation id. Interval
+    /// sets have no packet-path update (`add @set` from a rule needs a hash set) and, without
+    /// NFT_SET_TIMEOUT (0x10), no element expires; NFT_SET_EVAL (0x20) marks sets that rules
+    /// fill. `constant` and every other extra is drift the next plan removes, so such a set is
+    /// never remembered (whatever is remembered is a set as fwctl writes it).
     var onlyChangedByCommits: Bool {
-        isInterval && flags & ~(NFT.setInterval | 0x2) == 0
+        isInterval && flags & ~NFT.setInterval == 0 && extras.isEmpty
     }
 }

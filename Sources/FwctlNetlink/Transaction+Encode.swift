@@ -12,8 +12,16 @@ extension Transaction {
         }
         for op in operations {
             switch op {
-            case .addTable(let t):
-                send(NftMsg.newTable, t, NftMsg.create, try NftnlBuild.table(t, forCreation: true), "add table", "table \(t)")
+            case .addTable(let t, let comment):
+                send(NftMsg.newTable, t, NftMsg.create, try NftnlBuild.table(t, flags: 0, comment: comment), "add table", "table \(t)")
+            case .setTableFlags(let t, let flags):
+                send(NftMsg.newTable, t, NftMsg.create, try NftnlBuild.table(t, flags: flags), "set table flags", "table \(t)")
+            case .deleteObject(let t, let o):
+                switch o.kind {
+                case .set, .map: send(NftMsg.delSet, t, 0, try NftnlBuild.setRef(t, name: o.name), "delete \(o.kind)", "\(o)")
+                case .flowtable: send(NftMsg.delFlowtable, t, 0, try NftnlBuild.object(t, o), "delete flowtable", "\(o)")
+                case .object: send(NftMsg.delObj, t, 0, try NftnlBuild.object(t, o), "delete object", "\(o)")
+                }
             case .deleteTable(let t):
                 send(NftMsg.delTable, t, 0, try NftnlBuild.table(t), "delete table", "table \(t)")
             case .addChain(let t, let chain):

@@ -17,8 +17,10 @@ public enum RulePosition: Hashable, Sendable {
 /// for interface indexes) happens at commit time.
 public struct Transaction: Hashable, Sendable {
     enum Operation: Hashable, Sendable {
-        case addTable(TableRef)
+        case addTable(TableRef, comment: String?)
+        case setTableFlags(TableRef, UInt32)
         case deleteTable(TableRef)
+        case deleteObject(TableRef, TableObject)
         case addChain(TableRef, Chain)
         case deleteChain(TableRef, String)
         case flushChain(TableRef, String)
@@ -36,8 +38,21 @@ public struct Transaction: Hashable, Sendable {
 
     public init() {}
 
-    public mutating func addTable(family: TableFamily, name: String) {
-        operations.append(.addTable(TableRef(family: family, name: name)))
+    /// Creates a table with no flags and, when given, a comment (which the kernel keeps
+    /// for the table's lifetime).
+    public mutating func addTable(family: TableFamily, name: String, comment: String? = nil) {
+        operations.append(.addTable(TableRef(family: family, name: name), comment: comment))
+    }
+
+    /// Sets an existing table's flags (NEWTABLE on it), e.g. 0 to wake a dormant table.
+    public mutating func setTableFlags(table: TableRef, flags: UInt32) {
+        operations.append(.setTableFlags(table, flags))
+    }
+
+    /// Deletes a stateful object (DELOBJ), a flowtable (DELFLOWTABLE) or a set or map the
+    /// model does not hold (DELSET).
+    public mutating func deleteObject(table: TableRef, object: TableObject) {
+        operations.append(.deleteObject(table, object))
     }
 
     public mutating func deleteTable(family: TableFamily, name: String) {

@@ -7,7 +7,9 @@ import FwctlRuleset
 // A change is one object with an "op" naming the case and one key per associated value:
 //   {"op": "createTable", "table": {"family": "inet", "name": "fwctl"}}
 //   {"op": "addSet", "set": NamedSet}
-//   {"op": "deleteSet", "set": "role_web_v4"}
+//   {"op": "changeTableFlags", "from": 1, "to": 0}
+//   {"op": "deleteObject", "object": {"kind": "counter", "name": "c1"}}   (kind: nft's word)
+//   {"op": "deleteSet", "set": "role_web_v4"}   (+ "drift": ["flags constant"] when re-created for it)
 //   {"op": "addElements" | "removeElements", "set": "role_web_v4", "keyType": "ipv4_addr", "elements": [SetElement]}
 //   {"op": "addChain", "chain": Chain}
 //   {"op": "changeChainPolicy", "chain": "input", "from": "accept", "to": "drop"}
@@ -21,11 +23,11 @@ import FwctlRuleset
 
 extension Change: Codable {
     private enum Key: String, CodingKey {
-        case op, table, set, keyType, elements, chain, from, to, rule, position, id, handle
+        case op, table, set, keyType, elements, chain, from, to, rule, position, id, handle, object, drift
     }
 
     private enum Op: String, Codable {
-        case createTable, addSet, deleteSet, addElements, removeElements
+        case createTable, changeTableFlags, deleteObject, addSet, deleteSet, addElements, removeElements
         case addChain, changeChainPolicy, deleteChain, addRule, deleteRule, replaceRule
     }
 
@@ -36,8 +38,13 @@ extension Change: Codable {
             self = .createTable(try c.decode(TableRef.self, forKey: .table))
         case .addSet:
             self = .addSet(try c.decode(NamedSet.self, forKey: .set))
+        case .changeTableFlags:
+            self = .changeTableFlags(from: try c.decode(UInt32.self, forKey: .from), to: try c.decode(UInt32.self, forKey: .to))
+        case .deleteObject:
+            self = .deleteObject(try c.decode(TableObject.self, forKey: .object))
         case .deleteSet:
-            self = .deleteSet(name: try c.decode(String.self, forKey: .set))
+            self = .deleteSet(name: try c.decode(String.self, forKey: .set),
+                              drift: try c.decodeIfPresent([String].self, forKey: .drift) ?? [])
         case .addElements:
             self = .addElements(set: try c.decode(String.self, forKey: .set),
                                 keyType: try c.decode(SetKeyType.self, forKey: .keyType),
@@ -80,9 +87,17 @@ extension Change: Codable {
         case .addSet(let set):
             try c.encode(Op.addSet, forKey: .op)
             try c.encode(set, forKey: .set)
-        case .deleteSet(let name):
+        case .changeTableFlags(let from, let to):
+            try c.encode(Op.changeTableFlags, forKey: .op)
+            try c.encode(from, forKey: .from)
+            try c.encode(to, forKey: .to)
+        case .deleteObject(let object):
+            try c.encode(Op.deleteObject, forKey: .op)
+            try c.encode(object, forKey: .object)
+        case .deleteSet(let name, let drift):
             try c.encode(Op.deleteSet, forKey: .op)
             try c.encode(name, forKey: .set)
+            if !drift.isEmpty { try c.encode(drift, forKey: .drift) }
         case .addElements(let set, let keyType, let elements), .removeElements(let set, let keyType, let elements):
             if case .addElements = self { try c.encode(Op.addElements, forKey: .op) } else { try c.encode(Op.removeElements, forKey: .op) }
             try c.encode(set, forKey: .set)

@@ -11,8 +11,16 @@ public enum Change: Hashable, Sendable {
     case createTable(TableRef)
     /// Create a named set together with its elements.
     case addSet(NamedSet)
+    /// Change the table's flags in place (NEWTABLE on the existing table): fwctl's table has
+    /// none, so this clears what someone else set, such as `dormant`.
+    case changeTableFlags(from: UInt32, to: UInt32)
+    /// Delete something of the table fwctl does not model (a named counter, a flowtable, a
+    /// map...); rules using it are deleted by earlier changes of the same plan.
+    case deleteObject(TableObject)
     /// Delete a named set; rules using it are deleted by earlier changes of the same plan.
-    case deleteSet(name: String)
+    /// `drift`: what the kernel's set held that fwctl never generates (`flags constant`...),
+    /// when that is why it is deleted and re-added.
+    case deleteSet(name: String, drift: [String] = [])
     /// Add exactly these elements to an existing set (NEWSETELEM).
     case addElements(set: String, keyType: SetKeyType, elements: [SetElement])
     /// Remove exactly these elements from an existing set (DELSETELEM).
@@ -40,8 +48,10 @@ public enum Change: Hashable, Sendable {
         func from(_ rule: Rule) -> String { rule.comment.map { " from \($0)" } ?? "" }
         return switch self {
         case .createTable(let ref): "create table \(ref)"
+        case .changeTableFlags(_, let to): to == 0 ? "clear the table's flags" : "set the table's flags to \(to)"
+        case .deleteObject(let o): "remove \(o)"
         case .addSet(let s): "add set \(s.name)"
-        case .deleteSet(let name): "remove set \(name)"
+        case .deleteSet(let name, _): "remove set \(name)"
         case .addElements(let set, _, let e): "add \(elements(e)) to set \(set)"
         case .removeElements(let set, _, let e): "remove \(elements(e)) from set \(set)"
         case .addChain(let c): "add chain \(c.name)"
@@ -58,8 +68,8 @@ public enum Change: Hashable, Sendable {
     public var action: ChangeAction {
         switch self {
         case .createTable, .addSet, .addChain, .addRule: .add
-        case .changeChainPolicy, .addElements, .removeElements, .replaceRule: .change
-        case .deleteSet, .deleteChain, .deleteRule: .remove
+        case .changeTableFlags, .changeChainPolicy, .addElements, .removeElements, .replaceRule: .change
+        case .deleteObject, .deleteSet, .deleteChain, .deleteRule: .remove
         }
     }
 }

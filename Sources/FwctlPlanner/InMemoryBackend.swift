@@ -38,10 +38,10 @@ public final class InMemoryBackend: RulesetBackend, @unchecked Sendable {
         lock.withLock { (state.table(ref)?.table, state.generation) }
     }
 
-    public func apply(_ plan: Plan, expectedGeneration: UInt32?, checkOnly: Bool) throws -> UInt32? {
+    public func apply(_ plan: Plan, expectedGeneration: UInt32, checkOnly: Bool) throws -> UInt32? {
         try lock.withLock {
-            if let expected = expectedGeneration, expected != state.generation {
-                throw BackendError.generationChanged(expected: expected, actual: state.generation)
+            if expectedGeneration != state.generation {
+                throw BackendError.generationChanged(expected: expectedGeneration, actual: state.generation)
             }
             var copy = state
             try copy.apply(plan)

@@ -69,7 +69,8 @@ struct KernelState {
         if case .createTable(let r) = change {
             guard r == ref else { throw Refusal(EINVAL, "table \(r) is not the plan's table \(ref)") }
             guard table(r) == nil else { throw Refusal(EEXIST, "table \(r) already exists") }
-            insert(Table(family: r.family, name: r.name))
+            // Created as fwctl creates it: carrying its ownership comment.
+            insert(Table(family: r.family, name: r.name, comment: Table.ownershipComment))
             return
         }
         guard let i = tables.firstIndex(where: { $0.table.ref == ref }) else {

@@ -44,13 +44,19 @@ struct KernelTable {
         switch change {
         case .createTable(let ref):
             throw Refusal(EEXIST, "table \(ref) already exists")
+        case .changeTableFlags(_, let to):
+            table.flags = to
+        case .deleteObject(let object):
+            guard let i = table.objects.firstIndex(of: object) else { throw Refusal(ENOENT, "\(object) does not exist") }
+            table.objects.remove(at: i)
         case .addSet(var set):
             guard table.set(named: set.name) == nil else { throw Refusal(EEXIST, "set \(set.name) already exists") }
             try SetElementRules.check(set.elements, against: [], of: set)
             set.elements.sort(by: SetElement.ascending)
+            set.extras = []   // NEWSET as fwctl encodes it carries none of them
             set.handle = nextHandle()
             table.sets.append(set)
-        case .deleteSet(let name):
+        case .deleteSet(let name, _):
             guard let i = table.sets.firstIndex(where: { $0.name == name }) else { throw Refusal(ENOENT, "set \(name) does not exist") }
             if let user = firstRule(where: { $0.referencedSets.contains(name) }) {
                 throw Refusal(EBUSY, "set \(name) is used by rule \(user.handle.map(String.init) ?? "?") of chain \(user.chain)")
@@ -58,10 +64,12 @@ struct KernelTable {
             table.sets.remove(at: i)
         case .addElements(let name, let keyType, let elements):
             let i = try setIndex(name, keyType: keyType)
+            try checkChangeable(table.sets[i], adding: elements.count)
             try SetElementRules.check(elements, against: table.sets[i].elements, of: table.sets[i])
             table.sets[i].elements = (table.sets[i].elements + elements).sorted(by: SetElement.ascending)
         case .removeElements(let name, let keyType, let elements):
             let i = try setIndex(name, keyType: keyType)
+            try checkChangeable(table.sets[i], adding: 0)
             var present = Set(table.sets[i].elements)
             for e in elements {
                 guard present.remove(e) != nil else { throw Refusal(ENOENT, "set \(name) has no element \(e.text)") }
@@ -123,6 +131,19 @@ struct KernelTable {
             throw Refusal(EINVAL, "set \(name) holds \(table.sets[i].keyType.rawValue), not \(keyType.rawValue)")
         }
         return i
+    }
+
+    /// What the kernel answers element changes of a set fwctl did not shape: a `constant`
+    /// set's elements are fixed once a rule uses it (EBUSY), and a set is full at its `size`
+    /// (ENFILE).
+    private func checkChangeable(_ set: NamedSet, adding count: Int) throws {
+        if set.extras.contains("flags constant"), let user = firstRule(where: { $0.referencedSets.contains(set.name) }) {
+            throw Refusal(EBUSY, "set \(set.name) is constant and used by rule \(user.handle.map(String.init) ?? "?") of chain \(user.chain)")
+        }
+        if let size = set.extras.lazy.compactMap({ $0.hasPrefix("size ") ? Int($0.dropFirst(5)) : nil }).first,
+           set.elements.count + count > size {
+            throw Refusal(ENFILE, "set \(set.name) is full (size \(size))")
+        }
     }
 
     private func chainIndex(_ name: String) throws -> Int {

@@ -5,32 +5,39 @@ import FwctlRuleset
 ///
 /// JSON, one object:
 /// ```
-/// {"formatVersion": 1,
+/// {"formatVersion": 2,
+///  "host": "web-01",                      // the policy host the plan is for
+///  "policySHA256": "<64 hex digits>",     // PolicyFingerprint of the policy files, or null
 ///  "desiredSHA256": "<64 hex digits>",
 ///  "table": {"family": "inet", "name": "fwctl"},
-///  "generation": 42,                      // or null: made without a kernel
+///  "generation": 42,                      // the kernel's, when the plan was made
 ///  "summary": {"add": 1, "change": 0, "remove": 0},
 ///  "changes": [ ... ]}                    // as Plan's JSON (see Change+Codable.swift)
 /// ```
+/// The file is untrusted input: it only says what was approved. `apply` plans again from the
+/// kernel and the policy as they are then and applies that plan only if it is this one
+/// (`SavedPlan` in FwctlApply), so an edited file is either harmless or refused.
 /// `desiredSHA256` fingerprints the compiled table the plan leads to: the SHA-256 of its JSON
-/// (sorted keys, handles and counter values left out). `apply` compares it with a fresh
-/// compile to notice a policy edited since the plan was made; the generation id separately
-/// guards against the kernel having changed. Readers refuse other format versions.
+/// (sorted keys, handles and counter values left out). Readers refuse other format versions
+/// and a file without a generation.
 public struct PlanFile: Hashable, Sendable {
     /// The format this code writes and the only one it reads.
-    public static let currentFormatVersion = 1
+    public static let currentFormatVersion = 2
 
     public var plan: Plan
     public var desiredSHA256: String
+    public var host: String
+    public var policySHA256: String?
 
-    public init(plan: Plan, desired: Table) {
-        self.plan = plan
-        self.desiredSHA256 = Self.fingerprint(of: desired)
+    public init(plan: Plan, desired: Table, host: String, policySHA256: String?) {
+        self.init(plan: plan, desiredSHA256: Self.fingerprint(of: desired), host: host, policySHA256: policySHA256)
     }
 
-    public init(plan: Plan, desiredSHA256: String) {
+    public init(plan: Plan, desiredSHA256: String, host: String, policySHA256: String?) {
         self.plan = plan
         self.desiredSHA256 = desiredSHA256
+        self.host = host
+        self.policySHA256 = policySHA256
     }
 
     /// True when `desired` is the table this plan was made for.
@@ -40,16 +47,7 @@ public struct PlanFile: Hashable, Sendable {
 
     /// SHA-256 of the table's canonical JSON, without kernel state.
     public static func fingerprint(of table: Table) -> String {
-        var t = table
-        t.handle = nil
-        for i in t.sets.indices { t.sets[i].handle = nil }
-        for i in t.chains.indices {
-            t.chains[i].handle = nil
-            for j in t.chains[i].rules.indices {
-                t.chains[i].rules[j].handle = nil
-                t.chains[i].rules[j].expressions = t.chains[i].rules[j].expressions.map(\.withoutState)
-            }
-        }
+        let t = table.withoutKernelState
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         // Encoding plain model values cannot fail (no floats, no custom throwing encoders).
@@ -99,19 +97,27 @@ public struct PlanFile: Hashable, Sendable {
 }
 
 extension PlanFile: Codable {
-    private enum Key: String, CodingKey { case formatVersion, desiredSHA256, table, generation, summary, changes }
+    private enum Key: String, CodingKey { case formatVersion, host, policySHA256, desiredSHA256, table, generation, summary, changes }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         let version = try c.decode(Int.self, forKey: .formatVersion)
         guard version == Self.currentFormatVersion else { throw PlanFileError.unsupportedVersion(version) }
         desiredSHA256 = try c.decode(String.self, forKey: .desiredSHA256)
+        host = try c.decode(String.self, forKey: .host)
+        policySHA256 = try c.decodeIfPresent(String.self, forKey: .policySHA256)
+        // A saved plan was always made against a kernel: no generation, no plan.
+        guard try c.decodeIfPresent(UInt32.self, forKey: .generation) != nil else {
+            throw PlanFileError.malformed("it has no generation id (a saved plan is always made against the kernel)")
+        }
         plan = try Plan(from: decoder)
     }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
         try c.encode(Self.currentFormatVersion, forKey: .formatVersion)
+        try c.encode(host, forKey: .host)
+        try c.encode(policySHA256, forKey: .policySHA256)
         try c.encode(desiredSHA256, forKey: .desiredSHA256)
         // The plan's own keys sit beside these in the same object.
         try c.encode(plan.table, forKey: .table)

@@ -20,8 +20,11 @@ struct PlanLines {
         for change in plan.changes {
             switch change {
             case .createTable(let ref): lines.append(Line(symbol: .add, depth: 0, text: "table \(ref)"))
+            case .changeTableFlags(let from, let to):
+                lines.append(Line(symbol: .change, depth: 0, text: "table \(plan.table): flags \(Self.flags(from)) -> \(Self.flags(to))"))
+            case .deleteObject(let o): lines.append(Line(symbol: .remove, depth: 0, text: o.description))
             case .addSet(let s): sets.add(s.name, change)
-            case .deleteSet(let name), .addElements(let name, _, _), .removeElements(let name, _, _): sets.add(name, change)
+            case .deleteSet(let name, _), .addElements(let name, _, _), .removeElements(let name, _, _): sets.add(name, change)
             case .addChain(let c): chains.add(c.name, change)
             case .deleteChain(let name), .changeChainPolicy(let name, _, _),
                  .addRule(let name, _, _, _), .deleteRule(let name, _, _), .replaceRule(let name, _, _, _): chains.add(name, change)
@@ -33,9 +36,11 @@ struct PlanLines {
 
     private mutating func setLines(_ name: String, _ changes: [Change]) {
         let deleted = changes.contains { if case .deleteSet = $0 { true } else { false } }
+        let drift = changes.lazy.compactMap { if case .deleteSet(_, let d) = $0, !d.isEmpty { d } else { nil } }.first
         let added = changes.lazy.compactMap { if case .addSet(let s) = $0 { s } else { nil } }.first
         if let set = added {
-            lines.append(Line(symbol: deleted ? .replace : .add, depth: 0, text: "set \(name) (\(Self.header(set)))"))
+            let why = drift.map { ": recreated without " + $0.joined(separator: ", ") } ?? ""
+            lines.append(Line(symbol: deleted ? .replace : .add, depth: 0, text: "set \(name)\(why) (\(Self.header(set)))"))
             let shown = renderer.newSetElementLimit.map { min($0, set.elements.count) } ?? set.elements.count
             for e in set.elements.prefix(shown) { lines.append(Line(symbol: .add, depth: 1, text: "element \(renderer.elementText(e))")) }
             if shown < set.elements.count {
@@ -94,6 +99,11 @@ struct PlanLines {
         case .afterHandle(let h): " after handle \(h)"
         case .beforeHandle(let h): " before handle \(h)"
         }
+    }
+
+    /// `dormant`, or `(none)`, as `nft list` names table flags.
+    private static func flags(_ f: UInt32) -> String {
+        f == 0 ? "(none)" : NftText.tableFlagNames(f).joined(separator: ",")
     }
 
     private static func header(_ set: NamedSet) -> String {

@@ -16,6 +16,12 @@ public enum Planner {
     ///   policy line) changed is replaced in place with its counter values carried over;
     ///   rules holding something fwctl does not generate (`Expression.unknown`) are drift
     ///   and removed.
+    /// - Whatever else the kernel's table holds that fwctl does not generate is drift too:
+    ///   table flags are cleared in place, objects fwctl does not model are deleted, and a
+    ///   set with attributes fwctl never sets (`NamedSet.extras`) is re-created without them.
+    ///
+    /// Whether fwctl may change `current` at all is `Ownership.check`'s question, asked
+    /// before planning (`RulesetBackend.readAndPlan`).
     ///
     /// `current` must be the same table as `desired` (same family and name) and carry the
     /// kernel's rule handles, as `RulesetBackend.read` returns it.
@@ -26,6 +32,7 @@ public enum Planner {
         let base: Table
         if let current {
             base = current
+            if current.flags != desired.flags { changes.append(.changeTableFlags(from: current.flags, to: desired.flags)) }
         } else {
             changes.append(.createTable(desired.ref))
             base = Table(family: desired.family, name: desired.name)
@@ -76,12 +83,28 @@ struct Diff {
     /// use are deleted; sets and chains exist before the rules that use them are added.
     func changes() -> [Change] {
         let rules = RuleDiff(diff: self).changes()
-        return rules.deletions + chainDeletions() + setDeletions() + setAdditions() + elementChanges()
+        // Maps go before chains: a verdict map's elements may jump to a chain being deleted.
+        return rules.deletions + objectDeletions() + chainDeletions() + setDeletions() + setAdditions() + elementChanges()
             + chainAdditions() + policyChanges() + rules.replacements + rules.additions
     }
 
     private func setDeletions() -> [Change] {
-        current.sets.filter { goneSets.contains($0.name) }.map { .deleteSet(name: $0.name) }
+        current.sets.filter { goneSets.contains($0.name) }.map { .deleteSet(name: $0.name, drift: $0.extras) }
+    }
+
+    /// Objects fwctl does not model, after the rules that might use them: maps and sets
+    /// first (a map may refer to stateful objects), then flowtables, then stateful objects.
+    private func objectDeletions() -> [Change] {
+        func rank(_ o: TableObject) -> Int {
+            switch o.kind {
+            case .set, .map: 0
+            case .flowtable: 1
+            case .object: 2
+            }
+        }
+        let wanted = Set(desired.objects)
+        return current.objects.filter { !wanted.contains($0) }.enumerated()
+            .sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map { .deleteObject($0.element) }
     }
 
     private func setAdditions() -> [Change] {

@@ -14,13 +14,15 @@ public protocol RulesetBackend {
     /// does not exist, and the generation id the read was made at.
     func read(table: TableRef) throws -> (table: Table?, generation: UInt32)
 
-    /// Applies the plan atomically: every change or none.
+    /// Applies the plan atomically: every change or none, and only onto the ruleset at
+    /// `expectedGeneration` (there is no unguarded apply).
     ///
-    /// When `expectedGeneration` is given and the ruleset has moved on since, throws
-    /// `BackendError.generationChanged` and changes nothing. With `checkOnly` the backend
-    /// validates every change and changes nothing, returning `nil`. Otherwise returns the
-    /// generation after the commit (unchanged for an empty plan, which commits nothing).
-    func apply(_ plan: Plan, expectedGeneration: UInt32?, checkOnly: Bool) throws -> UInt32?
+    /// When the ruleset has moved on since, throws `BackendError.generationChanged` and
+    /// changes nothing (a backend may first send the same plan again at the new generation
+    /// when it proves the plan's table unchanged, see `NetlinkBackend`). With `checkOnly` the
+    /// backend validates every change and changes nothing, returning `nil`. Otherwise returns
+    /// the generation after the commit (unchanged for an empty plan, which commits nothing).
+    func apply(_ plan: Plan, expectedGeneration: UInt32, checkOnly: Bool) throws -> UInt32?
 }
 
 /// Why a backend refused a plan. In every case nothing was changed.
@@ -32,9 +34,14 @@ public enum BackendError: Error, Hashable, Sendable, CustomStringConvertible {
     /// `Plan.changes` (`nil` when the refusal concerns the batch as a whole, e.g. a failed
     /// commit); `errno` is the kernel's error number for it.
     case rejected(changeIndex: Int?, errno: Int32, reason: String)
+    /// The plan carries no generation id (made without reading the kernel): sending it could
+    /// overwrite a ruleset nobody planned against, so it is never sent.
+    case unguarded
 
     public var description: String {
         switch self {
+        case .unguarded:
+            return "the plan was not made against the kernel (it carries no generation id), so it cannot be applied; nothing was applied"
         case .generationChanged(let expected, let actual?):
             return "the ruleset changed since it was read (generation \(expected), now \(actual)); nothing was applied"
         case .generationChanged(let expected, nil):
@@ -68,6 +75,7 @@ public enum BackendError: Error, Hashable, Sendable, CustomStringConvertible {
         case EMLINK: "EMLINK"
         case ERANGE: "ERANGE"
         case EPERM: "EPERM"
+        case ENFILE: "ENFILE"
         default: "errno \(code)"
         }
     }
@@ -82,14 +90,17 @@ extension RulesetBackend {
 
     /// `plan(toward:)` that also returns the table it read (nil: not loaded), for callers
     /// that show both (`fwctl status`, `fwctl audit export --live`) from one kernel read.
+    /// Throws `ForeignTableError` for a table fwctl did not create.
     public func readAndPlan(toward desired: Table) throws -> (current: Table?, plan: Plan) {
         let (current, generation) = try read(table: desired.ref)
+        try Ownership.check(current)
         return (current, Planner.plan(current: current, desired: desired, generation: generation))
     }
 
-    /// Applies a plan only if the ruleset is still at the generation the plan was made at
-    /// (any generation when the plan has none): what `fwctl apply` does.
+    /// Applies a plan only if the ruleset is still at the generation the plan was made at:
+    /// what `fwctl apply` does. A plan without a generation is refused (`.unguarded`).
     public func apply(_ plan: Plan, checkOnly: Bool = false) throws -> UInt32? {
-        try apply(plan, expectedGeneration: plan.generation, checkOnly: checkOnly)
+        guard let generation = plan.generation else { throw BackendError.unguarded }
+        return try apply(plan, expectedGeneration: generation, checkOnly: checkOnly)
     }
 }

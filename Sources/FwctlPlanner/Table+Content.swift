@@ -4,6 +4,24 @@ import FwctlRuleset
 // What the planner and the in-memory kernel need to know about the model beyond what it
 // stores: which objects a rule depends on, and when two tables hold the same thing.
 
+extension Table {
+    /// The table without kernel state: no handles, no counter values. What the table's
+    /// hashes and fingerprints are computed from, so two reads of one table hash alike.
+    public var withoutKernelState: Table {
+        var t = self
+        t.handle = nil
+        for i in t.sets.indices { t.sets[i].handle = nil }
+        for i in t.chains.indices {
+            t.chains[i].handle = nil
+            for j in t.chains[i].rules.indices {
+                t.chains[i].rules[j].handle = nil
+                t.chains[i].rules[j].expressions = t.chains[i].rules[j].expressions.map(\.withoutState)
+            }
+        }
+        return t
+    }
+}
+
 extension Rule {
     /// Named sets the rule looks up (`ip saddr @role_web_v4`). The kernel refuses to delete
     /// a set while a rule uses it, and refuses a rule whose set does not exist.
@@ -51,9 +69,11 @@ extension Table {
     /// Equality of what the table does and says, ignoring kernel state: handles, counter
     /// values, and the order of sets and chains (the kernel lists them in creation order, so
     /// a chain re-created by a plan moves to the end without meaning anything). Rule order
-    /// inside a chain and element membership do count.
+    /// inside a chain and element membership do count, and so do the table's flags and the
+    /// objects fwctl does not model. The comment is the ownership mark, checked on its own
+    /// (`Ownership`).
     public func sameContent(as other: Table) -> Bool {
-        guard ref == other.ref, sets.count == other.sets.count, chains.count == other.chains.count else { return false }
+        guard ref == other.ref, flags == other.flags, Set(objects) == Set(other.objects), sets.count == other.sets.count, chains.count == other.chains.count else { return false }
         for s in sets {
             guard let o = other.set(named: s.name), s.sameContent(as: o) else { return false }
         }
@@ -68,6 +88,7 @@ extension NamedSet {
     /// Same header (what the kernel cannot change in place) ignoring elements and handle.
     func sameHeader(as other: NamedSet) -> Bool {
         name == other.name && keyType == other.keyType && isInterval == other.isInterval && comment == other.comment
+            && extras == other.extras
     }
 
     /// Same header and the same elements in any order.

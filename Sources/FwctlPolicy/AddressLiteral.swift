@@ -11,6 +11,8 @@ enum AddressLiteral {
         var id: String
         var message: String
         var help: String?
+        /// The UTF-8 offsets, within the literal, of the part that is wrong (nil: all of it).
+        var span: Range<Int>? = nil
     }
 
     struct Parsed: Sendable {

@@ -22,17 +22,19 @@ public struct Diagnostic: Hashable, Sendable {
         public var message: String
         public var range: SourceRange
         public init(message: String, range: SourceRange) {
-            self.message = message
+            self.message = message.clippingNames()
             self.range = range
         }
     }
 
+    /// Names in `message`, `help` and the notes are clipped here, once for every diagnostic
+    /// (`clippingNames`): a 10 MB name in the policy makes no 10 MB message.
     public init(_ severity: Severity, id: String, _ message: String, at range: SourceRange, help: String? = nil, notes: [Note] = []) {
         self.severity = severity
         self.id = id
-        self.message = message
+        self.message = message.clippingNames()
         self.range = range
-        self.help = help
+        self.help = help?.clippingNames()
         self.notes = notes
     }
 }

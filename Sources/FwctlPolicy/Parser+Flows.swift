@@ -122,10 +122,19 @@ extension Parser {
             .inline(atom, text: text(from: first, to: prev), range: range(first.start, prev.end))
         }
         if t.utf8.contains(UInt8(ascii: "/")) {
-            switch ServiceLiteral.ports(t) {
+            // `tcp/+80`: the lexer ends the word at `+`; the port as written runs on to the
+            // next space, and the message and caret are about all of it.
+            var literal = t, end = first.end
+            if t.hasSuffix("/") {
+                while end < lexer.bytes.count, !Self.endsPortText(lexer.bytes[end]) { end += 1 }
+                literal += String(decoding: lexer.bytes[first.end..<end], as: UTF8.self)
+            }
+            switch ServiceLiteral.ports(literal) {
             case .success(let atom): return inline(atom)
             case .failure(let p):
-                sink.error(p.id, p.message, at: range(first), help: p.help)
+                let location = p.span.map { range(first.start + $0.lowerBound, first.start + $0.upperBound) } ?? range(first)
+                sink.error(p.id, p.message, at: location, help: p.help)
+                while tok.kind != .eof && tok.start < end { advance() }
                 return nil
             }
         }
@@ -210,6 +219,13 @@ extension Parser {
     }
 
     /// `YYYY-MM-DD`, a real calendar date.
+    /// Where a port written after `PROTO/` ends: white space, a list's comma, a block's brace
+    /// or a comment.
+    static func endsPortText(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == UInt8(ascii: ",") || b == UInt8(ascii: "{")
+            || b == UInt8(ascii: "}") || b == UInt8(ascii: "#")
+    }
+
     static func date(_ t: String) -> CalendarDate? {
         let parts = t.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].utf8.count == 4, parts[1].utf8.count == 2, parts[2].utf8.count == 2,

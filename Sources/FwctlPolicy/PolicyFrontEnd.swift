@@ -36,29 +36,13 @@ public enum PolicyLoadError: Error, CustomStringConvertible, Equatable, Sendable
 
 /// The policy front end: files in, a checked `Fleet` and diagnostics out.
 public enum PolicyFrontEnd {
-    /// `path` is a file or a directory whose *.policy files (sorted by name, non-recursive)
-    /// form one policy. `warnings: false` skips computing warnings (errors are all reported):
-    /// for callers that would not show them.
+    /// `path` is a file or a directory whose *.policy files (as `PolicyDirectory.list` finds
+    /// them) form one policy. `warnings: false` skips computing warnings (errors are all
+    /// reported): for callers that would not show them.
     public static func load(path: String, today: CalendarDate, warnings: Bool = true) throws(PolicyLoadError) -> CheckResult {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .unreadable(path: path, reason: "no such file or directory")
-        }
-        var paths = [path]
-        if isDirectory.boolValue {
-            let names: [String]
-            do { names = try FileManager.default.contentsOfDirectory(atPath: path) } catch {
-                throw .unreadable(path: path, reason: "cannot list the directory")
-            }
-            paths = names.filter { $0.hasSuffix(".policy") }.sorted().map { (path.hasSuffix("/") ? path : path + "/") + $0 }
-            guard !paths.isEmpty else { throw .emptyDirectory(path: path) }
-        }
         var files: [SourceFile] = []
-        for p in paths {
-            guard let data = FileManager.default.contents(atPath: p) else {
-                throw .unreadable(path: p, reason: isDirectory.boolValue ? "not a readable file" : "permission denied or not a regular file")
-            }
-            files.append(try sourceFile(path: p, bytes: [UInt8](data)))
+        for p in try PolicyDirectory.list(path).files {
+            files.append(try sourceFile(path: p, bytes: try PolicyDirectory.read(p)))
         }
         return check(files: files, today: today, warnings: warnings)
     }

@@ -30,12 +30,18 @@ extension Sema {
         for n in networks where !usedNames.contains(n.name.text) {
             sink.warning("W-unused-network", "network '\(n.name.text.clipped)' is never used", at: n.name.range)
         }
+        warnWideHosts()
+        let internet = internetEnds()
+        var families = EndFamilies()
         for f in flows {
             if !(f.flow.sources + f.flow.destinations).contains(where: namesHosts) {
                 sink.warning("W-flow-no-host", "neither end of this flow names a fleet host: it compiles to nothing", at: f.flow.range,
                              help: "flows are enforced on the hosts at their ends: name a role, a host or '*'")
+            } else {
+                warnVacuous(f, &families)
             }
-            if f.flow.action == .allow { warnDatabaseExposed(f) }
+            if f.flow.action == .allow { warnDatabaseExposed(f, internet: internet) }
+            if f.flow.action == .deny { warnSelfDeny(f) }
         }
         warnNoInbound(flows)
         warnShadowed(flows)
@@ -48,20 +54,23 @@ extension Sema {
         }
     }
 
-    private func isInternet(_ e: Endpoint) -> String? {
+    /// The whole-family prefix an end contains, if any: a network or literal, or a host
+    /// entry (and its roles) written as one (`host everyone = 0.0.0.0/0`).
+    private func isInternet(_ e: Endpoint, _ internet: [String: String]) -> String? {
         let set: AddressSet
         switch e {
         case .network(let n): set = networkSets[n] ?? AddressSet()
         case .addresses(let s, _): set = s
-        default: return nil
+        case .role(let n), .host(let n): return internet[n]
+        case .fleet: return nil
         }
         if set.v4.isFull { return "0.0.0.0/0" }
         if set.v6.isFull { return "::/0" }
         return nil
     }
 
-    private mutating func warnDatabaseExposed(_ f: ResolvedFlow) {
-        guard let source = f.flow.sources.first(where: { isInternet($0) != nil }), let prefix = isInternet(source) else { return }
+    private mutating func warnDatabaseExposed(_ f: ResolvedFlow, internet: [String: String]) {
+        guard let source = f.flow.sources.first(where: { isInternet($0, internet) != nil }), let prefix = isInternet(source, internet) else { return }
         // Without errors every end resolved, so resolved and written ends pair up.
         for (e, syntax) in zip(f.flow.destinations, f.syntax.shape.destinations) {
             guard case .role(let name) = e else { continue }

@@ -58,6 +58,7 @@ struct Sema {
     /// Runs every check; the fleet is nil when there is any error (in parsing too).
     mutating func run() -> Fleet? {
         collectDefinitions()
+        checkSharedAddresses()
         let flows = resolveFlows()
         let tests = resolveTests()
         let defaults = checkDefaults()
@@ -90,6 +91,7 @@ struct Sema {
         hostInfos.reserveCapacity(names)
         for f in files {
             for s in f.services {
+                checkLength(s.name, "service")
                 if let first = services[s.name.text] {
                     sink.error("E-duplicate", "service '\(s.name.text.clipped)' is defined twice", at: s.name.range, notes: [.init(message: "first defined here", range: first.name.range)])
                 } else {
@@ -113,6 +115,7 @@ struct Sema {
 
     /// Records a role, network or host name; reports a duplicate or a clash of kinds.
     private mutating func define(_ name: NameSyntax, as kind: EndKind) -> Bool {
+        checkLength(name, kind.rawValue)
         let (existing, isNew) = Self.lookUpOrInsert(&ends, name.text, EndSymbol(kind: kind, index: definedRanges.count))
         if isNew { definedRanges.append(name.range) } else { report(name, as: kind, existing: existing) }
         return isNew
@@ -167,6 +170,7 @@ struct Sema {
                 }
             }
             if isNew {
+                checkLength(h.name, "host")
                 hostInfos.append(HostInfo(name: h.name.text, addresses: addresses, roles: [r.name.text], range: h.range, nameRange: h.name.range))
             } else if existing.kind == .host {
                 let info = hostInfos[existing.index]

@@ -29,9 +29,17 @@ enum ServiceLiteral {
             }
             return .failure(.init(id: "E-bad-service", message: "unknown port protocol '\(protoText.clipped)' in '\(text.clipped)'", help: help))
         }
+        // A sign, a missing bound or a second dash: the whole port text is not a port.
+        let portStart = text.utf8.distance(from: text.utf8.startIndex, to: portText.startIndex)
         let bounds = portText.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+        if bounds.contains(where: \.isEmpty) || bounds.count == 2 && bounds[1].contains("-") {
+            return .failure(notAPort(portText, at: portStart))
+        }
         var values: [UInt16] = []
         for b in bounds {
+            guard b.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                return .failure(notAPort(b, at: text.utf8.distance(from: text.utf8.startIndex, to: b.startIndex)))
+            }
             switch port(b) {
             case .success(let v): values.append(v)
             case .failure(let p): return .failure(p)
@@ -46,12 +54,18 @@ enum ServiceLiteral {
 
     static func port(_ text: Substring) -> Result<UInt16, AddressLiteral.Problem> {
         guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-            return .failure(.init(id: "E-bad-port", message: "'\(text.clipped)' is not a port number", help: "a port is a number 1-65535, a range is lo-hi"))
+            return .failure(notAPort(text, at: nil))
         }
         guard text.utf8.count <= 5, let n = Int(text), (1...65535).contains(n) else {
             return .failure(.init(id: "E-bad-port", message: "port \(text.clipped) is out of range 1-65535", help: nil))
         }
         return .success(UInt16(n))
+    }
+
+    /// `'TEXT' is not a port number`, with the text's UTF-8 offsets in the atom when known.
+    static func notAPort(_ text: Substring, at offset: Int?) -> AddressLiteral.Problem {
+        .init(id: "E-bad-port", message: "'\(text)' is not a port number (1-65535)", help: "a port is a number 1-65535, a range is lo-hi",
+              span: offset.map { $0..<$0 + text.utf8.count })
     }
 
     /// The protocol of `proto X`: a name from IPProtocolNames or a number 0-255. Protocols

@@ -10,9 +10,10 @@ import FwctlNet
 /// form; they render as `{"fwctl-unknown": TEXT}`, which nft refuses to load, on purpose:
 /// fwctl never re-encodes what it did not generate.
 ///
-/// Known nft 1.0.6 limitation: its JSON parser ignores `comment` on sets and chains (it
-/// prints them but does not read them), so a table loaded from this JSON lacks those two
-/// kinds of comment; rule comments load fine. Load the text render when they matter.
+/// Known nft 1.0.6 limitation: its JSON parser ignores `comment` on tables, sets and chains,
+/// so a table loaded from this JSON lacks those comments — among them the table comment that
+/// marks fwctl's own table, so fwctl will not take over a table loaded that way; rule
+/// comments load fine. Load the text render when they matter.
 public enum NftJSON {
     /// The whole ruleset, pretty-printed with two-space indentation, ending in a newline.
     public static func render(_ ruleset: Ruleset) -> String {
@@ -25,7 +26,9 @@ public enum NftJSON {
     static func objects(_ table: Table) -> [JSONValue] {
         let family = JSONValue.string(table.family.rawValue)
         let tableName = JSONValue.string(table.name)
-        var out: [JSONValue] = [.object([("table", .object([("family", family), ("name", tableName)]))])]
+        var head: [(String, JSONValue)] = [("family", family), ("name", tableName)]
+        if let c = table.comment { head.append(("comment", .string(c))) }
+        var out: [JSONValue] = [.object([("table", .object(head))])]
         for set in table.sets {
             var f: [(String, JSONValue)] = [
                 ("family", family), ("name", .string(set.name)), ("table", tableName), ("type", .string(set.keyType.rawValue)),

@@ -30,7 +30,7 @@ extension NftText {
     /// The table's text, its blocks (sets first, then chains) separated by a blank line, in
     /// one buffer sized for the worst case: no reallocation and no copy of a big table's text.
     static func tableBytes(_ table: Table, setCache: SetTextCache?) -> [UInt8] {
-        let head = "table \(table.family.rawValue) \(table.name) {\n"
+        let head = "table \(table.family.rawValue) \(table.name) {\n" + tableAttributes(table)
         let chains = table.chains.map { render(chain: $0, family: table.family) }
         let cached = setCache.map { cache in table.sets.map { cache.bytes(of: $0) } }
         let setsBound = cached?.reduce(0) { $0 + $1.count } ?? table.sets.reduce(0) { $0 + setBound($1) }
@@ -39,7 +39,9 @@ extension NftText {
         return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
             var w = ByteWriter(base: buffer.baseAddress!)
             w.utf8(head)
-            var first = true
+            // nft 1.0.6 puts a blank line before the first block after a `flags` line, but
+            // not after a lone `comment` line.
+            var first = table.flags == 0
             for (i, set) in table.sets.enumerated() {
                 if !first { w.byte(0x0A) }
                 first = false

@@ -36,6 +36,24 @@ public enum NftText {
         String(decoding: tableBytes(table, setCache: setCache), as: UTF8.self)
     }
 
+    /// The table's `flags` and `comment` lines, as nft prints them first in the table block.
+    static func tableAttributes(_ table: Table) -> String {
+        var s = ""
+        if table.flags != 0 { s += "\tflags \(tableFlagNames(table.flags).joined(separator: ","))\n" }
+        if let c = table.comment { s += "\tcomment \"\(c)\"\n" }
+        return s
+    }
+
+    /// nft's names of NFT_TABLE_F_* flags; a bit nft has no name for shows as its value.
+    public static func tableFlagNames(_ flags: UInt32) -> [String] {
+        let names: [UInt32: String] = [1: "dormant", 2: "owner", 4: "persist"]
+        return (0..<32).compactMap { bit in
+            let f = UInt32(1) << UInt32(bit)
+            guard flags & f != 0 else { return nil }
+            return names[f] ?? "0x\(String(f, radix: 16))"
+        }
+    }
+
     /// The set block, indented one tab, ending with `\t}\n`. Elements print sorted; nft
     /// rejects overlapping elements in an interval set and ranges or prefixes in a set
     /// without `flags interval`, and keeps adjacent elements separate (no auto-merge).

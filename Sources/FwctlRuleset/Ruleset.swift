@@ -13,21 +13,44 @@ public struct Ruleset: Hashable, Sendable, Codable {
 }
 
 /// An nftables table. fwctl owns exactly one, family `inet`, named `fwctl` by default.
-public struct Table: Hashable, Sendable, Codable {
+///
+/// Besides sets and chains it holds what the kernel reports and fwctl never generates —
+/// table flags (`dormant` stops the whole table from filtering), stateful objects,
+/// flowtables, sets the model cannot hold — so that each is a difference the planner sees
+/// and removes, rather than something a read silently drops.
+public struct Table: Hashable, Sendable {
     public var family: TableFamily
     public var name: String
+    /// NFTA_TABLE_FLAGS (NFT_TABLE_F_DORMANT = 1, ...). fwctl's tables have none.
+    public var flags: UInt32
+    /// The table comment (NFTA_TABLE_USERDATA). fwctl writes `Table.ownershipComment` when it
+    /// creates its table and changes only a table that carries it.
+    public var comment: String?
     public var sets: [NamedSet]
     public var chains: [Chain]
+    /// Objects of the table fwctl does not model (named counters, quotas, flowtables, maps...).
+    public var objects: [TableObject]
     /// Kernel handle, when read back from the kernel.
     public var handle: UInt64?
 
-    public init(family: TableFamily = .inet, name: String, sets: [NamedSet] = [], chains: [Chain] = [], handle: UInt64? = nil) {
+    public init(family: TableFamily = .inet, name: String, flags: UInt32 = 0, comment: String? = nil, sets: [NamedSet] = [],
+                chains: [Chain] = [], objects: [TableObject] = [], handle: UInt64? = nil) {
         self.family = family
         self.name = name
+        self.flags = flags
+        self.comment = comment
         self.sets = sets
         self.chains = chains
+        self.objects = objects
         self.handle = handle
     }
+
+    /// The comment that marks a table as fwctl's: written when fwctl creates the table (the
+    /// kernel cannot change a table's comment afterwards), required before fwctl changes it.
+    public static let ownershipComment = "managed by fwctl"
+
+    /// Whether fwctl created this table (it carries the ownership comment).
+    public var isOwnedByFwctl: Bool { comment == Self.ownershipComment }
 
     public func set(named name: String) -> NamedSet? { sets.first { $0.name == name } }
     public func chain(named name: String) -> Chain? { chains.first { $0.name == name } }
@@ -39,7 +62,7 @@ public enum TableFamily: String, Hashable, Sendable, Codable {
 }
 
 /// A named set of addresses (a role's or network's members) of one family.
-public struct NamedSet: Hashable, Sendable, Codable {
+public struct NamedSet: Hashable, Sendable {
     public var name: String
     public var keyType: SetKeyType
     /// `flags interval`: elements are ranges and prefixes, not only single keys.
@@ -47,14 +70,20 @@ public struct NamedSet: Hashable, Sendable, Codable {
     public var comment: String?
     /// The elements as normalised ranges (sorted, disjoint, adjacent ones merged).
     public var elements: [SetElement]
+    /// What the kernel's set holds beyond the above, in nft's words (`flags constant`,
+    /// `size 2`, `policy memory`, `counter`, `typeof`, `auto-merge`, `element comments`...),
+    /// sorted. fwctl never generates any: a set that has some is re-created without them.
+    public var extras: [String]
     public var handle: UInt64?
 
-    public init(name: String, keyType: SetKeyType, isInterval: Bool = true, comment: String? = nil, elements: [SetElement] = [], handle: UInt64? = nil) {
+    public init(name: String, keyType: SetKeyType, isInterval: Bool = true, comment: String? = nil, elements: [SetElement] = [],
+                extras: [String] = [], handle: UInt64? = nil) {
         self.name = name
         self.keyType = keyType
         self.isInterval = isInterval
         self.comment = comment
         self.elements = elements
+        self.extras = extras
         self.handle = handle
     }
 }

@@ -8,6 +8,7 @@ extension PolicyTestReport {
             ["name": t.name, "line": t.line, "expectations": t.expectations.map { e -> [String: Any] in
                 var o: [String: Any] = ["text": e.expectation.text, "kind": e.expectation.kind.rawValue,
                                         "location": e.expectation.range.description, "passed": e.passed]
+                if let v = e.vacuous { o["vacuous"] = v }
                 if let f = e.failure {
                     o["failure"] = ["reason": f.reason, "packet": f.packet.description,
                                     "decisions": f.ends.map { d -> [String: Any] in
@@ -33,6 +34,12 @@ extension PolicyTestReport {
             out += "  <testsuite name=\"\(XMLText.escape(t.name))\" tests=\"\(t.expectations.count)\" failures=\"\(failures)\" errors=\"0\">\n"
             for e in t.expectations {
                 let open = "    <testcase classname=\"\(XMLText.escape(t.name))\" name=\"\(XMLText.escape(e.expectation.text))\" file=\"\(XMLText.escape(e.expectation.range.file))\" line=\"\(e.expectation.range.start.line)\""
+                if e.failure == nil, let v = e.vacuityText {
+                    let text = XMLText.escape(v)
+                    let body = e.passed ? "<system-out>\(text)</system-out>" : "<failure message=\"\(text)\">\(text)</failure>"
+                    out += open + ">\n      \(body)\n    </testcase>\n"
+                    continue
+                }
                 guard let f = e.failure else { out += open + "/>\n"; continue }
                 let body = ([f.reason + ": " + f.packet.description] + f.ends.map(\.description)).joined(separator: "\n")
                 out += open + ">\n      <failure message=\"\(XMLText.escape(f.reason + ": " + f.packet.description))\">\(XMLText.escape(body))</failure>\n    </testcase>\n"

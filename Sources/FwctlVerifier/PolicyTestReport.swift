@@ -39,7 +39,13 @@ public struct ExpectationFailure: Hashable, Sendable {
 public struct ExpectationResult: Hashable, Sendable {
     public var expectation: Expectation
     public var failure: ExpectationFailure?
-    public var passed: Bool { failure == nil }
+    /// Why no packet can ever pass between the ends (no common family, no addresses): an
+    /// `allow` or `only` then fails, a `deny` holds trivially.
+    public var vacuous: String? = nil
+    public var passed: Bool { failure == nil && (vacuous == nil || expectation.kind == .deny) }
+
+    /// `vacuous: WHY` (deny) or `never carries a packet: WHY` (allow, only).
+    public var vacuityText: String? { vacuous.map { (passed ? "vacuous: " : "never carries a packet: ") + $0 } }
 }
 
 /// The outcome of every `test` block of a policy.
@@ -67,6 +73,7 @@ public struct PolicyTestReport: Hashable, Sendable {
             for e in t.expectations {
                 let at = "\(e.expectation.range.file):\(e.expectation.range.start.line)"
                 out += "  \(e.passed ? "PASS" : "FAIL") \(at): \(e.expectation.text)\n"
+                if let v = e.vacuityText { out += "       \(v)\n" }
                 guard let f = e.failure else { continue }
                 out += "       \(f.reason): \(f.packet)\n"
                 for d in f.ends { out += "       \(d.description)\n" }

@@ -12,7 +12,10 @@ import FwctlRuleset
 /// answers are exact, not sampled: a value passes between two ends when the source's output
 /// chain admits it for some destination address and the destination's input chain for some
 /// source address (each chain looks at one address only). A network end means its own
-/// addresses (see `ownAddresses`); other ends are taken host by host.
+/// addresses (see `ownAddresses`); other ends are taken host by host. A host's traffic to
+/// itself is loopback, which every table admits before any policy rule: `deny` fails on it.
+/// Ends that can never exchange a packet (see `vacuity`) fail `allow` and `only`, and pass
+/// `deny` marked vacuous.
 public struct PolicyTestRunner: Sendable {
     public let fleet: Fleet
     public let model: FleetModel
@@ -47,9 +50,17 @@ public struct PolicyTestRunner: Sendable {
     /// One expectation: passed, or the first packet that shows it does not hold.
     public func evaluate(_ e: Expectation) -> ExpectationResult {
         let sources = e.sources.flatMap(ends), destinations = e.destinations.flatMap(ends)
+        if let why = vacuity(e, sources, destinations) {
+            return ExpectationResult(expectation: e, failure: nil, vacuous: why)
+        }
         let probes = e.services.flatMap(\.atoms).map(ServiceProbe.init)
         for s in sources {
-            for d in destinations where !sameHost(s, d) {
+            for d in destinations {
+                if sameHost(s, d) {
+                    // Loopback: admitted whatever the chains say, which only a deny contradicts.
+                    guard e.kind == .deny, let failure = loopbackFailure(s, probes) else { continue }
+                    return ExpectationResult(expectation: e, failure: failure)
+                }
                 if let failure = check(e.kind, s, d, probes) {
                     return ExpectationResult(expectation: e, failure: failure)
                 }

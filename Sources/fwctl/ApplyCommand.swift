@@ -10,18 +10,18 @@ struct ApplyCommand: ParsableCommand {
         commandName: "apply",
         abstract: "Apply the policy (or a saved plan) to the kernel in one atomic transaction.",
         discussion: """
-            Plans as `fwctl plan` does, shows the plan and asks for confirmation on a terminal \
-            (--yes skips it), then sends every change as ONE netlink batch carrying the kernel \
-            generation id the plan was made at: if anything changed the ruleset in between, the \
-            kernel refuses the batch and nothing changes. Over SSH (SSH_CONNECTION set) a plan \
-            that would drop new SSH connections from your address is refused unless --force, \
-            and the apply is provisional for 15 s: the previous table comes back by itself \
-            unless `fwctl confirm` runs in time (--confirm SECONDS to choose, --no-confirm to \
-            turn it off for automation).
+            Plans as `fwctl plan` does (a saved plan: plans again and applies only the same plan), \
+            shows it, asks on a terminal (--yes skips it), then sends every change as ONE batch \
+            guarded by the generation id it was planned at: if fwctl's table changed in between, \
+            nothing changes (only other tables: sent again, up to 5 times). Over SSH \
+            (SSH_CONNECTION set) a plan that would drop new SSH connections from your address \
+            is refused unless --force, and the apply is provisional for 15 s: the previous table \
+            comes back by itself unless `fwctl confirm` runs in time (--confirm SECONDS to \
+            choose, --no-confirm to turn it off for automation).
             """
     )
 
-    @Argument(help: ArgumentHelp("A plan saved by `fwctl plan --out FILE`.", valueName: "planfile"))
+    @Argument(help: ArgumentHelp("A plan saved by `fwctl plan --out FILE` (applied only if planning again gives it).", valueName: "planfile"))
     var planFile: String?
 
     @OptionGroup var policy: PolicyOptions
@@ -59,17 +59,22 @@ struct ApplyCommand: ParsableCommand {
             if let note = try session.recoverUnfinished(log: logOptions.applyLog(stateDir: kernel.stateDir)) { Terminal.writeError("fwctl: warning: \(note)") }
             defer { DesiredTable.finishCacheWrite() }
             session.backend.refresh = refresh.refresh
-            // The kernel's dump runs on the other core while the policy compiles (a saved plan
-            // reads nothing).
-            if planFile == nil { session.backend.prefetch(session.backend.likelyTable()) }
+            // The kernel's dump runs on the other core while the policy compiles.
+            session.backend.prefetch(session.backend.likelyTable())
+            let saved = try planFile.map { path in
+                do { return try PlanFile.read(from: path) } catch { throw CLIError("\(error)") }
+            }
+            let hostName = host ?? saved?.host
             // What the apply log says of the policy (git commit, files' and table's hashes) is
             // worked out on the second core, each part as soon as its input exists: git now,
             // while the policy loads and the plan is made.
             let provenance = PolicyProvenance.start(policy: policy.policy)
-            let (desired, _) = try DesiredTable.load(policy: policy, host: host, kernel: kernel, refresh: refresh,
+            let (desired, _) = try DesiredTable.load(policy: policy, host: hostName, kernel: kernel, refresh: refresh,
                                                      filesRead: provenance.filesRead)
             provenance.tableCompiled(desired)
-            let plan = try planToApply(session, desired)
+            // A saved plan is only what was approved: it is made again now and applied only if the same.
+            let plan = try saved.map { try session.plan(saved: $0, toward: desired, host: hostName!, policySHA256: provenance.wait().sha256) }
+                ?? session.plan(toward: desired)
             PhaseClock.mark("plan")
             for w in session.otherTablesWarnings(for: desired) { Terminal.writeError("fwctl: warning: \(w)") }
             Terminal.writeOut(PlanRenderer(colour: Terminal.colorOnStdout).render(plan))
@@ -82,7 +87,7 @@ struct ApplyCommand: ParsableCommand {
             let seconds = check ? nil : guarded.confirmSeconds
             // Apply log: every apply is recorded (intent before the kernel is touched, then
             // the result); --check records nothing.
-            session.recorder = ApplyRecorder(log: logOptions.applyLog(stateDir: kernel.stateDir), host: host ?? Terminal.shortHostname(),
+            session.recorder = ApplyRecorder(log: logOptions.applyLog(stateDir: kernel.stateDir), host: hostName ?? Terminal.shortHostname(),
                                              policy: provenance.wait())
             PhaseClock.mark("provenance wait")
             let outcome = try session.apply(plan, confirmSeconds: seconds, check: check)
@@ -96,21 +101,6 @@ struct ApplyCommand: ParsableCommand {
                 Terminal.writeOut("Applied\(outcome.generation.map { " (kernel generation \($0))" } ?? "").\n")
             }
         }
-    }
-
-    /// The plan to apply: the saved one (if the policy still compiles to what it was made
-    /// for), or a fresh one.
-    private func planToApply(_ session: ApplySession, _ desired: Table) throws -> Plan {
-        guard let planFile else { return try session.plan(toward: desired) }
-        let saved: PlanFile
-        do { saved = try PlanFile.read(from: planFile) } catch { throw CLIError("\(error)") }
-        guard saved.plan.table == desired.ref else {
-            throw CLIError("\(planFile) is a plan for table \(saved.plan.table), not \(desired.ref)")
-        }
-        guard saved.matches(desired: desired) else {
-            throw CLIError("the policy has changed since \(planFile) was made; run `fwctl plan` again")
-        }
-        return saved.plan
     }
 
     private func askForConfirmation() throws {

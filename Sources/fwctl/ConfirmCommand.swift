@@ -31,6 +31,7 @@ struct ConfirmCommand: ParsableCommand {
             // The confirm entry takes host and policy from the apply it confirms.
             session.recorder = ApplyRecorder(log: logOptions.applyLog(stateDir: kernel.stateDir), host: Terminal.shortHostname())
             let pending = try session.confirm()
+            if let warning = session.keepConfirmed(pending.table) { Terminal.writeError("fwctl: warning: \(warning)") }
             Terminal.writeOut("Confirmed: table \(pending.table) stays as applied.\n")
         }
     }

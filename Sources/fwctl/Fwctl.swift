@@ -13,7 +13,7 @@ struct Fwctl: ParsableCommand {
             Exit codes: 0 success, 1 error, 2 changes/discrepancies where a command says so, 64 usage.
             """,
         version: FwctlVersion.string,
-        subcommands: [CheckCommand.self, CompileCommand.self, PlanCommand.self, ApplyCommand.self, ConfirmCommand.self, VerifyCommand.self, TestCommand.self, DiffCommand.self, LabCommand.self, StatusCommand.self, AuditCommand.self]
+        subcommands: [CheckCommand.self, CompileCommand.self, PlanCommand.self, ApplyCommand.self, ConfirmCommand.self, RestoreCommand.self, VerifyCommand.self, TestCommand.self, DiffCommand.self, LabCommand.self, StatusCommand.self, AuditCommand.self]
     )
 }
 

@@ -1,10 +1,21 @@
 import ArgumentParser
 import FwctlPolicy
 
-/// `--policy PATH`, shared by every command that reads the policy.
+/// `--policy PATH` and `--verbose`, shared by every command that reads the policy.
 struct PolicyOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The policy: a file, or a directory of *.policy files.", valueName: "path"))
     var policy: String = "/etc/fwctl/policy"
+
+    @Flag(name: .long, help: "Say which names in the policy directory are not read (hidden, or not *.policy) and why.")
+    var verbose = false
+
+    /// With --verbose, the names the policy directory's listing skips. Here, once parsing is
+    /// done, so every command says it whichever way it goes on to read the policy.
+    func validate() throws {
+        guard verbose, let listing = try? PolicyDirectory.list(policy) else { return }
+        let dir = policy.hasSuffix("/") ? policy : policy + "/"
+        for s in listing.skipped { Terminal.writeError("fwctl: skipped \(dir)\(s.name): \(s.reason)") }
+    }
 }
 
 /// `--host NAME` / `--all`.

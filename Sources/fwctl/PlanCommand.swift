@@ -13,8 +13,8 @@ struct PlanCommand: ParsableCommand {
         discussion: """
             Reads the kernel's fwctl table through netlink (root), compiles the policy for this \
             host and prints the difference: + add, ~ change, - remove, each rule with the policy \
-            line it comes from. --out saves the plan with the kernel generation it was made at; \
-            `fwctl apply FILE` applies exactly it, and only if the kernel has not changed since.
+            line it comes from. --out saves the plan; `fwctl apply FILE` plans again and applies \
+            only if that gives the same plan (else: "Saved plan is stale").
             """
     )
 
@@ -45,7 +45,7 @@ struct PlanCommand: ParsableCommand {
             session.backend.refresh = refresh.refresh
             // The kernel's dump runs on the other core while the policy compiles.
             session.backend.prefetch(session.backend.likelyTable())
-            let desired = try DesiredTable.load(policy: policy, host: host, kernel: kernel, refresh: refresh).table
+            let (desired, files) = try DesiredTable.load(policy: policy, host: host, kernel: kernel, refresh: refresh)
             let plan = try session.plan(toward: desired)
             PhaseClock.mark("plan")
             for w in session.otherTablesWarnings(for: desired) { Terminal.writeError("fwctl: warning: \(w)") }
@@ -54,7 +54,9 @@ struct PlanCommand: ParsableCommand {
             case .json: Terminal.writeOut(try PlanRenderer.json(plan))
             }
             if let out {
-                do { try PlanFile(plan: plan, desired: desired).write(to: out) } catch { throw CLIError("cannot save the plan: \(error)") }
+                let file = PlanFile(plan: plan, desired: desired, host: host ?? Terminal.shortHostname(),
+                                    policySHA256: files.map { PolicyFingerprint.compute($0).policy })
+                do { try file.write(to: out) } catch { throw CLIError("cannot save the plan: \(error)") }
                 Terminal.writeError("fwctl: saved the plan to \(out); apply it with `fwctl apply \(out)`")
             }
             changes = !plan.isEmpty

@@ -1,4 +1,5 @@
 import Foundation
+import FwctlSystem
 
 /// A policy to diff: a file or directory as it is, or `git:REV:path` as it was in a commit.
 ///
@@ -13,7 +14,7 @@ struct PolicyRevision {
 
     init(_ spec: String) throws {
         guard spec.hasPrefix("git:") else {
-            guard FileManager.default.fileExists(atPath: spec) else { throw CLIError("'\(spec)': no such file or directory") }
+            // Loading it says why a path cannot be read (missing, a symlink loop, ...).
             path = spec
             temporary = nil
             return
@@ -35,8 +36,11 @@ struct PolicyRevision {
             if String(decoding: kind, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == "tree" {
                 // `git archive REV:dir` writes the tree's contents at the archive's top level.
                 try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
-                let tar = try Self.git(["archive", "--format=tar", object], spec: spec)
-                try Self.run("/usr/bin/tar", ["-x", "-C", target.path], input: tar, spec: spec)
+                // The archive sits beside the directory, not in it (it may have any name).
+                let tar = dir.path + ".tar"
+                defer { try? FileManager.default.removeItem(atPath: tar) }
+                try Self.git(["archive", "--format=tar", "--output=\(tar)", object], spec: spec)
+                try Self.run(["tar", "-x", "-f", tar, "-C", target.path], spec: spec)
             } else {
                 try Self.git(["show", object], spec: spec).write(to: target)
             }
@@ -54,40 +58,16 @@ struct PolicyRevision {
 
     @discardableResult
     static func git(_ args: [String], spec: String) throws -> Data {
-        try run("/usr/bin/env", ["git"] + args, input: nil, spec: spec)
+        try run(["git"] + args, spec: spec)
     }
 
-    /// Runs a program; its standard output, or a CLIError with its standard error.
+    /// Runs a program (Subprocess: no run loop, so this works in a namespace without
+    /// loopback); its standard output, or a CLIError with its standard error.
     @discardableResult
-    static func run(_ program: String, _ args: [String], input: Data?, spec: String) throws -> Data {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: program)
-        p.arguments = args
-        let out = Pipe(), err = Pipe(), inp = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = input == nil ? FileHandle.nullDevice : inp
-        do { try p.run() } catch { throw CLIError("\(spec): cannot run \(program): \(error.localizedDescription)") }
-        // Feed and drain on other threads so neither pipe can fill up and block the child.
-        final class Box: @unchecked Sendable { var data = Data() }
-        let errBox = Box(), group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        if let input {
-            group.enter()
-            DispatchQueue.global().async {
-                try? inp.fileHandleForWriting.write(contentsOf: input)
-                try? inp.fileHandleForWriting.close()
-                group.leave()
-            }
-        }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            let message = String(decoding: errBox.data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw CLIError("\(spec): \(([args.first ?? program] + args.dropFirst().prefix(1)).joined(separator: " ")) failed: \(message)")
-        }
-        return data
+    static func run(_ argv: [String], spec: String) throws -> Data {
+        let r: Subprocess.Result
+        do { r = try Subprocess.run(argv) } catch { throw CLIError("\(spec): \(error)") }
+        guard r.succeeded else { throw CLIError("\(spec): \(argv.prefix(2).joined(separator: " ")) failed: \(r.errorText)") }
+        return Data(r.stdout)
     }
 }

@@ -1,12 +1,8 @@
 import ArgumentParser
-import FwctlApply
 import FwctlCompiler
 import FwctlPolicy
 import FwctlRuleset
 import FwctlVerifier
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `fwctl verify`: prove each host's ruleset admits exactly the policy's flows.
 struct VerifyCommand: ParsableCommand {
@@ -19,7 +15,8 @@ struct VerifyCommand: ParsableCommand {
             more or less than the policy says is reported with an example packet, the rule that \
             decided it and the policy line that says otherwise. Also checks the conntrack rules \
             and lists shadowed and redundant rules (warnings). With --live, reads this machine's \
-            loaded table through netlink instead of compiling (root), so drift and hand edits show. \
+            loaded table through netlink instead of compiling (root), so drift and hand edits show; \
+            every difference from the compiled table (what fwctl plan would change) is reported too. \
             Exit status: 0 clean, 2 any discrepancy or problem, 1 error.
             """
     )
@@ -60,7 +57,8 @@ struct VerifyCommand: ParsableCommand {
                     do { rulesets[name] = try compiler.compile(host: name) } catch { throw CLIError("\(error)") }
                 }
             }
-            if live { rulesets[names[0]] = try readLive(fleet) }
+            var drift: [String] = []
+            if live { (rulesets[names[0]], drift) = try readLive(fleet, compiler: compiler, host: names[0]) }
             let results = PolicyVerifier.verify(fleet: fleet, hosts: names, rulesets: rulesets)
             var report = VerificationReport(source: live ? "live" : "compiled", hosts: results)
             if matrix || hostMatrix {
@@ -69,24 +67,8 @@ struct VerifyCommand: ParsableCommand {
                 if hostMatrix { report.hostMatrix = Reachability.hostMatrix(model, fleet: fleet) }
             }
             Terminal.writeOut(format == .json ? report.json : report.text)
-            clean = report.isClean
+            clean = report.isClean && drift.isEmpty
         }
         if !clean { throw ExitCode(2) }
-    }
-
-    /// This machine's table as the kernel holds it.
-    private func readLive(_ fleet: Fleet) throws -> Ruleset {
-        if geteuid() != 0 { throw CLIError("verify --live needs root (CAP_NET_ADMIN) to read the kernel's nf_tables ruleset: run it with sudo") }
-        let ref = TableRef(family: .inet, name: fleet.defaults.tableName)
-        do {
-            guard let table = try NetlinkBackend().read(table: ref).table else {
-                throw CLIError("table \(ref) is not loaded in this network namespace: nothing to verify (run fwctl apply first)")
-            }
-            return Ruleset(tables: [table])
-        } catch let e as CLIError {
-            throw e
-        } catch {
-            throw CLIError("cannot read table \(ref) from the kernel: \(error)")
-        }
     }
 }

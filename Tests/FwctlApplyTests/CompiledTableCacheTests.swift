@@ -43,14 +43,17 @@ import FwctlRuleset
             .unknown("something \"hand-made\""),
         ]
         let rules = expressions.enumerated().map { i, e in Rule([e], comment: i % 2 == 0 ? "p.policy:\(i): allow" : nil, handle: i % 3 == 0 ? UInt64(i) : nil) }
-        return Table(family: .inet, name: "fwctl", sets: [
-            NamedSet(name: "v6", keyType: .ipv6Addr, isInterval: true, comment: "role v6", elements: [.address(b)], handle: 7),
+        return Table(family: .inet, name: "fwctl", flags: 1, comment: "managed by fwctl", sets: [
+            NamedSet(name: "v6", keyType: .ipv6Addr, isInterval: true, comment: "role v6", elements: [.address(b)],
+                     extras: ["element comments", "flags constant"], handle: 7),
             NamedSet(name: "ports", keyType: .inetService, isInterval: false, comment: nil, elements: [.port(PortRange(22)), .port(PortRange(80, 90))]),
             NamedSet(name: "protos", keyType: .inetProto, isInterval: false, elements: [.proto(6), .proto(17)]),
         ], chains: [
             Chain(name: "input", hook: BaseChainHook(type: .filter, hook: .input, priority: -150, policy: .drop), rules: rules, comment: "in", handle: 3),
             Chain(name: "x", hook: nil, rules: [Rule([])]),
-        ], handle: 1)
+        ], objects: [TableObject(kind: .object(type: 1), name: "c1"), TableObject(kind: .flowtable, name: "f"),
+                     TableObject(kind: .set, name: "s"), TableObject(kind: .map, name: "m"), TableObject(kind: .object(type: 99), name: "o")],
+        handle: 1)
     }
 
     @Test func everyShapeOfTableRoundTrips() throws {

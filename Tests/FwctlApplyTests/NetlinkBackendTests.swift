@@ -13,7 +13,7 @@ struct NetlinkBackendTests {
         var elements: [SetElement] = []
         for h in lbHosts { elements.append(.address(AddressRange(IPAddress(h)!))) }
         let counter = Expression.counter(packets: 0, bytes: 0)
-        return Table(name: "fwctl", sets: [NamedSet(name: "role_lb_v4", keyType: .ipv4Addr, comment: "role lb", elements: elements)],
+        return Table(name: "fwctl", comment: Table.ownershipComment, sets: [NamedSet(name: "role_lb_v4", keyType: .ipv4Addr, comment: "role lb", elements: elements)],
                      chains: [Chain(name: "input", hook: BaseChainHook(hook: .input, policy: policy), rules: [
                         Rule([.ctState([.established, .related]), counter, .verdict(.accept)], comment: "fwctl: replies"),
                         Rule([.address(family: .v4, field: .saddr, match: .set("role_lb_v4")),
@@ -53,14 +53,38 @@ struct NetlinkBackendTests {
 
         let changed = Self.table(lbHosts: ["192.0.2.10"], port: 8443, policy: .accept)
         let plan = try backend.plan(toward: changed)
-        // Someone else changes the ruleset between plan and apply: refused, nothing changes.
-        _ = try ns.nft(["add", "table", "ip", "other"])
+        // Someone else changes fwctl's table between plan and apply: refused, nothing changes.
+        _ = try ns.nft(["add", "element", "inet", "fwctl", "role_lb_v4", "{ 203.0.113.7 }"])
         let listing = try ns.nft(["list", "ruleset"])
+        var notices: [String] = []
+        backend.notice = { notices.append($0) }
         #expect(throws: BackendError.self) { try backend.apply(plan) }
         #expect(try ns.nft(["list", "ruleset"]) == listing)
+        #expect(notices.isEmpty)
+        _ = try ns.nft(["delete", "element", "inet", "fwctl", "role_lb_v4", "{ 203.0.113.7 }"])
 
         _ = try backend.apply(try backend.plan(toward: changed))
         #expect(normaliseCounters(try ns.nft(["list", "table", "inet", "fwctl"])) == normaliseCounters(NftText.render(changed)))
+    }
+
+    /// Another table commits between plan and apply (a busy host): fwctl's table is as the
+    /// plan found it, so the same batch goes again at the new generation, once, and says so.
+    @Test func aCommitToAnotherTableIsRetriedAtTheNewGeneration() throws {
+        let ns = try TestNamespace(prefix: "fwctl-backend")
+        defer { ns.remove() }
+        let backend = try NetlinkBackend(netnsPath: "/run/netns/\(ns.name)")
+        _ = try backend.apply(try backend.plan(toward: Self.table(lbHosts: ["192.0.2.10"])))
+        let changed = Self.table(lbHosts: ["192.0.2.10", "192.0.2.11"], port: 8443, policy: .accept)
+        let plan = try backend.plan(toward: changed)
+        _ = try ns.nft(["add", "table", "ip", "other"])
+        var notices: [String] = []
+        backend.notice = { notices.append($0) }
+        let generation = try #require(try backend.apply(plan))
+        #expect(notices.count == 1 && notices[0].contains("sending the same plan again"), "\(notices)")
+        #expect(backend.sentAtGeneration == plan.generation.map { $0 + 1 })
+        #expect(generation == plan.generation.map { $0 + 2 })
+        #expect(normaliseCounters(try ns.nft(["list", "table", "inet", "fwctl"])) == normaliseCounters(NftText.render(changed)))
         #expect(try ns.nft(["list", "table", "ip", "other"]).contains("table ip other"))
+        #expect(try backend.plan(toward: changed).isEmpty)
     }
 }

@@ -64,6 +64,24 @@ import FwctlPolicy
         #expect(r.hosts.allSatisfy { $0.rulesetSHA256.count == 64 })
     }
 
+    /// An `expect allow` over ends that share no family fails, and the report says why
+    /// instead of an empty reason; a vacuous `expect deny` passes with no failure text.
+    @Test func aVacuousExpectationSaysWhyItFailed() throws {
+        let text = Fixtures.small.replacingOccurrences(of: "test \"db only from web\" {", with: """
+            role v6 { host s6 = 2001:db8::6 }
+            test "vacuous" {
+              expect allow v6 -> web : https
+              expect deny v6 -> web : https
+            }
+            test "db only from web" {
+            """)
+        let r = try Fixtures.load(text).builder.build(hosts: nil, now: Fixtures.now)
+        let allow = try #require(r.tests.results.first { $0.expectation.hasPrefix("expect allow v6") })
+        let deny = try #require(r.tests.results.first { $0.expectation.hasPrefix("expect deny v6") })
+        #expect(!allow.passed && allow.failure?.contains("never carries a packet") == true)
+        #expect(deny.passed && deny.failure == nil)
+    }
+
     @Test func selectedHostsLiveAndLastApplyComeThrough() throws {
         let apply = AuditReport.LastApply(time: "2027-04-14T08:00:00Z", user: "alice", outcome: "applied",
                                           policySHA256: String(repeating: "a", count: 64), generation: 42)

@@ -30,7 +30,7 @@ struct ApplyLogKernelTests {
         #expect(((e[1]["policy"] as? [String: Any])?["sha256"] as? String)?.count == 64)
         // The log's policy and table hashes (worked out while the apply runs) are the audit
         // report's for the same policy and host.
-        let report = try CLI.run(["audit", "export", "--policy", policy, "--host", "web-01"])
+        let report = try CLI.run(["audit", "export", "--policy", policy, "--host", "web-01", "--log", log])
         let reportJSON = try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any]
         let logged = e[1]["policy"] as? [String: Any]
         #expect(logged?["sha256"] as? String == (reportJSON?["policy"] as? [String: Any])?["sha256"] as? String)

@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
+import FwctlApply
 import FwctlTestSupport
 
 /// `fwctl audit export` as a user runs it: every bundled policy in every format, the JSON
@@ -11,6 +12,8 @@ import FwctlTestSupport
 @Suite struct AuditExportCLITests {
     static func path(_ policy: String) -> String { Repo.policies.appendingPathComponent(policy).path }
     static let schema = Repo.root.appendingPathComponent("docs/audit-schema.json").path
+    /// An apply log with no entries (not the machine's: tests never read /var/lib/fwctl).
+    static let noLog = "/dev/null"
 
     /// A program's exit status and output (FwctlTestSupport's runProcess, with labels).
     static func run(_ argv: [String], stdin: String?) throws -> (status: Int32, stdout: String, stderr: String) {
@@ -28,28 +31,43 @@ import FwctlTestSupport
         defer { try? FileManager.default.removeItem(at: dir) }
         var jsonFiles: [String] = []
         #expect(Repo.bundledPolicies.count >= 3)
+        // A log of the test's own, written as apply writes it (times with milliseconds): one
+        // host of each policy has a last apply, so the schema sees `last_apply` filled in.
+        let log = ApplyLog(path: dir.appendingPathComponent("apply-log.jsonl").path)
+        var applied: [String: String] = [:]
         for p in Repo.bundledPolicies {
-            let j = try CLI.run(["audit", "export", "--policy", Self.path(p), "--all", "--format", "json"])
+            let host = try #require(try Repo.fleet(p).hosts.first?.name)
+            applied[p] = host
+            for outcome in ["started", "applied"] {
+                try log.append(ApplyLogEntry(host: host, action: .apply, actor: .init(user: "alice", uid: 1000),
+                                             policy: .init(sha256: String(repeating: "ab", count: 32)),
+                                             generationBefore: 6, generationAfter: 7, outcome: outcome))
+            }
+        }
+        for p in Repo.bundledPolicies {
+            let j = try CLI.run(["audit", "export", "--policy", Self.path(p), "--all", "--format", "json", "--log", log.path])
             #expect(j.status == 0, "\(p): \(j.stderr)")
             let doc = try Self.json(j.stdout)
             let summary = try #require(doc["summary"] as? [String: Any])
+            let last = (doc["hosts"] as? [[String: Any]])?.first { $0["name"] as? String == applied[p] }?["last_apply"] as? [String: Any]
+            #expect((last?["time"] as? String)?.contains(".") == true && last?["outcome"] as? String == "applied", "\(p): \(String(describing: last))")
             let file = dir.appendingPathComponent("\(p).json")
             try j.stdout.write(to: file, atomically: false, encoding: .utf8)
             jsonFiles.append(file.path)
 
-            let c = try CLI.run(["audit", "export", "--policy", Self.path(p), "--format", "csv"])
+            let c = try CLI.run(["audit", "export", "--policy", Self.path(p), "--format", "csv", "--log", log.path])
             #expect(c.status == 0, "\(p): \(c.stderr)")
             let records = try RFC4180.parse(c.stdout)
             #expect(records.first?.first == "host" && records.first?.last == "policy_sha256")
             #expect(records.count - 1 == summary["flows"] as? Int, "\(p): one CSV row per host flow")
             #expect(Set(records.map(\.count)).count == 1, "\(p): every record has the header's column count")
 
-            let h = try CLI.run(["audit", "export", "--policy", Self.path(p), "--format", "html"])
+            let h = try CLI.run(["audit", "export", "--policy", Self.path(p), "--format", "html", "--log", log.path])
             #expect(h.status == 0, "\(p): \(h.stderr)")
             let elements = try XMLElements.parse(h.stdout)
             #expect(elements.contains("table.matrix") && elements.contains("svg") && elements.contains("g.node"), "\(p)")
 
-            let m = try CLI.run(["audit", "export", "--policy", Self.path(p), "--format", "md"])
+            let m = try CLI.run(["audit", "export", "--policy", Self.path(p), "--format", "md", "--log", log.path])
             #expect(m.status == 0 && m.stdout.hasPrefix("# Firewall audit report\n") && m.stdout.contains("\n## Reachability matrix\n"), "\(p)")
         }
         // One python3 run validates every document against the schema (and the schema itself).
@@ -73,7 +91,7 @@ import FwctlTestSupport
         let policy = dir.appendingPathComponent("site.policy")
         try FileManager.default.copyItem(at: Repo.policies.appendingPathComponent("scale-up.policy"), to: policy)
         let out = dir.appendingPathComponent("report.json")
-        let args = ["audit", "export", "--policy", policy.path, "--host", "web-01", "--host", "db-primary", "-o", out.path]
+        let args = ["audit", "export", "--policy", policy.path, "--host", "web-01", "--host", "db-primary", "-o", out.path, "--log", Self.noLog]
 
         // Outside a git work tree: no commit, not an error.
         let plain = try CLI.run(args)
@@ -105,7 +123,7 @@ import FwctlTestSupport
         (["--host", "web-1"], 1, "Did you mean 'web-01'?"),
     ])
     func usageAndUnknownHosts(extra: [String], status: Int32, message: String) throws {
-        let r = try CLI.run(["audit", "export", "--policy", Self.path("scale-up.policy")] + extra)
+        let r = try CLI.run(["audit", "export", "--policy", Self.path("scale-up.policy"), "--log", Self.noLog] + extra)
         #expect(r.status == status && r.stderr.contains(message), "\(r.status) \(r.stderr)")
     }
 
@@ -120,7 +138,7 @@ import FwctlTestSupport
     }
 
     @Test func liveNamesWhyItWasNotChecked() throws {
-        let r = try CLI.run(["audit", "export", "--policy", Self.path("scale-up.policy"), "--host", "web-01", "--live", "--this-host", "no-such-host"])
+        let r = try CLI.run(["audit", "export", "--policy", Self.path("scale-up.policy"), "--host", "web-01", "--live", "--this-host", "no-such-host", "--log", Self.noLog])
         #expect(r.status == 0, "\(r.stderr)")
         let live = try #require(((try Self.json(r.stdout))["hosts"] as? [[String: Any]])?.first?["live"] as? [String: Any])
         #expect(live["state"] as? String == "not-checked")
@@ -134,7 +152,7 @@ import FwctlTestSupport
         let ns = try TestNamespace(prefix: "fwctl-audit")
         defer { ns.remove() }
         let policy = Self.path("scale-up.policy")
-        let export = [CLI.binary.path, "audit", "export", "--policy", policy, "--host", "db-primary", "--host", "app-01", "--live", "--this-host", "db-primary"]
+        let export = try CLI.argv(["audit", "export", "--policy", policy, "--host", "db-primary", "--host", "app-01", "--live", "--this-host", "db-primary", "--log", Self.noLog])
         func live() throws -> [[String: Any]] {
             let r = try ns.run(export)
             try #require(r.status == 0, "\(r.stderr)")

@@ -18,6 +18,7 @@ enum CLI {
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 
     static func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
+        try refuseMachineDefaults(args)
         let p = Process()
         p.executableURL = binary
         p.arguments = args
@@ -102,8 +103,8 @@ enum CLI {
 
     @Test(arguments: [
         (["compile", "--policy", "/nonexistent/fwctl.policy", "--host", "x"], Int32(1), "/nonexistent/fwctl.policy"),
-        (["compile", "--host", "a", "--all"], Int32(64), "--host and --all"),
-        (["compile", "--format", "yaml"], Int32(64), "yaml"),
+        (["compile", "--policy", "/nonexistent/fwctl.policy", "--host", "a", "--all"], Int32(64), "--host and --all"),
+        (["compile", "--policy", "/nonexistent/fwctl.policy", "--format", "yaml"], Int32(64), "yaml"),
         (["frobnicate"], Int32(64), "frobnicate"),
     ])
     func badInvocations(args: [String], status: Int32, mentions: String) throws {
@@ -114,7 +115,7 @@ enum CLI {
     }
 
     @Test func helpForEveryCommand() throws {
-        for cmd in [[], ["check"], ["compile"], ["plan"], ["apply"], ["confirm"], ["verify"], ["test"], ["diff"], ["lab"],
+        for cmd in [[], ["check"], ["compile"], ["plan"], ["apply"], ["confirm"], ["restore"], ["verify"], ["test"], ["diff"], ["lab"],
                     ["status"], ["audit"], ["audit", "export"], ["audit", "log"]] {
             let r = try CLI.run(cmd + ["--help"])
             #expect(r.status == 0)

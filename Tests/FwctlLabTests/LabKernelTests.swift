@@ -27,6 +27,16 @@ struct LabKernelTests {
         #expect(try Self.leftovers().isEmpty)
     }
 
+    @Test("the regression policies: observed equals predicted, loopback probes included", arguments: Regression.names)
+    func regressionPolicies(_ name: String) throws {
+        let report = try Lab(fleet: try Regression.fleet(name)).run()
+        #expect(report.results.contains { $0.probe.isLoopback && $0.observed })
+        #expect(report.results.contains { $0.observed } && report.results.contains { !$0.observed })
+        #expect(report.mismatches.isEmpty, "\(report.mismatches.prefix(10))")
+        #expect(report.matrixDisagreements.isEmpty, "\(report.matrixDisagreements.prefix(10))")
+        #expect(try Self.leftovers().isEmpty)
+    }
+
     @Test("an extra accept added with nft on one host shows up as observed-open, predicted-closed")
     func brokenHost() throws {
         var lab = Lab(fleet: try Bundled.fleet("stacked.policy"))

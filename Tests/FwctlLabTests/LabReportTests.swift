@@ -16,8 +16,8 @@ import FwctlVerifier
         var rulesets: [String: Ruleset] = [:]
         for (host, ruleset) in Compiler(fleet: fleet).compileAll() { rulesets[host] = ruleset }
         let model = FleetModel(fleet: fleet, rulesets: rulesets)
-        let results = Lab.probes(plan).map { probe in
-            let p = Lab.predict(probe, model)
+        let results = plan.probes.map { probe in
+            let p = LabPlan.predict(probe, model)
             return LabResult(probe: probe, observed: p, predicted: p)
         }
         return LabReport(plan: plan, results: results, verifier: Reachability.matrix(fleet: fleet, rulesets: rulesets), namespaces: [:])

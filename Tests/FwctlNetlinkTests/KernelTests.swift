@@ -6,7 +6,7 @@ import Testing
 /// A transaction that creates `table` from nothing: table, chains, sets, then rules.
 func creating(_ table: Table) -> Transaction {
     var tx = Transaction()
-    tx.addTable(family: table.family, name: table.name)
+    tx.addTable(family: table.family, name: table.name, comment: table.comment)
     for c in table.chains { tx.addChain(table: table.ref, chain: c) }
     for s in table.sets { tx.addSet(table: table.ref, set: s) }
     for c in table.chains {

@@ -30,7 +30,7 @@ enum Fixture {
     /// Sets role_web_v4, role_db_v4, role_web_v6; chains input (drop), output (accept) and
     /// a regular chain `web_in` that input jumps to.
     static var base: Table {
-        Table(name: "fwctl", sets: [
+        Table(name: "fwctl", comment: Table.ownershipComment, sets: [
             NamedSet(name: "role_web_v4", keyType: .ipv4Addr, elements: [v4("192.0.2.10"), v4("192.0.2.11")]),
             NamedSet(name: "role_db_v4", keyType: .ipv4Addr, elements: [v4("192.0.2.20")]),
             NamedSet(name: "role_web_v6", keyType: .ipv6Addr, elements: [v6("2001:db8::10")]),
@@ -80,7 +80,9 @@ enum Fixture {
             switch change {
             case .createTable(let r): "createTable \(r)"
             case .addSet(let s): "addSet \(s.name) \(s.elements.map(\.text).joined(separator: ","))"
-            case .deleteSet(let n): "deleteSet \(n)"
+            case .changeTableFlags(let f, let t): "changeTableFlags \(f)->\(t)"
+            case .deleteObject(let o): "deleteObject \(o)"
+            case .deleteSet(let n, let drift): "deleteSet \(n)" + (drift.isEmpty ? "" : " [\(drift.joined(separator: ","))]")
             case .addElements(let s, _, let e): "addElements \(s) \(e.map(\.text).joined(separator: ","))"
             case .removeElements(let s, _, let e): "removeElements \(s) \(e.map(\.text).joined(separator: ","))"
             case .addChain(let c): "addChain \(c.name)"

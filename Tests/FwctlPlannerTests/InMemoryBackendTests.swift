@@ -122,7 +122,7 @@ struct Refused: CustomTestStringConvertible, Sendable {
         ])
         #expect(throws: BackendError.rejected(changeIndex: 1, errno: EBUSY,
                                               reason: "chain web_in is jumped to by rule \(current.chains[0].rules[4].handle!) of chain input")) {
-            try backend.apply(plan, expectedGeneration: nil, checkOnly: false)
+            try backend.apply(plan, expectedGeneration: backend.generation, checkOnly: false)
         }
     }
 
@@ -136,7 +136,7 @@ struct Refused: CustomTestStringConvertible, Sendable {
         let (changed, now) = try backend.read(table: Fixture.ref)
         #expect(now == generation + 1)
         #expect(throws: BackendError.generationChanged(expected: generation, actual: now)) {
-            try backend.apply(plan, expectedGeneration: plan.generation, checkOnly: false)
+            try backend.apply(plan, expectedGeneration: generation, checkOnly: false)
         }
         #expect(try backend.read(table: Fixture.ref).table == changed)
         #expect(backend.generation == now)
@@ -158,7 +158,7 @@ struct Refused: CustomTestStringConvertible, Sendable {
         backend.load(nat)
         let natBefore = try backend.read(table: nat.ref).table
         let plan = Planner.plan(current: nil, desired: Fixture.base, generation: nil)
-        _ = try backend.apply(plan, expectedGeneration: nil, checkOnly: false)
+        _ = try backend.apply(plan, expectedGeneration: backend.generation, checkOnly: false)
         #expect(try backend.read(table: nat.ref).table == natBefore)
         let fwctl = try #require(try backend.read(table: Fixture.ref).table)
         // The new table numbers its own objects from 1: 3 sets, then chains and rules.
@@ -209,7 +209,7 @@ struct Refused: CustomTestStringConvertible, Sendable {
     func namesTheObjectAndPolicyLine(change: Change, expected: String) throws {
         let backend = InMemoryBackend()
         backend.load(Fixture.base)
-        let plan = Plan(table: Fixture.ref, generation: nil, changes: [change])
+        let plan = Plan(table: Fixture.ref, generation: backend.generation, changes: [change])
         do {
             _ = try backend.apply(plan)
             Issue.record("the plan was accepted")

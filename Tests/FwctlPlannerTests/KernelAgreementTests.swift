@@ -50,7 +50,8 @@ struct KernelAgreementTests {
         counted.expressions = counted.expressions.map { if case .counter = $0 { .counter(packets: 42, bytes: 4200) } else { $0 } }
         counted.comment = "scale-up.policy:41: moved"
         counted.handle = nil
-        let plan = Plan(table: Fixture.ref, generation: nil, changes: [.replaceRule(chain: "input", handle: old.handle!, from: old, to: counted)])
+        let plan = Plan(table: Fixture.ref, generation: try kernel.read(table: Fixture.ref).generation,
+                        changes: [.replaceRule(chain: "input", handle: old.handle!, from: old, to: counted)])
         _ = try kernel.apply(plan)
         let after = try #require(try kernel.read(table: Fixture.ref).table)
         var expected = counted

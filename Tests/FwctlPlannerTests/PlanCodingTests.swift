@@ -61,7 +61,7 @@ import FwctlRuleset
         let data = try JSONEncoder().encode(plan)
         #expect(try JSONDecoder().decode(Plan.self, from: data) == plan)
 
-        let file = PlanFile(plan: plan, desired: s.desired)
+        let file = PlanFile(plan: plan, desired: s.desired, host: "web-01", policySHA256: nil)
         #expect(try PlanFile.decode(file.encoded()) == file)
         #expect(file.matches(desired: s.desired))
     }
@@ -73,21 +73,26 @@ import FwctlRuleset
         let path = dir.appendingPathComponent("plan.json").path
 
         let plan = Planner.plan(current: nil, desired: Fixture.base, generation: 9)
-        let file = PlanFile(plan: plan, desired: Fixture.base)
+        let file = PlanFile(plan: plan, desired: Fixture.base, host: "web-01", policySHA256: String(repeating: "c", count: 64))
         try file.write(to: path)
         let back = try PlanFile.read(from: path)
         #expect(back == file)
-        #expect(back.plan.generation == 9)
+        #expect(back.plan.generation == 9 && back.host == "web-01" && back.policySHA256 == file.policySHA256)
         #expect(!back.matches(desired: Fixture.edited { $0.sets[0].elements.removeLast() }))
 
         #expect(throws: PlanFileError.self) { try PlanFile.read(from: dir.appendingPathComponent("missing.json").path) }
     }
 
     @Test(arguments: [
-        (#"{"formatVersion":2,"desiredSHA256":"","table":{"family":"inet","name":"fwctl"},"generation":1,"changes":[]}"#,
-         PlanFileError.unsupportedVersion(2)),
-        (#"{"formatVersion":1,"table":{"family":"inet","name":"fwctl"},"generation":1,"changes":[]}"#, nil),
-        (#"{"formatVersion":1,"desiredSHA256":"","table":{"family":"inet","name":"fwctl"},"changes":[{"op":"explode"}]}"#, nil),
+        (#"{"formatVersion":1,"desiredSHA256":"","table":{"family":"inet","name":"fwctl"},"generation":1,"changes":[]}"#,
+         PlanFileError.unsupportedVersion(1)),
+        (#"{"formatVersion":3,"host":"a","desiredSHA256":"","table":{"family":"inet","name":"fwctl"},"generation":1,"changes":[]}"#,
+         PlanFileError.unsupportedVersion(3)),
+        (#"{"formatVersion":2,"host":"a","table":{"family":"inet","name":"fwctl"},"generation":1,"changes":[]}"#, nil),
+        (#"{"formatVersion":2,"desiredSHA256":"","table":{"family":"inet","name":"fwctl"},"generation":1,"changes":[]}"#, nil),
+        (#"{"formatVersion":2,"host":"a","desiredSHA256":"","table":{"family":"inet","name":"fwctl"},"changes":[]}"#, nil),
+        (#"{"formatVersion":2,"host":"a","desiredSHA256":"","table":{"family":"inet","name":"fwctl"},"generation":null,"changes":[]}"#, nil),
+        (#"{"formatVersion":2,"host":"a","desiredSHA256":"","table":{"family":"inet","name":"fwctl"},"generation":1,"changes":[{"op":"explode"}]}"#, nil),
         ("not json", nil),
     ] as [(String, PlanFileError?)])
     func badPlanFilesAreRefused(text: String, expected: PlanFileError?) {

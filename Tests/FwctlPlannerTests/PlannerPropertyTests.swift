@@ -56,7 +56,7 @@ import FwctlRuleset
                 switch change {
                 case .addRule(_, _, let position, _):
                     seen.insert("addRule " + String(describing: position).prefix { $0 != "(" })
-                case .deleteSet(let name):
+                case .deleteSet(let name, _):
                     seen.insert(desired.set(named: name) == nil ? "deleteSet" : "recreateSet")
                 case .deleteChain(let name):
                     seen.insert(desired.chain(named: name) == nil ? "deleteChain" : "recreateChain")

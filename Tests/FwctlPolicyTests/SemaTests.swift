@@ -18,7 +18,7 @@ import Testing
         // Used only by a test counts as used.
         ("service s = tcp/1\nallow web -> app : tcp/1\nallow app -> web : tcp/1\ntest \"t\" { expect deny web -> app : s }\n", []),
         ("network internet = 0.0.0.0/0\nrole db-main { host d = 192.0.2.9 }\nallow internet -> db-main : tcp/3306\nallow app -> web : tcp/1\nallow web -> app : tcp/1\n", ["5:19 W-db-exposed"]),
-        ("network world = ::/0\nrole postgres { host d = 192.0.2.9 }\nallow world -> web, postgres : tcp/1\nallow app -> web : tcp/1\nallow web -> app : tcp/1\n", ["5:21 W-db-exposed"]),
+        ("network world = ::/0\nrole postgres { host d = 192.0.2.9 }\nallow world -> web, postgres : tcp/1\nallow app -> web : tcp/1\nallow web -> app : tcp/1\n", ["5:1 W-flow-vacuous", "5:21 W-db-exposed"]),
         ("role dbx { host d = 192.0.2.9 }\nallow 0.0.0.0/0 -> dbx : tcp/1\nallow app -> web : tcp/1\nallow web -> app : tcp/1\n", []),
         // Deny to a database from the internet is the opposite of exposure.
         ("network internet = 0.0.0.0/0\nrole db { host d = 192.0.2.9 }\ndeny internet -> db : any\nallow * -> * : tcp/22\n", []),

@@ -7,6 +7,8 @@ struct KernelSetElement: Hashable, Sendable {
     var key: [UInt8]
     var isEnd: Bool = false
     var isOpen: Bool = false
+    /// What a dumped element carries that fwctl never writes (`SetExtras.of(element:)`).
+    var extras: [String] = []
 }
 
 /// Keys as closed ranges of big-endian integers, and the kernel's interval encoding of them.

@@ -6,12 +6,15 @@ struct UserData: Hashable, Sendable {
     init(_ records: [(type: UInt8, value: [UInt8])] = []) { self.records = records }
 
     // Type numbers from libnftnl/udata.h.
+    static let tableComment: UInt8 = 0         // NFTNL_UDATA_TABLE_COMMENT
     static let ruleComment: UInt8 = 0          // NFTNL_UDATA_RULE_COMMENT
     static let chainComment: UInt8 = 0         // NFTNL_UDATA_CHAIN_COMMENT
     static let setKeyByteorder: UInt8 = 0      // NFTNL_UDATA_SET_KEYBYTEORDER
     static let setMergeElements: UInt8 = 2     // NFTNL_UDATA_SET_MERGE_ELEMENTS
     static let setKeyTypeof: UInt8 = 3         // NFTNL_UDATA_SET_KEY_TYPEOF
     static let setComment: UInt8 = 7           // NFTNL_UDATA_SET_COMMENT
+    static let setDataTypeof: UInt8 = 4        // NFTNL_UDATA_SET_DATA_TYPEOF
+    static let elemComment: UInt8 = 0          // NFTNL_UDATA_SET_ELEM_COMMENT
     static let elemFlags: UInt8 = 1            // NFTNL_UDATA_SET_ELEM_FLAGS
     static let elemFlagIntervalOpen: UInt32 = 1
 

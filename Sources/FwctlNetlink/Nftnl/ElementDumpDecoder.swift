@@ -52,8 +52,9 @@ enum ElementDumpDecoder {
                 guard e - s == 4 else { return false }
                 isEnd = raw[e - 1] & UInt8(truncatingIfNeeded: NFT.elemIntervalEnd) != 0
                 return true
-            case 6:   // NFTA_SET_ELEM_USERDATA: the "open interval" flag, implied by a missing END
-                return true
+            case 6:   // NFTA_SET_ELEM_USERDATA: the "open interval" flag, implied by a missing END;
+                      // anything else in it (a comment) is for the slow path to report.
+                return UserData(bytes: Array(raw[s..<e])).records.allSatisfy { $0.type == UserData.elemFlags }
             default:
                 return false
             }

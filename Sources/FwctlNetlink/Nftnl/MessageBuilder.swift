@@ -9,6 +9,8 @@ enum NftMsg {
     static let newSet: UInt16 = 9, getSet: UInt16 = 10, delSet: UInt16 = 11
     static let newSetElem: UInt16 = 12, getSetElem: UInt16 = 13, delSetElem: UInt16 = 14
     static let getGen: UInt16 = 16
+    static let getObj: UInt16 = 19, delObj: UInt16 = 20
+    static let getFlowtable: UInt16 = 23, delFlowtable: UInt16 = 24
 
     // NLM_F_* (linux/netlink.h)
     static let ack: UInt16 = 0x4

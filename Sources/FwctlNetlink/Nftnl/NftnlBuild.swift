@@ -12,11 +12,40 @@ enum RuleAnchor {
 /// Together with `TableDecoder` (the reverse) it is the only code that sets or reads
 /// libnftnl object attributes.
 enum NftnlBuild {
-    static func table(_ t: TableRef, forCreation: Bool = false) throws -> NftnlObject {
+    /// A table reference; with `flags`, the table's flags as NEWTABLE sets them (nft sends
+    /// explicit flags 0 when it creates a table; on an existing table they replace its flags);
+    /// with `comment`, the comment a new table is created with (the kernel ignores it on an
+    /// existing table).
+    static func table(_ t: TableRef, flags: UInt32? = nil, comment: String? = nil) throws -> NftnlObject {
         let o = try NftnlObject(.table)
         nftnl_table_set_str(o.ptr, attr(NFTNL_TABLE_NAME), t.name)
-        // nft sends explicit flags 0 when it creates a table.
-        if forCreation { nftnl_table_set_u32(o.ptr, attr(NFTNL_TABLE_FLAGS), 0) }
+        if let flags { nftnl_table_set_u32(o.ptr, attr(NFTNL_TABLE_FLAGS), flags) }
+        if let comment {
+            var u = UserData()
+            u.append(UserData.tableComment, string: comment)
+            setData(u.bytes) { nftnl_table_set_data(o.ptr, attr(NFTNL_TABLE_USERDATA), $0, $1) }
+        }
+        return o
+    }
+
+    /// A stateful object (by type and name) or a flowtable (by name) of the table; with no
+    /// name, the filter of a dump.
+    static func object(_ t: TableRef, _ object: TableObject?) throws -> NftnlObject {
+        if case .flowtable? = object?.kind { return try flowtable(t, name: object?.name) }
+        let o = try NftnlObject(.obj)
+        nftnl_obj_set_str(o.ptr, attr(NFTNL_OBJ_TABLE), t.name)
+        nftnl_obj_set_u32(o.ptr, attr(NFTNL_OBJ_FAMILY), UInt32(t.family.nfproto))
+        guard let object else { return o }
+        nftnl_obj_set_str(o.ptr, attr(NFTNL_OBJ_NAME), object.name)
+        if case .object(let type) = object.kind { nftnl_obj_set_u32(o.ptr, attr(NFTNL_OBJ_TYPE), type) }
+        return o
+    }
+
+    static func flowtable(_ t: TableRef, name: String?) throws -> NftnlObject {
+        let o = try NftnlObject(.flowtable)
+        nftnl_flowtable_set_str(o.ptr, attr(NFTNL_FLOWTABLE_TABLE), t.name)
+        nftnl_flowtable_set_u32(o.ptr, attr(NFTNL_FLOWTABLE_FAMILY), UInt32(t.family.nfproto))
+        if let name { nftnl_flowtable_set_str(o.ptr, attr(NFTNL_FLOWTABLE_NAME), name) }
         return o
     }
 

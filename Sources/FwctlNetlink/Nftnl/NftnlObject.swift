@@ -16,10 +16,10 @@ func copyBytes(_ p: UnsafeRawPointer?, _ len: UInt32) -> [UInt8] {
 
 /// The kind of libnftnl object a handle points to, with its matching free function.
 enum NftnlKind {
-    case table, chain, set, rule, gen, setElem
+    case table, chain, set, rule, gen, setElem, obj, flowtable
 }
 
-/// Owns exactly one libnftnl object (table, chain, set, rule, gen) and frees it in deinit.
+/// Owns exactly one libnftnl object (table, chain, set, rule, gen, stateful object, flowtable) and frees it in deinit.
 /// Getters on it return borrowed C memory; callers copy before the object goes away.
 final class NftnlObject {
     let kind: NftnlKind
@@ -34,6 +34,8 @@ final class NftnlObject {
         case .rule: p = nftnl_rule_alloc()
         case .gen: p = nftnl_gen_alloc()
         case .setElem: p = nftnl_set_elem_alloc()
+        case .obj: p = nftnl_obj_alloc()
+        case .flowtable: p = nftnl_flowtable_alloc()
         }
         guard let p else { throw NetlinkError(errno: ENOMEM, operation: "allocate libnftnl \(kind)") }
         self.kind = kind
@@ -48,6 +50,8 @@ final class NftnlObject {
         case .rule: nftnl_rule_free(ptr)
         case .gen: nftnl_gen_free(ptr)
         case .setElem: nftnl_set_elem_free(ptr)
+        case .obj: nftnl_obj_free(ptr)
+        case .flowtable: nftnl_flowtable_free(ptr)
         }
     }
 
@@ -61,6 +65,8 @@ final class NftnlObject {
             case .set: return elements ? nftnl_set_elems_nlmsg_parse(nlh, ptr) : nftnl_set_nlmsg_parse(nlh, ptr)
             case .rule: return nftnl_rule_nlmsg_parse(nlh, ptr)
             case .gen: return nftnl_gen_nlmsg_parse(nlh, ptr)
+            case .obj: return nftnl_obj_nlmsg_parse(nlh, ptr)
+            case .flowtable: return nftnl_flowtable_nlmsg_parse(nlh, ptr)
             case .setElem: return -1
             }
         }
@@ -74,6 +80,8 @@ final class NftnlObject {
         case .chain: nftnl_chain_nlmsg_build_payload(nlh, ptr)
         case .set: elements ? nftnl_set_elems_nlmsg_build_payload(nlh, ptr) : nftnl_set_nlmsg_build_payload(nlh, ptr)
         case .rule: nftnl_rule_nlmsg_build_payload(nlh, ptr)
+        case .obj: nftnl_obj_nlmsg_build_payload(nlh, ptr)
+        case .flowtable: nftnl_flowtable_nlmsg_build_payload(nlh, ptr)
         case .gen, .setElem: break
         }
     }

@@ -88,11 +88,14 @@ enum SetMessages {
         let key = copyBytes(nftnl_set_elem_get(e, attr(NFTNL_SET_ELEM_KEY), &len), len)
         let flags = nftnl_set_elem_is_set(e, attr(NFTNL_SET_ELEM_FLAGS)) ? nftnl_set_elem_get_u32(e, attr(NFTNL_SET_ELEM_FLAGS)) : 0
         var open = false
+        var udata: UserData?
         if nftnl_set_elem_is_set(e, attr(NFTNL_SET_ELEM_USERDATA)) {
             var ulen: UInt32 = 0
             let u = UserData(bytes: copyBytes(nftnl_set_elem_get(e, attr(NFTNL_SET_ELEM_USERDATA), &ulen), ulen))
             open = (u.u32(UserData.elemFlags) ?? 0) & UserData.elemFlagIntervalOpen != 0
+            udata = u
         }
-        return KernelSetElement(key: key, isEnd: flags & NFT.elemIntervalEnd != 0, isOpen: open)
+        return KernelSetElement(key: key, isEnd: flags & NFT.elemIntervalEnd != 0, isOpen: open,
+                                extras: SetExtras.of(element: e, udata: udata))
     }
 }

@@ -12,10 +12,33 @@ enum TableDecoder {
         return nftnl_gen_get_u32(gen.ptr, attr(NFTNL_GEN_ID))
     }
 
-    static func tableHandle(_ m: NetlinkMessage) throws -> UInt64 {
+    /// The table's handle, flags and comment, as a `Table` without sets and chains.
+    static func table(_ m: NetlinkMessage, _ ref: TableRef) throws -> Table {
         let t = try NftnlObject(.table)
         try t.parse(m)
-        return nftnl_table_get_u64(t.ptr, attr(NFTNL_TABLE_HANDLE))
+        var table = Table(family: ref.family, name: ref.name, flags: nftnl_table_get_u32(t.ptr, attr(NFTNL_TABLE_FLAGS)),
+                          handle: nftnl_table_get_u64(t.ptr, attr(NFTNL_TABLE_HANDLE)))
+        if nftnl_table_is_set(t.ptr, attr(NFTNL_TABLE_USERDATA)) {
+            var len: UInt32 = 0
+            table.comment = UserData(bytes: copyBytes(nftnl_table_get_data(t.ptr, attr(NFTNL_TABLE_USERDATA), &len), len))
+                .string(UserData.tableComment)
+        }
+        return table
+    }
+
+    /// A dumped stateful object or flowtable, or nil when it belongs to another table.
+    static func object(_ m: NetlinkMessage, table: String, flowtable: Bool) throws -> TableObject? {
+        if flowtable {
+            let f = try NftnlObject(.flowtable)
+            try f.parse(m)
+            guard string(nftnl_flowtable_get_str(f.ptr, attr(NFTNL_FLOWTABLE_TABLE))) == table else { return nil }
+            return TableObject(kind: .flowtable, name: string(nftnl_flowtable_get_str(f.ptr, attr(NFTNL_FLOWTABLE_NAME))))
+        }
+        let o = try NftnlObject(.obj)
+        try o.parse(m)
+        guard string(nftnl_obj_get_str(o.ptr, attr(NFTNL_OBJ_TABLE))) == table else { return nil }
+        return TableObject(kind: .object(type: nftnl_obj_get_u32(o.ptr, attr(NFTNL_OBJ_TYPE))),
+                           name: string(nftnl_obj_get_str(o.ptr, attr(NFTNL_OBJ_NAME))))
     }
 
     /// A dumped chain, or nil when it belongs to another table.
@@ -62,6 +85,8 @@ enum TableDecoder {
         var key: SetKeyFormat
         var comment: String?
         var handle: UInt64
+        /// What the set holds that fwctl never generates, in nft's words (`NamedSet.extras`).
+        var extras: [String] = []
     }
 
     static func setHeader(_ m: NetlinkMessage) throws -> SetHeader {
@@ -79,7 +104,8 @@ enum TableDecoder {
                                            length: Int(nftnl_set_get_u32(s.ptr, attr(NFTNL_SET_KEY_LEN))),
                                            byteorder: udata.u32(UserData.setKeyByteorder) ?? 0),
                          comment: udata.string(UserData.setComment),
-                         handle: nftnl_set_get_u64(s.ptr, attr(NFTNL_SET_HANDLE)))
+                         handle: nftnl_set_get_u64(s.ptr, attr(NFTNL_SET_HANDLE)),
+                         extras: SetExtras.of(s, udata: udata))
     }
 
     /// The elements of one GETSETELEM dump message.

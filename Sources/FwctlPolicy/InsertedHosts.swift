@@ -1,0 +1,44 @@
+import FwctlNet
+
+/// Whether hosts a `HostInsertion` adds are ones `check` would accept beside the policy's
+/// other hosts: names within the length limit, and addresses no other host has
+/// (`E-name-too-long`, `E-shared-address`). A fast path that skips the full check must ask.
+public enum InsertedHosts {
+    /// `files`: the bytes of every file of the policy before the edit (which checked clean).
+    public static func admissible(_ hosts: [HostInsertion.NewHost], files: [[UInt8]]) -> Bool {
+        guard hosts.allSatisfy({ $0.name.utf8.count <= Sema.maxNameBytes }) else { return false }
+        var added = AddressSet()
+        for h in hosts {
+            guard !added.intersects(h.addresses) else { return false }
+            added.formUnion(h.addresses)
+        }
+        return !files.contains { hostAddresses(in: $0, meet: added) }
+    }
+
+    /// Whether an address of some `host NAME = ADDR, ...` item of `bytes` meets `set`.
+    /// Every host address is one word of a host item, so reading the items' words is exact.
+    static func hostAddresses(in bytes: [UInt8], meet set: AddressSet) -> Bool {
+        enum State { case none, keyword, name, address, separator }
+        var lexer = Lexer(bytes: bytes)
+        var state = State.none
+        while true {
+            let t = lexer.next()
+            guard t.kind != .eof else { return false }
+            switch (state, t.kind) {
+            case (.keyword, .word): state = .name
+            case (.name, .equals), (.separator, .comma): state = .address
+            case (.address, .word):
+                let text = String(decoding: bytes[t.start..<t.end], as: UTF8.self)
+                if case .success(let parsed) = AddressLiteral.parse(text) {
+                    var one = AddressSet()
+                    one.insert(parsed.value)
+                    if one.intersects(set) { return true }
+                }
+                state = .separator
+            default:
+                let isHost = t.kind == .word && t.end - t.start == 4 && bytes[t.start..<t.end].elementsEqual("host".utf8)
+                state = isHost ? .keyword : .none
+            }
+        }
+    }
+}
