@@ -9,18 +9,24 @@ DEMO_HOST ?= web-01
 # python3-jsonschema (tests validate `fwctl audit export` JSON against docs/audit-schema.json),
 # python3-prometheus-client (tests parse `fwctl status --format prometheus` with it),
 # dpkg-dev, binutils and lintian (`make deb`: dpkg-shlibdeps, strip, the package's checks),
-# systemd (systemd-analyze verifies the shipped units).
+# systemd (systemd-analyze verifies the shipped units),
+# ansible-core, openssh-server/-client (the fleet test: Ansible over SSH into namespaces),
+# ansible-lint, yamllint, pylint, python3-pycodestyle, python3-voluptuous (`make ansible-lint`:
+# ansible-lint and ansible-test's offline sanity tests on the collection in ansible/).
 DEB_PACKAGES := nftables libnftnl-dev libmnl-dev pkg-config iproute2 netbase python3-jsonschema python3-prometheus-client \
-	dpkg-dev binutils lintian systemd
+	dpkg-dev binutils lintian systemd \
+	ansible-core openssh-server openssh-client ansible-lint yamllint pylint python3-pycodestyle python3-voluptuous
 
-.PHONY: all build release deps test demo bench deb install uninstall clean help
+.PHONY: all build release deps test fleet-test ansible-lint demo bench deb install uninstall clean help
 
 all: build
 
 help:
 	@echo "make deps     install missing Debian packages ($(DEB_PACKAGES))"
 	@echo "make build    build fwctl (debug)            make release  optimised build"
-	@echo "make test     run the whole test suite (kernel tests need root; they skip otherwise)"
+	@echo "make test     run the whole test suite, then the fleet test (kernel tests need root; they skip otherwise)"
+	@echo "make fleet-test  roll policies out with Ansible over SSH to a fleet of namespaces (root)"
+	@echo "make ansible-lint  ansible-lint and ansible-test sanity (offline checks) on ansible/"
 	@echo "make demo     check and compile $(POLICY), load it in a throwaway network namespace"
 	@echo "make bench    benchmarks (release build)     make install  install to $(PREFIX)/bin"
 	@echo "make deb      dist/fwctl_<version>_amd64.deb: self-contained fwctl, units, man pages, completions"
@@ -43,11 +49,23 @@ release: deps
 	$(SWIFT) build -c release
 
 # The Swift suites, then the package's tests (scripts/test-package.sh builds `make deb` once
-# per source change and runs the extracted package; nothing is installed on this machine).
+# per source change and runs the extracted package; nothing is installed on this machine),
+# the Ansible module's unit tests and the fleet test (docs/FLEET.md).
 test: deps
 	$(SWIFT) test 2>&1 | tee .test-output.log; swift=$${PIPESTATUS[0]}; \
 	SWIFT=$(SWIFT) scripts/test-package.sh 2>&1 | tee -a .test-output.log; package=$${PIPESTATUS[0]}; \
-	[ $$swift = 0 ] && [ $$package = 0 ]
+	/usr/bin/python3 ansible/tests/unit/plugins/modules/test_fwctl.py; units=$$?; \
+	$(MAKE) --no-print-directory fleet-test; fleet=$$?; \
+	[ $$swift = 0 ] && [ $$package = 0 ] && [ $$units = 0 ] && [ $$fleet = 0 ]
+
+# The fleet test needs root; without it, it says so and counts nothing.
+fleet-test: deps
+	@if [ "$$(id -u)" != 0 ]; then echo "fleet test skipped: it needs root (network namespaces, sshd, nftables); run: sudo make fleet-test"; exit 0; fi; \
+	$(SWIFT) build --product fwctl && $(SWIFT) build --product fwctl-fleet-lab && \
+	bin="$$($(SWIFT) build --show-bin-path)" && scripts/fleet-test.py "$$bin/fwctl" "$$bin/fwctl-fleet-lab" policies/scale-up.policy
+
+ansible-lint: deps
+	@scripts/ansible-sanity.sh
 
 deb: deps
 	@SWIFT=$(SWIFT) scripts/build-deb.sh

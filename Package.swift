@@ -45,6 +45,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The fleet test's namespaces (scripts/fleet-test.py): the lab's network, kept until stdin closes.
+        .executableTarget(name: "fwctl-fleet-lab", dependencies: ["FwctlLab", "FwctlPolicy"]),
         .testTarget(name: "FwctlNetTests", dependencies: ["FwctlNet"]),
         .testTarget(name: "FwctlApplyTests", dependencies: ["FwctlApply", "FwctlPlanner", "FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
         .testTarget(name: "FwctlCompilerTests", dependencies: ["FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
