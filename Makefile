@@ -7,8 +7,9 @@ DEMO_HOST ?= web-01
 # Debian packages the project needs: nftables (the oracle in tests), the netlink libraries,
 # pkg-config (SwiftPM finds libnftnl through it), iproute2 (network namespaces),
 # python3-jsonschema (tests validate `fwctl audit export` JSON against docs/audit-schema.json),
-# python3-prometheus-client (tests parse `fwctl status --format prometheus` with it).
-DEB_PACKAGES := nftables libnftnl-dev libmnl-dev pkg-config iproute2 netbase python3-jsonschema python3-prometheus-client
+# python3-prometheus-client (tests parse `fwctl status --format prometheus` with it),
+# time (`make bench` reports peak memory with /usr/bin/time -v).
+DEB_PACKAGES := nftables libnftnl-dev libmnl-dev pkg-config iproute2 netbase python3-jsonschema python3-prometheus-client time
 
 .PHONY: all build release deps test demo bench install uninstall clean help
 
@@ -47,6 +48,7 @@ demo: build
 bench: release
 	@scripts/bench.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
 	@scripts/bench-apply.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
+	@scripts/bench-scale.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
 	FWCTL_BENCH=1 $(SWIFT) test -c release -Xswiftc -enable-testing --filter VerifierBenchmarks 2>&1 | grep -E 'bench|chain|matrix|diff:|passed|failed' || true
 
 install: release
