@@ -43,4 +43,19 @@ import Testing
         }
         if seed == 0 { #expect(sharedWrong > 0, "no mutation made discrepancies shared by two hosts") }
     }
+
+    /// The matrix counts host pairs by groups of alike hosts (6 roles of 10 here, and random
+    /// fleets): the same entries, counts included, as counting every host on its own (which
+    /// RandomFleetTests and MatrixTests hold to brute force).
+    @Test(arguments: 0...6)
+    func matrixByGroupsIsHostByHost(seed: Int) throws {
+        var gen = RandomChains(seed: UInt64(seed) &* 31_337)
+        let fleet = seed == 0 ? GeneratedFleet.make(hosts: 60, roles: 6, flows: 30) : RandomFleetTests.fleet(&gen)
+        let model = FleetModel(fleet: fleet, rulesets: Dictionary(uniqueKeysWithValues: Compiler(fleet: fleet).compileAll().map { ($0.host, $0.ruleset) }))
+        let grouped = MatrixBuilder(model: model, fleet: fleet)
+        if seed == 0 { #expect(grouped.groups.sizes.allSatisfy { $0 == 10 }, "\(grouped.groups.sizes)") }
+        let got = grouped.build().entries.map(BruteMatrix.line)
+        let expected = MatrixBuilder(model: model, fleet: fleet, groupAlike: false).build().entries.map(BruteMatrix.line)
+        #expect(got == expected, "only grouped: \(Set(got).subtracting(expected)); only host by host: \(Set(expected).subtracting(got))")
+    }
 }
