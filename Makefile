@@ -12,10 +12,11 @@ DEMO_HOST ?= web-01
 # systemd (systemd-analyze verifies the shipped units),
 # ansible-core, openssh-server/-client (the fleet test: Ansible over SSH into namespaces),
 # ansible-lint, yamllint, pylint, python3-pycodestyle, python3-voluptuous (`make ansible-lint`:
-# ansible-lint and ansible-test's offline sanity tests on the collection in ansible/).
+# ansible-lint and ansible-test's offline sanity tests on the collection in ansible/),
+# time (`make bench` reports peak memory with /usr/bin/time -v).
 DEB_PACKAGES := nftables libnftnl-dev libmnl-dev pkg-config iproute2 netbase python3-jsonschema python3-prometheus-client \
 	dpkg-dev binutils lintian systemd \
-	ansible-core openssh-server openssh-client ansible-lint yamllint pylint python3-pycodestyle python3-voluptuous
+	ansible-core openssh-server openssh-client ansible-lint yamllint pylint python3-pycodestyle python3-voluptuous time
 
 .PHONY: all build release deps test fleet-test ansible-lint demo bench deb install uninstall clean help
 
@@ -77,6 +78,7 @@ bench: release
 	@scripts/bench.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
 	@scripts/bench-apply.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
 	@scripts/bench-restore.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
+	@scripts/bench-scale.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
 	FWCTL_BENCH=1 $(SWIFT) test -c release -Xswiftc -enable-testing --filter VerifierBenchmarks 2>&1 | grep -E 'bench|chain|matrix|diff:|passed|failed' || true
 
 install: release

@@ -37,11 +37,6 @@ public struct Compiler: Sendable {
         return (table, TableDependencies(membershipSets: builder.membershipSets.sorted()))
     }
 
-    /// Every host's ruleset, in the fleet's host order.
-    public func compileAll() -> [(host: String, ruleset: Ruleset)] {
-        fleet.hosts.map { ($0.name, Ruleset(tables: [table(for: $0)])) }
-    }
-
     func table(for host: Host) -> Table {
         var builder = TableBuilder(fleet: fleet, index: index, host: host)
         return table(with: &builder)

@@ -64,6 +64,12 @@ struct FlowSweep {
         var met: [Int]
     }
 
+    /// Hosts that may be alike, before their addresses are looked at.
+    private struct Candidate: Hashable {
+        var ends: [Int]
+        var rulesetClass: Int
+    }
+
     private static func code(_ c: Int, _ e: Int, output: Bool) -> Int { (c << 21) | (e << 1) | (output ? 1 : 0) }
 
     /// One family and one protocol: the admitted values of every cell that admits some.
@@ -81,29 +87,63 @@ struct FlowSweep {
             }
             classes[model.rulesetClass[h]] = (entries(model.hosts[h].inputIndex), entries(model.hosts[h].outputIndex))
         }
-        var met = [[Int]](repeating: [], count: model.hosts.count)
+        // Every (class, entry) code with its peers.
+        var codes: [(code: Int, peers: Spans<UInt128>)] = []
         for (c, sides) in classes {
             for (output, list) in [(false, sides.input), (true, sides.output)] {
                 // Entries are at most one per address class: far below the code's 2^20.
                 precondition(list.count < 1 << 20, "more admission entries than FlowSweep codes")
-                for (e, entry) in list.enumerated() {
-                    let k = Self.code(c, e, output: output)
-                    slots[fi].forEach(meeting: entry.peers) { h, _ in
-                        if !hostEnds[fi][h].isEmpty && met[h].last != k { met[h].append(k) }
-                    }
+                for (e, entry) in list.enumerated() { codes.append((Self.code(c, e, output: output), entry.peers)) }
+            }
+        }
+        // Hosts of the same ends and ruleset class are tried as one: when their addresses
+        // together lie wholly inside or wholly outside each entry's peers, each of them meets
+        // exactly the same entries. Only the hosts of a candidate that some entry splits are
+        // looked at one by one (a stab of every host's address intervals).
+        var candidates: [Candidate: [Int]] = [:], order: [Candidate] = []
+        for h in hosts {
+            let key = Candidate(ends: hostEnds[fi][h], rulesetClass: model.rulesetClass[h])
+            if candidates[key] == nil { order.append(key) }
+            candidates[key, default: []].append(h)
+        }
+        var uniform: [Candidate: [Int]] = [:]
+        var split = [Bool](repeating: false, count: model.hosts.count)
+        for key in order {
+            let members = candidates[key]!
+            let together = Spans<UInt128>(unsorted: members.flatMap { wide[fi][$0].ranges })
+            var met: [Int]? = []
+            for (code, peers) in codes {
+                if peers.isSuperset(of: together) { met!.append(code) } else if peers.intersects(together) { met = nil; break }
+            }
+            if let met { uniform[key] = met.sorted() } else { for h in members { split[h] = true } }
+        }
+        var met = [[Int]](repeating: [], count: model.hosts.count)
+        if uniform.count < order.count {
+            for (k, peers) in codes {
+                slots[fi].forEach(meeting: peers) { h, _ in
+                    if split[h] && met[h].last != k { met[h].append(k) }
                 }
             }
         }
         // Group the hosts; index groups by the input entries they meet.
         var groupOf: [GroupKey: Int] = [:]
         var keys: [GroupKey] = [], sizes: [Int] = []
-        for h in hosts {
-            met[h].sort()
-            let key = GroupKey(ends: hostEnds[fi][h], rulesetClass: model.rulesetClass[h], met: met[h].enumerated().filter { $0.offset == 0 || met[h][$0.offset - 1] != $0.element }.map(\.element))
-            if let g = groupOf[key] { sizes[g] += 1; continue }
+        func add(_ key: GroupKey, _ count: Int) {
+            if let g = groupOf[key] { sizes[g] += count; return }
             groupOf[key] = keys.count
             keys.append(key)
-            sizes.append(1)
+            sizes.append(count)
+        }
+        for key in order {
+            if let m = uniform[key] {
+                add(GroupKey(ends: key.ends, rulesetClass: key.rulesetClass, met: m), candidates[key]!.count)
+                continue
+            }
+            for h in candidates[key]! {
+                met[h].sort()
+                add(GroupKey(ends: key.ends, rulesetClass: key.rulesetClass,
+                             met: met[h].enumerated().filter { $0.offset == 0 || met[h][$0.offset - 1] != $0.element }.map(\.element)), 1)
+            }
         }
         var meeting: [Int: [Int]] = [:]
         for (g, key) in keys.enumerated() { for k in key.met where k & 1 == 0 { meeting[k, default: []].append(g) } }

@@ -57,24 +57,25 @@ extension MatrixBuilder {
         return whole ? host.ranges.contains { peers.isSuperset(of: Spans($0)) } : peers.intersects(host)
     }
 
-    /// The cells (source end × destination end) that one probe reaches.
+    /// The cells (source end × destination end) that one probe reaches, host pairs counted
+    /// by groups of alike hosts (`HostGroups`): a group's representative stands for it.
     func cells(_ probeIndex: Int, hits: ProbeHits) -> [Int: CellState] {
         let probe = probes[probeIndex]
-        let hostCount = model.hosts.count, e = ends.count, roleCount = roleHosts.count
+        let hostCount = groups.reps.count, e = ends.count, roleCount = roleHosts.count
         var cells: [Int: CellState] = [:]
         let families = IPFamily.allCases.enumerated().filter { probe.families.contains($0.element) }
         let values: [ProbeValues] = IPFamily.allCases.map { f in probe.protocols.map { ($0, probe.spans($0, f)) } }
         var outCache: [[Side??]] = IPFamily.allCases.map { _ in [Side??](repeating: nil, count: hostCount) }
         func outSide(_ fi: Int, _ a: Int) -> Side? {
             if let cached = outCache[fi][a] { return cached }
-            let s = side(model.hosts[a].outputIndex, values[fi], IPFamily.allCases[fi])
+            let s = side(model.hosts[groups.reps[a]].outputIndex, values[fi], IPFamily.allCases[fi])
             outCache[fi][a] = .some(s)
             return s
         }
-        func count(_ cell: Int, _ state: PairState, _ mask: UInt8) {
+        func count(_ cell: Int, _ state: PairState, _ mask: UInt8, pairs: Int) {
             guard state.some != 0 else { return }
-            cells[cell, default: CellState()].admitted += 1
-            if mask != 0 && state.all & mask == mask { cells[cell]!.full += 1 }
+            cells[cell, default: CellState()].admitted += pairs
+            if mask != 0 && state.all & mask == mask { cells[cell]!.full += pairs }
             cells[cell]!.wholeFamilies |= state.all
             if !state.partial.isEmpty { cells[cell]!.values.formUnion(state.partial) }
         }
@@ -85,28 +86,29 @@ extension MatrixBuilder {
         var isHit = families.map { _ in [Bool](repeating: false, count: hostCount) }
         var destinations: [Int] = []
         for (k, (fi, _)) in families.enumerated() {
-            for b in hits.input[fi][probeIndex] { isHit[k][b] = true; destinations.append(b) }
+            for h in hits.input[fi][probeIndex] { isHit[k][groups.of[h]] = true; destinations.append(groups.of[h]) }
         }
         for b in Set(destinations).sorted() {
             var fromNet = [PairState](repeating: PairState(), count: networks[0].count)
+            let input = model.hosts[groups.reps[b]].inputIndex
             for (k, (fi, f)) in families.enumerated() where isHit[k][b] {
-                guard let inSide = side(model.hosts[b].inputIndex, values[fi], f) else { continue }
+                guard let inSide = side(input, values[fi], f) else { continue }
                 let bit: UInt8 = fi == 0 ? 1 : 2
                 for (n, addrs) in networks[fi].enumerated() where addrs.intersects(inSide.any) {
-                    let r = common(values[fi], f, input: model.hosts[b].inputIndex, inPeers: addrs, output: nil, outPeers: Spans())
+                    let r = common(values[fi], f, input: input, inPeers: addrs, output: nil, outPeers: Spans())
                     if r.some { fromNet[n].some |= bit }
                     if inSide.all.isSuperset(of: addrs) { fromNet[n].all |= bit } else { fromNet[n].partial.formUnion(r.values) }
                 }
                 let slots = self.slots[fi], wide = self.wide[fi]
                 slots.forEach(meeting: inSide.any) { a, _ in
-                    guard a != b, pair[a].some & bit == 0, let out = outSide(fi, a), meets(out.any, wide[b], whole: false) else { return }
+                    guard groups.pairs(a, b) > 0, pair[a].some & bit == 0, let out = outSide(fi, a), meets(out.any, wide[b], whole: false) else { return }
                     if pair[a].some == 0 { touched.append(a) }
                     if meets(inSide.all, wide[a], whole: true) && meets(out.all, wide[b], whole: true) {
                         pair[a].some |= bit
                         pair[a].all |= bit
                     } else {
-                        let r = common(values[fi], f, input: model.hosts[b].inputIndex, inPeers: wide[a],
-                                       output: model.hosts[a].outputIndex, outPeers: wide[b])
+                        let r = common(values[fi], f, input: input, inPeers: wide[a],
+                                       output: model.hosts[groups.reps[a]].outputIndex, outPeers: wide[b])
                         if r.some { pair[a].some |= bit } else if pair[a].some == 0 { touched.removeLast() }
                         if r.all { pair[a].all |= bit } else { pair[a].partial.formUnion(r.values) }
                     }
@@ -114,34 +116,34 @@ extension MatrixBuilder {
             }
             for a in touched {
                 let mask = familyMask(probe, a, b)
-                for r1 in hostRoles[a] { for r2 in hostRoles[b] { count(r1 * e + r2, pair[a], mask) } }
+                for r1 in hostRoles[a] { for r2 in hostRoles[b] { count(r1 * e + r2, pair[a], mask, pairs: groups.pairs(a, b)) } }
                 pair[a] = PairState()
             }
             touched.removeAll(keepingCapacity: true)
             for (n, state) in fromNet.enumerated() {
                 let mask = networkMask(probe, n, b)
-                for r in hostRoles[b] { count((roleCount + n) * e + r, state, mask) }
+                for r in hostRoles[b] { count((roleCount + n) * e + r, state, mask, pairs: groups.sizes[b]) }
             }
         }
 
         // Outside networks as destinations: only the source host's output chain counts.
         if !networks[0].isEmpty {
             var sources: [Int] = []
-            for (fi, _) in families { sources += hits.output[fi][probeIndex] }
+            for (fi, _) in families { sources += hits.output[fi][probeIndex].map { groups.of[$0] } }
             for a in Set(sources).sorted() {
                 var toNet = [PairState](repeating: PairState(), count: networks[0].count)
                 for (fi, f) in families {
                     guard !wide[fi][a].isEmpty, let out = outSide(fi, a) else { continue }
                     let bit: UInt8 = fi == 0 ? 1 : 2
                     for (n, addrs) in networks[fi].enumerated() where addrs.intersects(out.any) {
-                        let r = common(values[fi], f, input: nil, inPeers: Spans(), output: model.hosts[a].outputIndex, outPeers: addrs)
+                        let r = common(values[fi], f, input: nil, inPeers: Spans(), output: model.hosts[groups.reps[a]].outputIndex, outPeers: addrs)
                         if r.some { toNet[n].some |= bit }
                         if out.all.isSuperset(of: addrs) { toNet[n].all |= bit } else { toNet[n].partial.formUnion(r.values) }
                     }
                 }
                 for (n, state) in toNet.enumerated() {
                     let mask = networkMask(probe, n, a)
-                    for r in hostRoles[a] { count(r * e + roleCount + n, state, mask) }
+                    for r in hostRoles[a] { count(r * e + roleCount + n, state, mask, pairs: groups.sizes[a]) }
                 }
             }
         }

@@ -32,16 +32,20 @@ struct MatrixBuilder {
     let model: FleetModel
     let ends: [String]
     let roleHosts: [[Int]]
+    /// `[group]`: the roles of a group's hosts.
     let hostRoles: [[Int]]
+    let groups: HostGroups
     /// `[family][network]`, fleet addresses left out.
     let networks: [[Spans<UInt128>]]
     let services: [(name: String, probes: [Int])]
     let probes: [ServiceProbe]
-    /// `[family][host]`.
+    /// `[family][group]`: the addresses of the group's representative host.
     let wide: [[Spans<UInt128>]]
+    /// `[family]`: every group's hosts' addresses, to find the groups an address set meets.
     let slots: [HostSlots]
 
-    init(model: FleetModel, fleet: Fleet) {
+    /// `groupAlike: false` counts every host on its own (the pair-by-pair reference for tests).
+    init(model: FleetModel, fleet: Fleet, groupAlike: Bool = true) {
         self.model = model
         var roleHosts: [[Int]] = []
         var hostRoles = [[Int]](repeating: [], count: model.hosts.count)
@@ -51,7 +55,6 @@ struct MatrixBuilder {
             for h in members where !hostRoles[h].contains(r) { hostRoles[h].append(r) }
         }
         self.roleHosts = roleHosts
-        self.hostRoles = hostRoles
         ends = fleet.roles.map(\.name) + fleet.networks.map(\.name)
         let outside = fleet.networks.map { $0.addresses.subtracting(model.fleetAddresses) }
         networks = IPFamily.allCases.map { f in outside.map { f.wide($0) } }
@@ -73,8 +76,16 @@ struct MatrixBuilder {
         }
         self.services = services
         self.probes = probes
-        wide = IPFamily.allCases.map { f in model.hosts.map { f.wide($0.addresses) } }
-        slots = wide.map { HostSlots(hosts: $0) }
+        let hostWide = IPFamily.allCases.map { f in model.hosts.map { f.wide($0.addresses) } }
+        let groups = HostGroups(model: model, hostRoles: hostRoles, wide: hostWide, alike: groupAlike)
+        self.groups = groups
+        self.hostRoles = groups.reps.map { hostRoles[$0] }
+        wide = hostWide.map { w in groups.reps.map { w[$0] } }
+        slots = hostWide.map { w in
+            var together = [[ClosedRange<UInt128>]](repeating: [], count: groups.reps.count)
+            for (h, g) in groups.of.enumerated() { together[g] += w[h].ranges }
+            return HostSlots(hosts: together.map { Spans(unsorted: $0) })
+        }
     }
 
     func build() -> ReachabilityMatrix {

@@ -25,6 +25,11 @@ public struct PolicyDiff: Sendable {
     public var rows: [Row]
     public var isEmpty: Bool { rows.isEmpty }
 
+    /// Two equal versions: they admit the same, so there is nothing to compute.
+    public static let none = PolicyDiff(rows: [])
+
+    private init(rows: [Row]) { self.rows = rows }
+
     public init(old: PolicyFlows, new: PolicyFlows) {
         rows = Self.rows(added: true, in: new, notIn: old) + Self.rows(added: false, in: old, notIn: new)
         rows.sort { ($0.source, $0.destination, $0.added ? 1 : 0) < ($1.source, $1.destination, $1.added ? 1 : 0) }

@@ -12,6 +12,10 @@ extension PolicyIntent {
         private let hostAddresses: [String: AddressSet]
         private let networkAddresses: [String: AddressSet]
         private let fleetAddresses: AddressSet
+        /// Per host, the roles (numbered by name) whose members it is.
+        private let hostRoles: [String: [Int]]
+        /// Hosts a flow names one by one (`.host`).
+        private let namedHosts: Set<String>
 
         public init(_ fleet: Fleet) {
             self.fleet = fleet
@@ -23,6 +27,31 @@ extension PolicyIntent {
             }, uniquingKeysWith: { a, _ in a })
             networkAddresses = Dictionary(fleet.networks.map { ($0.name, $0.addresses) }, uniquingKeysWith: { a, _ in a })
             fleetAddresses = fleet.hosts.reduce(into: AddressSet()) { $0.formUnion($1.addresses) }
+            var hostRoles: [String: [Int]] = [:]
+            for (r, name) in roleMembers.keys.sorted().enumerated() {
+                for h in roleMembers[name]! { hostRoles[h, default: []].append(r) }
+            }
+            self.hostRoles = hostRoles
+            var named = Set<String>()
+            for flow in fleet.flows {
+                for case .host(let h) in flow.sources + flow.destinations { named.insert(h) }
+            }
+            namedHosts = named
+        }
+
+        /// Everything a host's intent depends on (see `names` and `PolicyIntent.init`): hosts
+        /// of one class have the same intent, box for box.
+        public struct IntentClass: Hashable, Sendable {
+            var roles: [Int]
+            var families: [Bool]
+            var inFleet: Bool
+            var named: String?
+        }
+
+        func intentClass(of host: String) -> IntentClass {
+            let addresses = hostAddresses[host]
+            return IntentClass(roles: hostRoles[host] ?? [], families: IPFamily.allCases.map { f in addresses.map { !$0.isEmpty(f) } ?? false },
+                               inFleet: addresses != nil, named: namedHosts.contains(host) ? host : nil)
         }
 
         /// Every address an endpoint stands for (as `Fleet.addresses(of:)`).

@@ -59,6 +59,9 @@ public struct PolicyTestReport: Hashable, Sendable {
 
     public var tests: [TestResult]
 
+    /// The report of a policy without test blocks.
+    public static let none = PolicyTestReport(tests: [])
+
     public var passed: Int { tests.reduce(0) { $0 + $1.expectations.filter(\.passed).count } }
     public var failed: Int { tests.reduce(0) { $0 + $1.expectations.filter { !$0.passed }.count } }
 

@@ -30,7 +30,9 @@ public struct PolicyTestRunner: Sendable {
         self.model = model
         var named = [Bool](repeating: false, count: 256)
         for p in [1, 6, 17, 58, 132] { named[p] = true }
-        for h in model.hosts {
+        // Hosts of one ruleset class share their indexes: each class looked at once.
+        var seen = Set<Int>()
+        for (h, c) in zip(model.hosts, model.rulesetClass) where seen.insert(c).inserted {
             for index in [h.inputIndex, h.outputIndex] {
                 for family in index.families { for p in 0..<256 where family.isNamed[p] { named[p] = true } }
             }

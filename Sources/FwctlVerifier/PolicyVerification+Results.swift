@@ -2,7 +2,7 @@ import FwctlNet
 import FwctlRuleset
 
 /// The outcome of `PolicyVerifier.verify` for one host.
-public struct HostVerification: Sendable {
+public struct HostVerification: Hashable, Sendable {
     public var host: String
     /// Packet classes the ruleset decides otherwise than the policy.
     public var discrepancies: [Discrepancy] = []
@@ -12,6 +12,17 @@ public struct HostVerification: Sendable {
     public var anomalies: [Anomaly] = []
 
     public init(host: String) { self.host = host }
+
+    /// The same result for a host of the same class: its name, and examples at its own address.
+    func moved(to host: String, local: AddressSet) -> HostVerification {
+        var result = self
+        result.host = host
+        for i in result.discrepancies.indices {
+            let packets = result.discrepancies[i].packets
+            result.discrepancies[i].example = packets.example(local: local.ranges(packets.family).first?.lower)
+        }
+        return result
+    }
 
     /// No discrepancy and no problem: the ruleset provably admits exactly the policy's flows.
     public var isClean: Bool { discrepancies.isEmpty && problems.isEmpty }

@@ -21,19 +21,37 @@ public enum PolicyVerifier {
 
     /// Verifies many hosts of one fleet on all cores, in the order given; a host missing
     /// from `rulesets` is verified as having no table (it filters nothing).
+    ///
+    /// Hosts with equal rulesets and equal intents (`PolicyIntent.Index.intentClass`) have
+    /// the same result but for their name and example packets (which carry the host's own
+    /// address): each such class is verified once, and its result given to every member.
     public static func verify(fleet: Fleet, hosts: [String], rulesets: [String: Ruleset]) -> [HostVerification] {
         let index = PolicyIntent.Index(fleet)
-        let results = UnsafeResults<HostVerification>(count: hosts.count)
-        DispatchQueue.concurrentPerform(iterations: hosts.count) { i in
-            results.set(i, verify(index: index, host: hosts[i], ruleset: rulesets[hosts[i]] ?? Ruleset()))
+        let tables = hosts.map { rulesets[$0] ?? Ruleset() }
+        let rulesetClass = FleetModel.classes(tables).of
+        var classOf: [ClassKey: Int] = [:], firsts: [Int] = [], of: [Int] = []
+        for (i, host) in hosts.enumerated() {
+            let key = ClassKey(ruleset: rulesetClass[i], intent: index.intentClass(of: host))
+            if let c = classOf[key] { of.append(c); continue }
+            classOf[key] = firsts.count
+            of.append(firsts.count)
+            firsts.append(i)
         }
-        return results.values()
+        let leaders = firsts
+        let results = UnsafeResults<HostVerification>(count: leaders.count)
+        DispatchQueue.concurrentPerform(iterations: leaders.count) { c in
+            results.set(c, verify(index: index, host: hosts[leaders[c]], ruleset: tables[leaders[c]]))
+        }
+        let shared = results.values()
+        return hosts.enumerated().map { i, host in
+            firsts[of[i]] == i ? shared[of[i]] : shared[of[i]].moved(to: host, local: index.addresses(ofHost: host) ?? AddressSet())
+        }
     }
 
     static func verify(index: PolicyIntent.Index, host: String, ruleset: Ruleset) -> HostVerification {
         let fleet = index.fleet
         var result = HostVerification(host: host)
-        let local = fleet.host(named: host)?.addresses ?? AddressSet()
+        let local = index.addresses(ofHost: host) ?? AddressSet()
         let table = ruleset.tables.first { $0.family == .inet && $0.name == fleet.defaults.tableName }
             ?? ruleset.tables.first { $0.family == .inet }
         for direction in PolicyIntent.Direction.allCases {
@@ -107,6 +125,12 @@ public enum PolicyVerifier {
                                             hiddenBy: u.hiddenBy.map { RuleRef(index: $0, rule: rules[$0]) }))
         }
     }
+}
+
+/// Hosts verified once for all: equal rulesets, equal intents.
+private struct ClassKey: Hashable {
+    var ruleset: Int
+    var intent: PolicyIntent.Index.IntentClass
 }
 
 /// What makes two compared classes one discrepancy: all but the peer addresses.

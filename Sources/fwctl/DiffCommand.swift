@@ -34,8 +34,9 @@ struct DiffCommand: ParsableCommand {
         var differ = false
         try runReportingErrors {
             let fleets = [try Self.fleet(old), try Self.fleet(new)]
-            let flows = Self.flows(fleets)
-            let diff = PolicyDiff(old: flows[0], new: flows[1])
+            // Equal versions admit the same (compiling is a function of the fleet): nothing to compile.
+            let flows = fleets[0] == fleets[1] ? nil : Self.flows(fleets)
+            let diff = flows.map { PolicyDiff(old: $0[0], new: $0[1]) } ?? .none
             Terminal.writeOut(format == .json ? diff.json() : diff.text())
             differ = !diff.isEmpty
         }
@@ -49,19 +50,12 @@ struct DiffCommand: ParsableCommand {
         return try PolicyLoading.load(try PolicyOptions.parse(["--policy", revision.path]), quietWarnings: true).fleet
     }
 
-    /// Both versions compiled, modelled and their flows computed side by side: compiling is
-    /// per host and single-threaded in the compiler, so hosts are compiled in parallel too.
+    /// Both versions compiled (each distinct table once), modelled and their flows computed side by side.
     static func flows(_ fleets: [Fleet]) -> [PolicyFlows] {
         let results = Slots<PolicyFlows>(count: fleets.count)
         DispatchQueue.concurrentPerform(iterations: fleets.count) { v in
-            let fleet = fleets[v], compiler = Compiler(fleet: fleet)
-            let compiled = Slots<Ruleset>(count: fleet.hosts.count)
-            DispatchQueue.concurrentPerform(iterations: fleet.hosts.count) { h in
-                // A checked fleet's hosts are all known to its compiler.
-                if let ruleset = try? compiler.compile(host: fleet.hosts[h].name) { compiled.set(h, ruleset) }
-            }
-            var rulesets: [String: Ruleset] = [:]
-            for (h, ruleset) in compiled.values.enumerated() { if let ruleset, rulesets[fleet.hosts[h].name] == nil { rulesets[fleet.hosts[h].name] = ruleset } }
+            let fleet = fleets[v]
+            let rulesets = Dictionary(Compiler(fleet: fleet).compileAll().map { ($0.host, $0.ruleset) }, uniquingKeysWith: { a, _ in a })
             results.set(v, PolicyFlows(fleet: fleet, model: FleetModel(fleet: fleet, rulesets: rulesets)))
         }
         return results.values.map { $0! }

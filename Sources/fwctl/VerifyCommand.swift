@@ -47,10 +47,11 @@ struct VerifyCommand: ParsableCommand {
         try runReportingErrors {
             let (fleet, _) = try PolicyLoading.load(policy, quietWarnings: true)
             let names = try hosts.selectedHosts(in: fleet)
-            // Matrices need every host's ruleset; verification only the selected ones.
+            // Matrices need every host's ruleset; verification only the selected ones. Every
+            // host at once shares each distinct table among the hosts that have it.
             let compiler = Compiler(fleet: fleet)
             var rulesets: [String: Ruleset] = [:]
-            if matrix || hostMatrix {
+            if matrix || hostMatrix || (hosts.all && !live) {
                 rulesets = Dictionary(compiler.compileAll().map { ($0.host, $0.ruleset) }, uniquingKeysWith: { a, _ in a })
             } else {
                 for name in names where !live {
