@@ -94,6 +94,8 @@ public enum SetKeyType: String, Hashable, Sendable, Codable {
     case ipv6Addr = "ipv6_addr"
     case inetService = "inet_service"
     case inetProto = "inet_proto"
+    /// `inet_proto . inet_service : verdict`: the dispatch map, keyed by protocol and port.
+    case protoService = "inet_proto . inet_service"
 
     public var family: IPFamily? {
         switch self {
@@ -104,11 +106,19 @@ public enum SetKeyType: String, Hashable, Sendable, Codable {
     }
 }
 
-/// One element of a set: an address range (single, prefix or range) or a port range.
+/// One element of a set: an address range (single, prefix or range) or a port range; or of
+/// a dispatch map: a protocol and port and the verdict for it (`tcp . 443 : jump in_tcp_443`).
 public enum SetElement: Hashable, Sendable, Codable {
     case address(AddressRange)
     case port(PortRange)
     case proto(UInt8)
+    case dispatch(proto: UInt8, port: UInt16, verdict: Verdict)
+}
+
+extension NamedSet {
+    /// A verdict map (`map NAME { type inet_proto . inet_service : verdict; ... }`), looked up
+    /// by `Expression.dispatch`.
+    public var isVerdictMap: Bool { keyType == .protoService }
 }
 
 /// A chain: a base chain hooked into the packet path, or a regular chain reached by jumps.

@@ -50,7 +50,7 @@ public enum NaiveEvaluator {
                     case .accept, .drop: verdict = v
                     default: unsure = true
                     }
-                case .unknown:
+                case .unknown, .dispatch:
                     unsure = true
                 }
             }

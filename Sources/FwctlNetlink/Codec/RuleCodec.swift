@@ -127,6 +127,8 @@ enum RuleCodec {
                 out += StatementCodec.encode(e)
             case .unknown(let text):
                 throw EncodingError(object: "expression \(text)", reason: "fwctl does not generate it and cannot re-encode it")
+            case .dispatch(let map):
+                throw EncodingError(object: "vmap @\(map)", reason: "dispatch = map is compiled and measured, not yet applied over netlink")
             }
             switch e {
             case .address(let f, _, _), .nfproto(let f): established = f

@@ -110,6 +110,8 @@ struct SetKeyFormat: Hashable, Sendable {
         case .ipv6Addr: self = .ipv6
         case .inetService: self = .inetService
         case .inetProto: self = .inetProto
+        // inet_proto . inet_service: each field padded to 4 bytes (nft's concatenation).
+        case .protoService: self = SetKeyFormat(datatype: 12 << 6 | 13, length: 8, byteorder: 0)
         }
     }
 
@@ -133,6 +135,7 @@ extension SetElement {
         case .address(let r): Self.value(r.lower)...Self.value(r.upper)
         case .port(let p): UInt128(p.lower)...UInt128(p.upper)
         case .proto(let p): UInt128(p)...UInt128(p)
+        case .dispatch(let p, let port, _): (UInt128(p) << 32 | UInt128(port) << 16)...(UInt128(p) << 32 | UInt128(port) << 16)
         }
     }
 
@@ -158,6 +161,8 @@ extension SetElement {
         case .inetProto:
             guard lo == hi, hi <= UInt128(UInt8.max) else { return nil }
             self = .proto(UInt8(lo))
+        case .protoService:
+            return nil   // a key alone is no map element: the verdict is missing
         }
     }
 }
