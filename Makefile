@@ -8,7 +8,7 @@ DEMO_HOST ?= web-01
 # pkg-config (SwiftPM finds libnftnl through it), iproute2 (network namespaces),
 # python3-jsonschema (tests validate `fwctl audit export` JSON against docs/audit-schema.json),
 # python3-prometheus-client (tests parse `fwctl status --format prometheus` with it).
-DEB_PACKAGES := nftables libnftnl-dev libmnl-dev pkg-config iproute2 netbase python3-jsonschema python3-prometheus-client
+DEB_PACKAGES := nftables libnftnl-dev libmnl-dev pkg-config iproute2 netbase python3-jsonschema python3-prometheus-client iperf3
 
 .PHONY: all build release deps test demo bench install uninstall clean help
 
@@ -47,6 +47,7 @@ demo: build
 bench: release
 	@scripts/bench.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
 	@scripts/bench-apply.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
+	@scripts/bench-packet.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
 	FWCTL_BENCH=1 $(SWIFT) test -c release -Xswiftc -enable-testing --filter VerifierBenchmarks 2>&1 | grep -E 'bench|chain|matrix|diff:|passed|failed' || true
 
 install: release
