@@ -32,11 +32,11 @@ extension Transaction {
                 // DELRULE with table and chain but no handle empties the chain.
                 send(NftMsg.delRule, t, 0, try NftnlBuild.rule(t, chain: name), "flush chain", "chain \(name)")
             case .addSet(let t, let set):
-                try Self.refuseVerdictMap(set)
                 let id = context.nextSetID
                 context.nextSetID += 1
                 let o = try SetMessages.newSet(table: t, name: set.name, key: SetKeyFormat(set.keyType),
-                                               flags: set.isInterval ? NFT.setInterval : 0, id: id, comment: set.comment, size: nil)
+                                               flags: (set.isInterval ? NFT.setInterval : 0) | (set.isVerdictMap ? NFT.setMap : 0),
+                                               id: id, comment: set.comment, size: nil)
                 send(NftMsg.newSet, t, NftMsg.create, o, "add set", "set \(set.name)")
                 out += try elementMessages(b, NftMsg.newSetElem, t, set, set.elements, adding: true)
             case .deleteSet(let t, let name):
@@ -109,7 +109,6 @@ extension Transaction {
 
     private func elementMessages(_ b: MessageBuilder, _ type: UInt16, _ t: TableRef, _ set: NamedSet,
                                  _ elements: [SetElement], adding: Bool) throws -> [BatchMessage] {
-        try Self.refuseVerdictMap(set)
         if !set.isInterval, let r = elements.first(where: { $0.keyRange.lowerBound != $0.keyRange.upperBound }) {
             throw EncodingError(object: "set \(set.name)", reason: "range element \(r) in a set without flags interval")
         }
@@ -117,14 +116,6 @@ extension Transaction {
         return try SetMessages.elementLists(table: t, name: set.name, id: nil, elements: kernel).map {
             b.message(type, family: t.family, flags: adding ? NftMsg.create : 0, object: $0, elements: true,
                       operation: adding ? "add set elements" : "delete set elements", describing: "set \(set.name)")
-        }
-    }
-
-    /// Verdict maps (`defaults { dispatch = map }`) are compiled, rendered and measured with
-    /// nft; their netlink encoding is not written yet, so applying one fails before any change.
-    static func refuseVerdictMap(_ set: NamedSet) throws {
-        if set.isVerdictMap {
-            throw EncodingError(object: "map \(set.name)", reason: "dispatch = map is not yet applied over netlink")
         }
     }
 }
