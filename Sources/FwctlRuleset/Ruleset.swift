@@ -175,3 +175,22 @@ public struct TableRef: Hashable, Sendable, Codable, CustomStringConvertible {
 extension Table {
     public var ref: TableRef { TableRef(family: family, name: name) }
 }
+
+extension Table {
+    /// The base chain a chain's packets come from: itself for a base chain; for a chain that
+    /// a dispatch map's element jumps to, the base chain whose rule looks that map up. What
+    /// `status` and the metrics name as the direction of a flow's counters.
+    public func baseChainName(of chain: String) -> String {
+        guard self.chain(named: chain)?.hook == nil else { return chain }
+        for map in sets where map.isVerdictMap {
+            let targets = map.elements.contains {
+                if case .dispatch(_, _, .jump(chain)) = $0 { true } else if case .dispatch(_, _, .goto(chain)) = $0 { true } else { false }
+            }
+            guard targets else { continue }
+            if let base = chains.first(where: { c in c.hook != nil && c.rules.contains { $0.expressions.contains(.dispatch(map: map.name)) } }) {
+                return base.name
+            }
+        }
+        return chain
+    }
+}
