@@ -22,7 +22,9 @@ enum DecodedSet {
             }
             out.sort { SetElement.dispatchOrder($0, $1) }
             // Element data is what a map's elements are; anything more is an extra.
-            let extras = Set(h.extras.filter { $0 != "flags map" } + elements.flatMap(\.extras).filter { $0 != "element data" }).sorted()
+            // nft writes a data byte order, a key typeof and a data-interval flag for such a map.
+            let expected: Set<String> = ["flags map", "userdata type 1", "typeof", "userdata type 6", "element data"]
+            let extras = Set((h.extras + elements.flatMap(\.extras)).filter { !expected.contains($0) }).sorted()
             self = .named(NamedSet(name: h.name, keyType: .protoService, isInterval: false, comment: h.comment, elements: out,
                                    extras: extras, handle: h.handle))
             return

@@ -42,29 +42,3 @@ struct DispatchJudgeTests {
         #expect(sortingMapElements(a) != a || sortingMapElements(b) != b)
     }
 }
-
-/// The listing with each map's elements in sorted order (lines of a map's element list).
-func sortingMapElements(_ listing: String) -> String {
-    var out: [String] = []
-    var pending: [String] = []
-    var inMap = false
-    for line in listing.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-        if line.hasPrefix("\tmap ") { inMap = true }
-        if inMap, line.hasPrefix("\t\telements = { ") || (!pending.isEmpty && line.hasPrefix("\t\t\t     ")) {
-            var item = line.hasPrefix("\t\telements = { ") ? String(line.dropFirst(15)) : String(line.dropFirst(8))
-            if item.hasSuffix(",") { item.removeLast() }
-            let last = item.hasSuffix(" }")
-            if last { item.removeLast(2) }
-            pending.append(item)
-            if last {
-                let sorted = pending.sorted()
-                out.append("\t\telements = { " + sorted.joined(separator: ",\n\t\t\t     ") + " }")
-                pending = []
-            }
-            continue
-        }
-        if line == "\t}" { inMap = false }
-        out.append(line)
-    }
-    return out.joined(separator: "\n")
-}

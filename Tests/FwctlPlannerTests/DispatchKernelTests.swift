@@ -73,26 +73,3 @@ struct DispatchKernelTests {
         _ = try converge(try Self.table(Self.policy(port: 8443, extraHost: true)), "map again")
     }
 }
-
-/// The listing with each map's elements sorted (the kernel lists a hash map in its own order).
-func sortingMapElements(_ listing: String) -> String {
-    var out: [String] = []
-    var pending: [String] = []
-    for line in listing.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-        let opens = line.hasPrefix("\t\telements = { ") && line.contains(" : ")
-        if opens || (!pending.isEmpty && line.hasPrefix("\t\t\t     ")) {
-            var item = opens ? String(line.dropFirst(15)) : String(line.dropFirst(8))
-            if item.hasSuffix(",") { item.removeLast() }
-            let last = item.hasSuffix(" }")
-            if last { item.removeLast(2) }
-            pending.append(item)
-            if last {
-                out.append("\t\telements = { " + pending.sorted().joined(separator: ",\n\t\t\t     ") + " }")
-                pending = []
-            }
-            continue
-        }
-        out.append(line)
-    }
-    return out.joined(separator: "\n")
-}

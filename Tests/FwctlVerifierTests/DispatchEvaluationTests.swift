@@ -37,6 +37,7 @@ import Testing
     func mapLayoutAdmitsExactlyWhatTheRuleLayoutAdmits(_ name: String) throws {
         let result = try PolicyFrontEnd.load(path: Self.policies.appendingPathComponent(name).path, today: CalendarDate(year: 2026, month: 1, day: 1))
         var fleet = try #require(result.fleet)
+        fleet.defaults.dispatchByMap = false
         let rules = Compiler(fleet: fleet).compileAll()
         fleet.defaults.dispatchByMap = true
         let maps = Compiler(fleet: fleet).compileAll()
