@@ -13,10 +13,10 @@ DEMO_HOST ?= web-01
 # ansible-core, openssh-server/-client (the fleet test: Ansible over SSH into namespaces),
 # ansible-lint, yamllint, pylint, python3-pycodestyle, python3-voluptuous (`make ansible-lint`:
 # ansible-lint and ansible-test's offline sanity tests on the collection in ansible/),
-# time (`make bench` reports peak memory with /usr/bin/time -v).
+# time (`make bench` reports peak memory with /usr/bin/time -v), iperf3 (`make bench`: throughput).
 DEB_PACKAGES := nftables libnftnl-dev libmnl-dev pkg-config iproute2 netbase python3-jsonschema python3-prometheus-client \
 	dpkg-dev binutils lintian systemd \
-	ansible-core openssh-server openssh-client ansible-lint yamllint pylint python3-pycodestyle python3-voluptuous time
+	ansible-core openssh-server openssh-client ansible-lint yamllint pylint python3-pycodestyle python3-voluptuous time iperf3
 
 .PHONY: all build release deps test fleet-test ansible-lint demo bench deb install uninstall clean help
 
@@ -79,6 +79,7 @@ bench: release
 	@scripts/bench-apply.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
 	@scripts/bench-restore.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
 	@scripts/bench-scale.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
+	@scripts/bench-packet.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
 	FWCTL_BENCH=1 $(SWIFT) test -c release -Xswiftc -enable-testing --filter VerifierBenchmarks 2>&1 | grep -E 'bench|chain|matrix|diff:|passed|failed' || true
 
 install: release

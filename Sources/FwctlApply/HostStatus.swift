@@ -92,6 +92,7 @@ public struct HostStatus: Codable, Hashable, Sendable {
         var index: [[String]: Int] = [:]
         var drops: [DropCounter] = []
         for chain in table.chains {
+            let direction = table.baseChainName(of: chain.name)
             for rule in chain.rules {
                 let (packets, bytes) = rule.expressions.reduce((UInt64(0), UInt64(0))) { sum, e in
                     if case .counter(let p, let b) = e { return (sum.0 &+ p, sum.1 &+ b) }
@@ -103,7 +104,7 @@ public struct HostStatus: Codable, Hashable, Sendable {
                 }
                 guard let (line, flow) = rule.comment.flatMap(policyLine) else { continue }
                 let action = switch rule.verdict { case .accept?: "allow"; case .drop?: "deny"; default: "other" }
-                let key = [chain.name, line, flow, family(of: rule), action]
+                let key = [direction, line, flow, family(of: rule), action]
                 if let i = index[key] {
                     flows[i].rules += 1
                     flows[i].packets &+= packets
@@ -111,7 +112,7 @@ public struct HostStatus: Codable, Hashable, Sendable {
                     flows[i].used = flows[i].packets > 0
                 } else {
                     index[key] = flows.count
-                    flows.append(FlowCounter(direction: chain.name, policyLine: line, flow: flow, family: key[3],
+                    flows.append(FlowCounter(direction: direction, policyLine: line, flow: flow, family: key[3],
                                              action: action, rules: 1, packets: packets, bytes: bytes, used: packets > 0))
                 }
             }

@@ -149,6 +149,7 @@ extension NetlinkBackend {
         case .address: 0
         case .port: 1
         case .proto: 2
+        case .dispatch: 3
         }
     }
 

@@ -93,16 +93,9 @@ extension SnapshotWriter {
         case .counter(let packets, let bytes): u8(8); u64(packets); u64(bytes)
         case .limit(let rate, let per, let burst): u8(9); u64(rate); string(per.rawValue); u32(burst)
         case .log(let prefix, let level): u8(10); optional(prefix) { $0.string($1) }; optional(level) { $0.string($1.rawValue) }
-        case .verdict(let v):
-            u8(11)
-            switch v {
-            case .accept: u8(1)
-            case .drop: u8(2)
-            case .jump(let chain): u8(3); string(chain)
-            case .goto(let chain): u8(4); string(chain)
-            case .return: u8(5)
-            }
+        case .verdict(let v): u8(11); verdict(v)
         case .unknown(let text): u8(12); string(text)
+        case .dispatch(let map): u8(13); string(map)
         }
     }
 }
@@ -248,16 +241,9 @@ extension SnapshotReader {
         case 10:
             guard let prefix = optional({ $0.string() }), let level = optional({ $0.raw(LogLevel.self) }) else { return nil }
             return .log(prefix: prefix, level: level)
-        case 11:
-            switch u8() {
-            case 1: return .verdict(.accept)
-            case 2: return .verdict(.drop)
-            case 3: return string().map { .verdict(.jump($0)) }
-            case 4: return string().map { .verdict(.goto($0)) }
-            case 5: return .verdict(.return)
-            default: return nil
-            }
+        case 11: return verdict().map(Expression.verdict)
         case 12: return string().map(Expression.unknown)
+        case 13: return string().map(Expression.dispatch)
         default: return nil
         }
     }

@@ -42,6 +42,18 @@ struct SnapshotWriter {
             u8(2); u32(UInt32(p.lower) << 16 | UInt32(p.upper))
         case .proto(let p):
             u8(1); u8(p)
+        case .dispatch(let p, let port, let v):
+            u8(8); u8(p); u32(UInt32(port)); verdict(v)
+        }
+    }
+
+    mutating func verdict(_ v: Verdict) {
+        switch v {
+        case .accept: u8(1)
+        case .drop: u8(2)
+        case .jump(let chain): u8(3); string(chain)
+        case .goto(let chain): u8(4); string(chain)
+        case .return: u8(5)
         }
     }
 
@@ -144,8 +156,22 @@ struct SnapshotReader {
             return .port(PortRange(UInt16(v >> 16), UInt16(v & 0xffff)))
         case 1:
             return u8().map { .proto($0) }
+        case 8:
+            guard let p = u8(), let port = u32(), port <= UInt32(UInt16.max), let v = verdict() else { return nil }
+            return .dispatch(proto: p, port: UInt16(port), verdict: v)
         default:
             return nil
+        }
+    }
+
+    mutating func verdict() -> Verdict? {
+        switch u8() {
+        case 1: return .accept
+        case 2: return .drop
+        case 3: return string().map { .jump($0) }
+        case 4: return string().map { .goto($0) }
+        case 5: return .return
+        default: return nil
         }
     }
 

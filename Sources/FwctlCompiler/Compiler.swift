@@ -44,13 +44,15 @@ public struct Compiler: Sendable {
 
     private func table(with builder: inout TableBuilder) -> Table {
         let d = fleet.defaults
+        var extra = DispatchObjects()
         var chains = [
-            builder.filterChain(direction: .input, policy: .drop, logDrops: d.logDrops),
+            builder.filterChain(direction: .input, policy: .drop, logDrops: d.logDrops, extra: &extra),
             builder.filterChain(direction: .output, policy: d.egressFiltering ? .drop : .accept,
-                                logDrops: d.logDrops && d.egressFiltering),
+                                logDrops: d.logDrops && d.egressFiltering, extra: &extra),
         ]
         if d.manageForward { chains.append(builder.forwardChain()) }
-        return Table(family: .inet, name: d.tableName, comment: Table.ownershipComment, sets: builder.sets, chains: chains)
+        let sets = (builder.sets + extra.maps).sorted { $0.name < $1.name }
+        return Table(family: .inet, name: d.tableName, comment: Table.ownershipComment, sets: sets, chains: chains + extra.chains)
     }
 }
 

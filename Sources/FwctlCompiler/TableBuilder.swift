@@ -33,18 +33,25 @@ struct TableBuilder {
     var sets: [NamedSet] { setsByName.keys.sorted().map { setsByName[$0]! } }
 
     /// The input or output chain: base rules, denies, essential ICMP, allows, drop logging.
-    mutating func filterChain(direction: Direction, policy: ChainPolicy, logDrops: Bool) -> Chain {
+    /// With `defaults { dispatch = map }` the flows that name single ports move to per-port
+    /// chains reached through a verdict map (see `TableBuilder+Dispatch.swift`); `extra`
+    /// collects those chains and the map.
+    mutating func filterChain(direction: Direction, policy: ChainPolicy, logDrops: Bool, extra: inout DispatchObjects) -> Chain {
+        var dispatch = PortDispatch(direction: direction, enabled: fleet.defaults.dispatchByMap)
         var rules = BaseRules.conntrackAndLoopback(direction)
-        rules += flowRules(direction: direction, action: .deny)
+        rules += dispatch.take(flowRules(direction: direction, action: .deny))
         rules += BaseRules.essentialICMP(direction)
         if direction == .input && fleet.defaults.echoRequest {
             rules += BaseRules.echoRequest(rate: fleet.defaults.echoRate)
         }
+        let allows = policy == .drop ? dispatch.take(flowRules(direction: direction, action: .allow)) : []
+        if let rule = dispatch.dispatchRule { rules.append(rule) }
         if policy == .drop {
-            rules += flowRules(direction: direction, action: .allow)
+            rules += allows
             if logDrops { rules.append(BaseRules.logDrops(prefix: direction.logPrefix, rate: fleet.defaults.logRate)) }
             rules.append(BaseRules.policyDropCounter)
         }
+        extra.add(dispatch)
         return Chain(name: direction == .input ? "input" : "output",
                      hook: BaseChainHook(hook: direction.hook, policy: policy), rules: rules)
     }

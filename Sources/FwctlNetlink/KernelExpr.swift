@@ -14,6 +14,8 @@ enum KernelExpr: Hashable, Sendable {
     case bitwise(sreg: UInt32, dreg: UInt32, mask: [UInt8], xor: [UInt8])
     /// `lookup reg set <name>`; `setID` only while the set is created in the same batch.
     case lookup(sreg: UInt32, set: String, setID: UInt32?)
+    /// `lookup reg set <name> dreg 0`: a verdict map's element decides the verdict.
+    case vmapLookup(sreg: UInt32, set: String)
     /// `ct load <key> => reg` (original direction unspecified).
     case ct(key: UInt32, dreg: UInt32)
     case counter(packets: UInt64, bytes: UInt64)
@@ -30,6 +32,9 @@ enum KernelExpr: Hashable, Sendable {
 /// Spelled out here because the C enums import with three different Swift shapes.
 enum NFT {
     static let reg1: UInt32 = 1              // NFT_REG_1 (nft's "reg 1")
+    static let reg32_01: UInt32 = 9          // NFT_REG32_01: the second 32-bit word of a concatenation
+    static let setMap: UInt32 = 0x8          // NFT_SET_MAP
+    static let dataVerdict: UInt32 = 0xffff_ff00  // NFT_DATA_VERDICT
 
     // enum nft_meta_keys
     static let metaIIF: UInt32 = 4
@@ -80,6 +85,7 @@ extension KernelExpr {
         case .cmp(let op, let r, let d): return "cmp op \(op) reg \(r) \(hex(d))"
         case .bitwise(let s, let d, let m, let x): return "bitwise reg \(d) = (reg \(s) & \(hex(m))) ^ \(hex(x))"
         case .lookup(let r, let s, _): return "lookup reg \(r) set \(s)"
+        case .vmapLookup(let r, let s): return "lookup reg \(r) set \(s) dreg 0"
         case .ct(let k, let r): return "ct load \(k) => reg \(r)"
         case .counter(let p, let b): return "counter pkts \(p) bytes \(b)"
         case .limit(let r, let u, let b, let t, let f): return "limit rate \(r)/\(u)s burst \(b) type \(t) flags \(f)"

@@ -14,6 +14,21 @@ enum DecodedSet {
             self = .anonymous(h.key, interval: interval)
             return
         }
+        if h.isDispatchMap {
+            var out: [SetElement] = []
+            for e in elements {
+                guard let (proto, port) = DispatchKey.decode(e.key), let v = e.verdict?.verdict else { return nil }
+                out.append(.dispatch(proto: proto, port: port, verdict: v))
+            }
+            out.sort { SetElement.dispatchOrder($0, $1) }
+            // Element data is what a map's elements are; anything more is an extra.
+            // nft writes a data byte order, a key typeof and a data-interval flag for such a map.
+            let expected: Set<String> = ["flags map", "userdata type 1", "typeof", "userdata type 6", "element data"]
+            let extras = Set((h.extras + elements.flatMap(\.extras)).filter { !expected.contains($0) }).sorted()
+            self = .named(NamedSet(name: h.name, keyType: .protoService, isInterval: false, comment: h.comment, elements: out,
+                                   extras: extras, handle: h.handle))
+            return
+        }
         guard h.isNamedModelSet, let type = h.key.keyType else { return nil }
         let ranges = SetElementCodec.ranges(elements, interval: interval)
         let extras = Set(h.extras + elements.flatMap(\.extras)).sorted()
@@ -22,7 +37,20 @@ enum DecodedSet {
     }
 }
 
+extension SetElement {
+    /// Dispatch elements by protocol number, then port (the compiler's order).
+    static func dispatchOrder(_ a: SetElement, _ b: SetElement) -> Bool {
+        guard case .dispatch(let p, let x, _) = a, case .dispatch(let q, let y, _) = b else { return false }
+        return (p, x) < (q, y)
+    }
+}
+
 extension TableDecoder.SetHeader {
+    /// fwctl's dispatch map: `type inet_proto . inet_service : verdict`, nothing else.
+    var isDispatchMap: Bool {
+        flags == NFT.setMap && key.datatype == SetKeyFormat(.protoService).datatype && key.length == 8 && dataType == NFT.dataVerdict
+    }
+
     var isInterval: Bool { flags & NFT.setInterval != 0 }
 
     /// A named set of a kind the model holds. NFT_SET_MAP (0x8), NFT_SET_OBJECT (0x40),

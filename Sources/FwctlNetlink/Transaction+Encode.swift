@@ -35,7 +35,8 @@ extension Transaction {
                 let id = context.nextSetID
                 context.nextSetID += 1
                 let o = try SetMessages.newSet(table: t, name: set.name, key: SetKeyFormat(set.keyType),
-                                               flags: set.isInterval ? NFT.setInterval : 0, id: id, comment: set.comment, size: nil)
+                                               flags: (set.isInterval ? NFT.setInterval : 0) | (set.isVerdictMap ? NFT.setMap : 0),
+                                               id: id, comment: set.comment, size: nil)
                 send(NftMsg.newSet, t, NftMsg.create, o, "add set", "set \(set.name)")
                 out += try elementMessages(b, NftMsg.newSetElem, t, set, set.elements, adding: true)
             case .deleteSet(let t, let name):

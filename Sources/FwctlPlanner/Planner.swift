@@ -84,12 +84,16 @@ struct Diff {
     func changes() -> [Change] {
         let rules = RuleDiff(diff: self).changes()
         // Maps go before chains: a verdict map's elements may jump to a chain being deleted.
-        return rules.deletions + objectDeletions() + chainDeletions() + setDeletions() + setAdditions() + elementChanges()
-            + chainAdditions() + policyChanges() + rules.replacements + rules.additions
+        // A dispatch map's elements jump to chains: they go before those chains are deleted
+        // and come after those chains are added (a new map is created empty).
+        let maps = elementChanges(maps: true)
+        return rules.deletions + objectDeletions() + maps.removed + setDeletions(maps: true) + chainDeletions() + setDeletions(maps: false)
+            + setAdditions() + elementChanges(maps: false).all + chainAdditions() + policyChanges() + maps.added
+            + rules.replacements + rules.additions
     }
 
-    private func setDeletions() -> [Change] {
-        current.sets.filter { goneSets.contains($0.name) }.map { .deleteSet(name: $0.name, drift: $0.extras) }
+    private func setDeletions(maps: Bool) -> [Change] {
+        current.sets.filter { goneSets.contains($0.name) && $0.isVerdictMap == maps }.map { .deleteSet(name: $0.name, drift: $0.extras) }
     }
 
     /// Objects fwctl does not model, after the rules that might use them: maps and sets
@@ -108,25 +112,36 @@ struct Diff {
     }
 
     private func setAdditions() -> [Change] {
-        desired.sets.filter { current.set(named: $0.name) == nil || goneSets.contains($0.name) }.map {
+        desired.sets.filter(isNew).map {
             var s = $0
             s.handle = nil
+            if s.isVerdictMap { s.elements = [] }   // its elements follow the chains they jump to
             return .addSet(s)
         }
     }
 
+    private func isNew(_ set: NamedSet) -> Bool { current.set(named: set.name) == nil || goneSets.contains(set.name) }
+
     /// Exact element differences of the sets that stay: a range that changed is its old
     /// self removed and its new self added, as the kernel matches elements exactly. Removals
     /// come first so a changed range never overlaps its old self inside the batch.
-    private func elementChanges() -> [Change] {
-        var out: [Change] = []
-        for d in desired.sets where !goneSets.contains(d.name) {
-            guard let c = current.set(named: d.name) else { continue }
-            let (removed, added) = ElementDiff.difference(current: c.elements, desired: d.elements)
-            if !removed.isEmpty { out.append(.removeElements(set: d.name, keyType: d.keyType, elements: removed)) }
-            if !added.isEmpty { out.append(.addElements(set: d.name, keyType: d.keyType, elements: added)) }
+    private func elementChanges(maps: Bool) -> (removed: [Change], added: [Change], all: [Change]) {
+        var removals: [Change] = [], additions: [Change] = [], all: [Change] = []
+        for d in desired.sets where d.isVerdictMap == maps {
+            let c = isNew(d) ? nil : current.set(named: d.name)
+            guard c != nil || d.isVerdictMap else { continue }
+            // A new map's elements are all additions (see `setAdditions`).
+            let (removed, added) = c.map { ElementDiff.difference(current: $0.elements, desired: d.elements) } ?? ([], d.elements)
+            if !removed.isEmpty {
+                removals.append(.removeElements(set: d.name, keyType: d.keyType, elements: removed))
+                all.append(removals.last!)
+            }
+            if !added.isEmpty {
+                additions.append(.addElements(set: d.name, keyType: d.keyType, elements: added))
+                all.append(additions.last!)
+            }
         }
-        return out
+        return (removals, additions, all)
     }
 
     private func chainDeletions() -> [Change] {

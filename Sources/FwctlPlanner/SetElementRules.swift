@@ -40,7 +40,7 @@ extension SetElement {
         switch self {
         case .address(let r): r.isSingle
         case .port(let p): p.isSingle
-        case .proto: true
+        case .proto, .dispatch: true
         }
     }
 
@@ -48,7 +48,7 @@ extension SetElement {
         switch (self, keyType) {
         case (.address(let r), .ipv4Addr): r.family == .v4
         case (.address(let r), .ipv6Addr): r.family == .v6
-        case (.port, .inetService), (.proto, .inetProto): true
+        case (.port, .inetService), (.proto, .inetProto), (.dispatch, .protoService): true
         default: false
         }
     }
@@ -58,6 +58,8 @@ extension SetElement {
         case (.address(let a), .address(let b)): a.family == b.family && a.lower <= b.upper && b.lower <= a.upper
         case (.port(let a), .port(let b)): a.lower <= b.upper && b.lower <= a.upper
         case (.proto(let a), .proto(let b)): a == b
+        // One key, one verdict: two elements of the same protocol and port collide.
+        case (.dispatch(let p, let x, _), .dispatch(let q, let y, _)): p == q && x == y
         default: false
         }
     }
@@ -68,6 +70,9 @@ extension SetElement {
         case (.address(let a), .address(let b)): a.family == b.family && b.upper <= a.upper
         case (.port(let a), .port(let b)): b.upper <= a.upper
         case (.proto(let a), .proto(let b)): a == b
+        case (.dispatch(let p, let x, _), .dispatch(let q, let y, _)): p == q && x == y
+        // One key, one verdict: two elements of the same protocol and port collide.
+        case (.dispatch(let p, let x, _), .dispatch(let q, let y, _)): p == q && x == y
         default: false
         }
     }

@@ -122,6 +122,7 @@ extension SetElement {
         case (.address(let x), .address(let y)): (x.lower, x.upper) < (y.lower, y.upper)
         case (.port(let x), .port(let y)): x < y
         case (.proto(let x), .proto(let y)): x < y
+        case (.dispatch(let p, let x, _), .dispatch(let q, let y, _)): (p, x) < (q, y)
         default: a.kindRank < b.kindRank
         }
     }
@@ -131,6 +132,7 @@ extension SetElement {
         case .address: 0
         case .port: 1
         case .proto: 2
+        case .dispatch: 3
         }
     }
 }

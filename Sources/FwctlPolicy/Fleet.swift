@@ -250,6 +250,9 @@ public struct Defaults: Hashable, Sendable {
     public var tableName: String = "fwctl"
     /// Manage a forward chain (policy drop, only established/related forwarded).
     public var manageForward: Bool = false
+    /// Dispatch new connections by a verdict map keyed by protocol and port, to a chain of
+    /// that port's flows, instead of walking one rule per flow (see docs/COMPILER.md).
+    public var dispatchByMap: Bool = false
 
     public init() {}
 }

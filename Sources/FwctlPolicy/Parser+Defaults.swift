@@ -6,8 +6,9 @@ extension Parser {
         "echo": "echo = off | N/second | N/minute | N/hour | N/day",
         "table": "table = NAME",
         "forward": "forward = unmanaged | drop",
+        "dispatch": "dispatch = rules | map",
     ]
-    static let defaultsKeys = ["egress", "log", "echo", "table", "forward"]
+    static let defaultsKeys = ["egress", "log", "echo", "table", "forward", "dispatch"]
 
     mutating func defaults() throws {
         let start = tok.start
@@ -52,6 +53,9 @@ extension Parser {
         case "forward":
             guard value == "unmanaged" || value == "drop" else { return false }
             d.manageForward = value == "drop"
+        case "dispatch":
+            guard value == "rules" || value == "map" else { return false }
+            d.dispatchByMap = value == "map"
         case "table":
             // nft table names: a letter, then letters, digits, '_', '.', '-' (no '/', no ':').
             guard isValidName(value), value.utf8.count <= 64, !Keyword.reserved.contains(value) else { return false }

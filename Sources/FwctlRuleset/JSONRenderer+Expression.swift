@@ -57,6 +57,9 @@ extension NftJSON {
             case .jump(let c): return .object([("jump", .object([("target", .string(c))]))])
             case .goto(let c): return .object([("goto", .object([("target", .string(c))]))])
             }
+        case .dispatch(let map):
+            let key = JSONValue.object([("concat", .array([meta("l4proto"), payload("th", "dport")]))])
+            return .object([("vmap", .object([("key", key), ("data", .string("@" + map))]))])
         case .unknown(let text):
             return .object([("fwctl-unknown", .string(text))])
         }

@@ -30,13 +30,14 @@ public enum NftJSON {
         if let c = table.comment { head.append(("comment", .string(c))) }
         var out: [JSONValue] = [.object([("table", .object(head))])]
         for set in table.sets {
-            var f: [(String, JSONValue)] = [
-                ("family", family), ("name", .string(set.name)), ("table", tableName), ("type", .string(set.keyType.rawValue)),
-            ]
+            let type: JSONValue = set.isVerdictMap ? .array([.string("inet_proto"), .string("inet_service")]) : .string(set.keyType.rawValue)
+            var f: [(String, JSONValue)] = [("family", family), ("name", .string(set.name)), ("table", tableName), ("type", type)]
+            if set.isVerdictMap { f.append(("map", .string("verdict"))) }
             if let c = set.comment { f.append(("comment", .string(c))) }
             if set.isInterval { f.append(("flags", .array([.string("interval")]))) }
-            if !set.elements.isEmpty { f.append(("elem", .array(NftText.sortedElements(set.elements).map(element)))) }
-            out.append(.object([("set", .object(f))]))
+            // A map's elements jump to chains: they follow the chains (below).
+            if !set.elements.isEmpty && !set.isVerdictMap { f.append(("elem", .array(NftText.sortedElements(set.elements).map(element)))) }
+            out.append(.object([(set.isVerdictMap ? "map" : "set", .object(f))]))
         }
         for chain in table.chains {
             var f: [(String, JSONValue)] = [("family", family), ("table", tableName), ("name", .string(chain.name))]
@@ -46,6 +47,11 @@ public enum NftJSON {
                       ("prio", .int(Int64(h.priority))), ("policy", .string(h.policy.rawValue))]
             }
             out.append(.object([("chain", .object(f))]))
+        }
+        for map in table.sets where map.isVerdictMap && !map.elements.isEmpty {
+            let f: [(String, JSONValue)] = [("family", family), ("table", tableName), ("name", .string(map.name)),
+                                            ("elem", .array(NftText.sortedElements(map.elements).map(element)))]
+            out.append(.object([("element", .object(f))]))
         }
         for chain in table.chains {
             for rule in chain.rules {
@@ -70,6 +76,8 @@ public enum NftJSON {
         case .address(let r): address(r)
         case .port(let r): port(r)
         case .proto(let p): proto(p)
+        case .dispatch(let p, let port, let v):
+            .array([.object([("concat", .array([proto(p), .int(Int64(port))]))]), expression(.verdict(v))])
         }
     }
 

@@ -24,6 +24,7 @@ extension NftText {
         case .address(let r): r.family == .v4 ? maxV4 : maxV6
         case .port: maxPort
         case .proto: maxProto
+        case .dispatch(_, _, let v): maxProto + 3 + maxPort + 3 + NftText.render(verdict: v).utf8.count
         }
     }
 
@@ -78,7 +79,8 @@ extension NftText {
 
     /// The lines before the element list.
     private static func setHeader(_ set: NamedSet) -> String {
-        var s = "\tset \(set.name) {\n\t\ttype \(set.keyType.rawValue)\n"
+        var s = set.isVerdictMap ? "\tmap \(set.name) {\n\t\ttype \(set.keyType.rawValue) : verdict\n"
+            : "\tset \(set.name) {\n\t\ttype \(set.keyType.rawValue)\n"
         if set.isInterval { s += "\t\tflags interval\n" }
         if let comment = set.comment { s += "\t\tcomment \"\(comment)\"\n" }
         return s
@@ -112,6 +114,7 @@ extension NftText {
         case .ipv4Addr: perLine = 2
         case .ipv6Addr: perLine = 1
         case .inetService, .inetProto: perLine = 5
+        case .protoService: perLine = 1   // nft lists a map one element a line
         }
         w.byte(0x7B); w.byte(0x20)   // "{ "
         var column = 0
@@ -251,11 +254,21 @@ private struct ByteWriter {
                 decimal(UInt32(p.upper))
             }
         case .proto(let p):
-            if let name = IPProtocolNames.names[p] {
-                for b in name.utf8 { byte(b) }
-            } else {
-                decimal(UInt32(p))
-            }
+            proto(p)
+        case .dispatch(let p, let port, let verdict):
+            proto(p)
+            for b in " . ".utf8 { byte(b) }
+            decimal(UInt32(port))
+            for b in " : ".utf8 { byte(b) }
+            for b in NftText.render(verdict: verdict).utf8 { byte(b) }
+        }
+    }
+
+    mutating func proto(_ p: UInt8) {
+        if let name = IPProtocolNames.names[p] {
+            for b in name.utf8 { byte(b) }
+        } else {
+            decimal(UInt32(p))
         }
     }
 }

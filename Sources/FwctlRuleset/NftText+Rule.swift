@@ -78,6 +78,8 @@ extension NftText {
             return s
         case .verdict(let v):
             return render(verdict: v)
+        case .dispatch(let map):
+            return "meta l4proto . th dport vmap @\(map)"
         case .unknown(let text):
             return text
         }
@@ -101,6 +103,7 @@ extension NftText {
         case .address(let r): r.description
         case .port(let r): r.description
         case .proto(let p): NftNames.ipProtocol(p)
+        case .dispatch(let p, let port, let v): "\(NftNames.ipProtocol(p)) . \(port) : \(render(verdict: v))"
         }
     }
 

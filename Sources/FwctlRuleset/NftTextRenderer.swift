@@ -95,6 +95,7 @@ public enum NftText {
             case .address(let r): (0, r.lower, r.upper, 0, 0)
             case .port(let r): (1, .v4(0), .v4(0), r.lower, r.upper)
             case .proto(let p): (2, .v4(0), .v4(0), UInt16(p), UInt16(p))
+            case .dispatch(let p, let port, _): (3, .v4(0), .v4(0), UInt16(p), port)
             }
         }
         // The compiler's elements come sorted and unique: check that in one pass rather than

@@ -52,6 +52,10 @@ public enum Expression: Hashable, Sendable, Codable {
     case log(prefix: String?, level: LogLevel?)
     /// `accept`, `drop`, `jump chain`, `return`.
     case verdict(Verdict)
+    /// `meta l4proto . th dport vmap @map` (`daddr`-side ports are the only kind fwctl
+    /// dispatches on): the verdict of the map's element for the packet's protocol and
+    /// destination port; no element, no verdict (the rule does not match).
+    case dispatch(map: String)
     /// Something fwctl does not generate (read back from a hand-edited table): kept as the
     /// best description available so it can be shown and removed, never re-encoded.
     case unknown(String)

@@ -94,6 +94,8 @@ public enum SetKeyType: String, Hashable, Sendable, Codable {
     case ipv6Addr = "ipv6_addr"
     case inetService = "inet_service"
     case inetProto = "inet_proto"
+    /// `inet_proto . inet_service : verdict`: the dispatch map, keyed by protocol and port.
+    case protoService = "inet_proto . inet_service"
 
     public var family: IPFamily? {
         switch self {
@@ -104,11 +106,19 @@ public enum SetKeyType: String, Hashable, Sendable, Codable {
     }
 }
 
-/// One element of a set: an address range (single, prefix or range) or a port range.
+/// One element of a set: an address range (single, prefix or range) or a port range; or of
+/// a dispatch map: a protocol and port and the verdict for it (`tcp . 443 : jump in_tcp_443`).
 public enum SetElement: Hashable, Sendable, Codable {
     case address(AddressRange)
     case port(PortRange)
     case proto(UInt8)
+    case dispatch(proto: UInt8, port: UInt16, verdict: Verdict)
+}
+
+extension NamedSet {
+    /// A verdict map (`map NAME { type inet_proto . inet_service : verdict; ... }`), looked up
+    /// by `Expression.dispatch`.
+    public var isVerdictMap: Bool { keyType == .protoService }
 }
 
 /// A chain: a base chain hooked into the packet path, or a regular chain reached by jumps.
@@ -164,4 +174,23 @@ public struct TableRef: Hashable, Sendable, Codable, CustomStringConvertible {
 
 extension Table {
     public var ref: TableRef { TableRef(family: family, name: name) }
+}
+
+extension Table {
+    /// The base chain a chain's packets come from: itself for a base chain; for a chain that
+    /// a dispatch map's element jumps to, the base chain whose rule looks that map up. What
+    /// `status` and the metrics name as the direction of a flow's counters.
+    public func baseChainName(of chain: String) -> String {
+        guard self.chain(named: chain)?.hook == nil else { return chain }
+        for map in sets where map.isVerdictMap {
+            let targets = map.elements.contains {
+                if case .dispatch(_, _, .jump(chain)) = $0 { true } else if case .dispatch(_, _, .goto(chain)) = $0 { true } else { false }
+            }
+            guard targets else { continue }
+            if let base = chains.first(where: { c in c.hook != nil && c.rules.contains { $0.expressions.contains(.dispatch(map: map.name)) } }) {
+                return base.name
+            }
+        }
+        return chain
+    }
 }

@@ -15,7 +15,7 @@ import FwctlRuleset
 /// - a rule with a `limit` takes packets only up to its rate: the cell keeps going to later
 ///   rules for the overflow, and `ChainVerdict` reports e.g. `.acceptRateLimited`;
 /// - a rule the verifier cannot fully evaluate (local address, source port, other interfaces,
-///   jumps, unknown expressions) never decides; it is listed in `ChainAnalysis.uncertain` and
+///   jumps outside a dispatch map, unknown expressions) never decides; it is listed in `ChainAnalysis.uncertain` and
 ///   each verdict names those of them that may match its packet.
 public enum ChainEvaluator {
     public static func evaluate(chain: Chain, in table: Table, peerField: AddressField) -> ChainAnalysis {
@@ -24,6 +24,8 @@ public enum ChainEvaluator {
 
     /// Evaluates chains over one shared partition, so their cells can be compared one to one.
     static func evaluate(_ chains: [(Chain, Table)], peerField: AddressField) -> [ChainAnalysis] {
+        // Dispatch maps evaluate as the single chain they amount to (`inliningDispatch`).
+        let chains = chains.map { ($0.0.inliningDispatch(in: $0.1), $0.1) }
         let conditionSets = chains.map { chain, table in
             let sets = SetLookup(table: table)
             return chain.rules.map { RuleCondition($0, peerField: peerField, sets: sets) }

@@ -56,7 +56,7 @@ public enum PolicyVerifier {
             ?? ruleset.tables.first { $0.family == .inet }
         for direction in PolicyIntent.Direction.allCases {
             let intent = PolicyIntent(index: index, host: host, direction: direction)
-            guard let table, let chain = table.chains.first(where: { $0.hook?.hook == direction.hook && $0.hook?.type == .filter }) else {
+            guard let table, let hooked = table.chains.first(where: { $0.hook?.hook == direction.hook && $0.hook?.type == .filter }) else {
                 // No chain: the kernel filters nothing that way, which the comparison shows.
                 result.problems.append(Problem(direction: direction, kind: .missingChain,
                                                message: "no \(direction.rawValue) filter chain in table inet \(fleet.defaults.tableName)", rules: []))
@@ -64,6 +64,7 @@ public enum PolicyVerifier {
                 compare(intent, with: open, in: Table(name: fleet.defaults.tableName, chains: [open]), local: local, into: &result)
                 continue
             }
+            let chain = hooked.inliningDispatch(in: table)   // rule indices as the evaluator reports them
             compare(intent, with: chain, in: table, local: local, into: &result)
             let analysis = ChainEvaluator.evaluate(chain: chain, in: table, peerField: direction.peerField)
             check(analysis, direction: direction, into: &result)

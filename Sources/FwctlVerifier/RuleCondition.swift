@@ -104,6 +104,8 @@ final class RuleCondition: @unchecked Sendable {
             }
         case .unknown(let text):
             uncertain.append("has an expression the verifier does not model: \(text)")
+        case .dispatch(let map):
+            uncertain.append("dispatches through map \(map), which the verifier does not follow yet")
         }
     }
 }

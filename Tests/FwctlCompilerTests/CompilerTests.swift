@@ -61,7 +61,9 @@ enum F {
     }
 
     @Test func bothEndsEnforceAFlow() throws {
-        let fleet = F.small(flows: [F.allow([.role("lb")], [.role("web")], [https], line: 10, "allow lb -> web : https")])
+        var rulesLayout = Defaults()
+        rulesLayout.dispatchByMap = false   // one rule per flow, in the base chains
+        let fleet = F.small(flows: [F.allow([.role("lb")], [.role("web")], [https], line: 10, "allow lb -> web : https")], defaults: rulesLayout)
         // web-01 has only IPv4: one input rule, v4 only.
         let input = try flowRules(fleet, "web-01", "input")
         #expect(input == [Rule([.address(family: .v4, field: .saddr, match: .set("role_lb_v4")),

@@ -49,12 +49,13 @@ struct ApplyKernelTests {
     /// `comment` line, which nft follows by no blank line) stays first.
     static func blocksSorted(_ listing: String) -> String {
         var blocks: [[Substring]] = [[]]
-        for line in listing.split(separator: "\n") where !line.isEmpty {
-            if line.hasPrefix("\tset ") || line.hasPrefix("\tchain ") { blocks.append([]) }
+        // The table's closing brace is no block's: blocks sort, it stays last.
+        for line in listing.split(separator: "\n") where !line.isEmpty && line != "}" {
+            if line.hasPrefix("\tset ") || line.hasPrefix("\tmap ") || line.hasPrefix("\tchain ") { blocks.append([]) }
             blocks[blocks.count - 1].append(line)
         }
         let head = blocks.removeFirst().joined(separator: "\n")
-        return ([head] + blocks.map { $0.joined(separator: "\n") }.sorted()).joined(separator: "\n\n") + "\n"
+        return ([head] + blocks.map { $0.joined(separator: "\n") }.sorted()).joined(separator: "\n\n") + "\n}\n"
     }
 
     static func path(_ p: String) -> String { Repo.policies.appendingPathComponent(p).path }
@@ -165,18 +166,20 @@ struct ApplyKernelTests {
     @Test func unconfirmedApplyRollsBackAndConfirmedOneStays() throws {
         let h = try Host()
         #expect(try h.apply(Self.path("scale-up.policy"), "web-01", ["--no-confirm"]).status == 0)
-        let original = try h.listed()
+        // Block order aside: rolling back re-creates what the edit removed (a port's chain and
+        // map element), after the blocks that stayed.
+        let original = try h.listedContent()
         let edited = try Self.editedScaleUp { $0.replacingOccurrences(of: "service https         = tcp/443", with: "service https         = tcp/8444") }
         defer { try? FileManager.default.removeItem(atPath: (edited as NSString).deletingLastPathComponent) }
 
         let a = try h.apply(edited, "web-01", ["--confirm", "1"])
         #expect(a.status == 0, "\(a.stderr)")
         #expect(a.stdout.contains("fwctl confirm"))
-        #expect(try h.listed() != original)
+        #expect(try h.listedContent() != original)
         var restored = false
         for _ in 0..<60 where !restored {   // the watchdog restores after 1 s; allow 6 s
             usleep(100_000)
-            restored = try h.listed() == original && !FileManager.default.fileExists(atPath: h.state + "/pending-confirm.json")
+            restored = try h.listedContent() == original && !FileManager.default.fileExists(atPath: h.state + "/pending-confirm.json")
         }
         #expect(restored, "the previous table did not come back")
 

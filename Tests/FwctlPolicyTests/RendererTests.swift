@@ -18,8 +18,8 @@ import Testing
 /// The `help:` of errors that have a fix: the valid forms, or the corrected text.
 @Suite struct HelpTests {
     @Test(arguments: [
-        ("defaults { egres = open }", "did you mean 'egress'? valid keys: egress, log, echo, table, forward"),
-        ("defaults { colour = red }", "valid keys: egress, log, echo, table, forward"),
+        ("defaults { egres = open }", "did you mean 'egress'? valid keys: egress, log, echo, table, forward, dispatch"),
+        ("defaults { colour = red }", "valid keys: egress, log, echo, table, forward, dispatch"),
         ("defaults { egress = closed }", "write egress = filter | open"),
         ("defaults { echo = 5/fortnight }", "write echo = off | N/second | N/minute | N/hour | N/day"),
         ("defaults { forward = yes }", "write forward = unmanaged | drop"),
@@ -62,5 +62,16 @@ import Testing
             "    2 | allow n -> n : tcp/1 { owner \"équipe\" because 5 }",
             "      |                                               ^",
         ])
+    }
+}
+
+/// `dispatch = rules | map`: the layout of new connections' path, checked where written.
+@Suite struct DispatchDefaultsTests {
+    @Test func dispatchTakesRulesOrMap() {
+        var d = Defaults()
+        #expect(!d.dispatchByMap)
+        #expect(Parser.apply(key: "dispatch", value: "map", to: &d) && d.dispatchByMap)
+        #expect(Parser.apply(key: "dispatch", value: "rules", to: &d) && !d.dispatchByMap)
+        #expect(!Parser.apply(key: "dispatch", value: "vmap", to: &d))
     }
 }

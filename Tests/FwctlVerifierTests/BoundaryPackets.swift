@@ -21,6 +21,8 @@ enum BoundaryPackets {
         func add(_ p: PortRange) { ports.formUnion([p.lower, p.upper, p.lower &- 1, p.upper &+ 1]) }
         for table in tables {
             for set in table.sets { for case .address(let r) in set.elements { add(r) } }
+            // A dispatch map's keys are ports the chains it jumps to decide on.
+            for set in table.sets { for case .dispatch(_, let port, _) in set.elements { add(PortRange(port)) } }
             for rule in table.chains.flatMap(\.rules) {
                 for e in rule.expressions {
                     switch e {

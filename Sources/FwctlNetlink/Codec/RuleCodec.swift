@@ -127,6 +127,8 @@ enum RuleCodec {
                 out += StatementCodec.encode(e)
             case .unknown(let text):
                 throw EncodingError(object: "expression \(text)", reason: "fwctl does not generate it and cannot re-encode it")
+            case .dispatch(let map):
+                out += DispatchCodec.encode(map: map)
             }
             switch e {
             case .address(let f, _, _), .nfproto(let f): established = f
@@ -141,7 +143,7 @@ enum RuleCodec {
     /// (an address match starts like `meta nfproto`, a port match like `meta l4proto`).
     static var decoders: [(inout ExprCursor, DecodeContext) -> Expression?] {
         [
-            AddressMatchCodec.decode, IcmpTypeCodec.decode, MetaMatchCodec.decodeNfproto,
+            DispatchCodec.decode, AddressMatchCodec.decode, IcmpTypeCodec.decode, MetaMatchCodec.decodeNfproto,
             PortMatchCodec.decode, MetaMatchCodec.decodeL4proto, MetaMatchCodec.decodeInterface,
             CtStateCodec.decode, StatementCodec.decode,
         ]

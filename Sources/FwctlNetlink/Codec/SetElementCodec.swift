@@ -9,6 +9,53 @@ struct KernelSetElement: Hashable, Sendable {
     var isOpen: Bool = false
     /// What a dumped element carries that fwctl never writes (`SetExtras.of(element:)`).
     var extras: [String] = []
+    /// A verdict map element's verdict (NFTA_SET_ELEM_DATA { NFTA_DATA_VERDICT }).
+    var verdict: KernelVerdict? = nil
+}
+
+/// A verdict as the kernel holds it: NF_ACCEPT, NFT_JUMP... and the chain of a jump or goto.
+struct KernelVerdict: Hashable, Sendable {
+    var code: Int32
+    var chain: String?
+
+    init(code: Int32, chain: String?) {
+        self.code = code
+        self.chain = chain
+    }
+
+    init(_ v: Verdict) {
+        switch v {
+        case .accept: self.init(code: NFT.accept, chain: nil)
+        case .drop: self.init(code: NFT.drop, chain: nil)
+        case .jump(let c): self.init(code: NFT.jump, chain: c)
+        case .goto(let c): self.init(code: NFT.goto, chain: c)
+        case .return: self.init(code: NFT.return, chain: nil)
+        }
+    }
+
+    var verdict: Verdict? {
+        switch (code, chain) {
+        case (NFT.accept, nil): .accept
+        case (NFT.drop, nil): .drop
+        case (NFT.jump, let c?): .jump(c)
+        case (NFT.goto, let c?): .goto(c)
+        case (NFT.return, nil): .return
+        default: nil
+        }
+    }
+}
+
+/// Keys of the dispatch map: the protocol and the port, each in a 32-bit word (nft pads the
+/// fields of a concatenation to 4 bytes).
+enum DispatchKey {
+    static func bytes(proto: UInt8, port: UInt16) -> [UInt8] {
+        [proto, 0, 0, 0, UInt8(port >> 8), UInt8(port & 0xff), 0, 0]
+    }
+
+    static func decode(_ key: [UInt8]) -> (proto: UInt8, port: UInt16)? {
+        guard key.count == 8, key[1] == 0, key[2] == 0, key[3] == 0, key[6] == 0, key[7] == 0 else { return nil }
+        return (key[0], UInt16(key[4]) << 8 | UInt16(key[5]))
+    }
 }
 
 /// Keys as closed ranges of big-endian integers, and the kernel's interval encoding of them.
@@ -110,6 +157,8 @@ struct SetKeyFormat: Hashable, Sendable {
         case .ipv6Addr: self = .ipv6
         case .inetService: self = .inetService
         case .inetProto: self = .inetProto
+        // inet_proto . inet_service: each field padded to 4 bytes (nft's concatenation).
+        case .protoService: self = SetKeyFormat(datatype: 12 << 6 | 13, length: 8, byteorder: 0)
         }
     }
 
@@ -133,6 +182,7 @@ extension SetElement {
         case .address(let r): Self.value(r.lower)...Self.value(r.upper)
         case .port(let p): UInt128(p.lower)...UInt128(p.upper)
         case .proto(let p): UInt128(p)...UInt128(p)
+        case .dispatch(let p, let port, _): (UInt128(p) << 32 | UInt128(port) << 16)...(UInt128(p) << 32 | UInt128(port) << 16)
         }
     }
 
@@ -158,6 +208,8 @@ extension SetElement {
         case .inetProto:
             guard lo == hi, hi <= UInt128(UInt8.max) else { return nil }
             self = .proto(UInt8(lo))
+        case .protoService:
+            return nil   // a key alone is no map element: the verdict is missing
         }
     }
 }

@@ -13,7 +13,7 @@ extension KernelExpr {
         case .payload: name = "payload"
         case .cmp: name = "cmp"
         case .bitwise: name = "bitwise"
-        case .lookup: name = "lookup"
+        case .lookup, .vmapLookup: name = "lookup"
         case .ct: name = "ct"
         case .counter: name = "counter"
         case .limit: name = "limit"
@@ -41,6 +41,10 @@ extension KernelExpr {
             u32(NFTNL_EXPR_LOOKUP_SREG, sreg)
             _ = nftnl_expr_set_str(e, attr(NFTNL_EXPR_LOOKUP_SET), set)
             if let id { u32(NFTNL_EXPR_LOOKUP_SET_ID, id) }
+        case .vmapLookup(let sreg, let set):
+            u32(NFTNL_EXPR_LOOKUP_SREG, sreg)
+            _ = nftnl_expr_set_str(e, attr(NFTNL_EXPR_LOOKUP_SET), set)
+            u32(NFTNL_EXPR_LOOKUP_DREG, 0)   // NFT_REG_VERDICT
         case .ct(let key, let dreg):
             u32(NFTNL_EXPR_CT_KEY, key); u32(NFTNL_EXPR_CT_DREG, dreg)
         case .counter(let p, let b):
@@ -89,6 +93,9 @@ extension KernelExpr {
                             mask: data(NFTNL_EXPR_BITWISE_MASK), xor: data(NFTNL_EXPR_BITWISE_XOR))
         case "lookup" where !has(NFTNL_EXPR_LOOKUP_DREG) && (!has(NFTNL_EXPR_LOOKUP_FLAGS) || u32(NFTNL_EXPR_LOOKUP_FLAGS) == 0):
             self = .lookup(sreg: u32(NFTNL_EXPR_LOOKUP_SREG), set: str(NFTNL_EXPR_LOOKUP_SET) ?? "", setID: nil)
+        case "lookup" where has(NFTNL_EXPR_LOOKUP_DREG) && u32(NFTNL_EXPR_LOOKUP_DREG) == 0
+                           && (!has(NFTNL_EXPR_LOOKUP_FLAGS) || u32(NFTNL_EXPR_LOOKUP_FLAGS) == 0):
+            self = .vmapLookup(sreg: u32(NFTNL_EXPR_LOOKUP_SREG), set: str(NFTNL_EXPR_LOOKUP_SET) ?? "")
         case "ct" where has(NFTNL_EXPR_CT_DREG) && !has(NFTNL_EXPR_CT_DIR):
             self = .ct(key: u32(NFTNL_EXPR_CT_KEY), dreg: u32(NFTNL_EXPR_CT_DREG))
         case "counter":

@@ -16,6 +16,13 @@ enum SetMessages {
     /// Deleting omits nft's leading zero END element, which belongs to the set rather than
     /// to any range. Overlapping ranges are the caller's error (the kernel refuses them).
     static func kernelElements(_ set: NamedSet, _ elements: [SetElement], adding: Bool) -> [KernelSetElement] {
+        if set.isVerdictMap {
+            // A key finds the element to delete: its verdict goes only with an addition.
+            return elements.compactMap {
+                guard case .dispatch(let proto, let port, let v) = $0 else { return nil }
+                return KernelSetElement(key: DispatchKey.bytes(proto: proto, port: port), verdict: adding ? KernelVerdict(v) : nil)
+            }
+        }
         let key = SetKeyFormat(set.keyType)
         let ranges = Array(Set(elements.map { $0.keyRange })).sorted { $0.lowerBound < $1.lowerBound }
         var out = SetElementCodec.kernelElements(ranges, keyLength: key.length, interval: set.isInterval)
@@ -33,6 +40,10 @@ enum SetMessages {
         nftnl_set_set_u32(s.ptr, attr(NFTNL_SET_KEY_TYPE), key.datatype)
         nftnl_set_set_u32(s.ptr, attr(NFTNL_SET_KEY_LEN), UInt32(key.length))
         nftnl_set_set_u32(s.ptr, attr(NFTNL_SET_ID), id)
+        if flags & NFT.setMap != 0 {
+            nftnl_set_set_u32(s.ptr, attr(NFTNL_SET_DATA_TYPE), NFT.dataVerdict)
+            nftnl_set_set_u32(s.ptr, attr(NFTNL_SET_DATA_LEN), 0)
+        }
         if let size { nftnl_set_set_u32(s.ptr, attr(NFTNL_SET_DESC_SIZE), UInt32(size)) }
         let udata = try userData(name: name, key: key, flags: flags, comment: comment, origin: origin)
         let bytes = udata.bytes
@@ -71,6 +82,10 @@ enum SetMessages {
                 guard let e = nftnl_set_elem_alloc() else { throw NetlinkError(errno: 12, operation: "allocate set element") }
                 k.key.withUnsafeBytes { _ = nftnl_set_elem_set(e, attr(NFTNL_SET_ELEM_KEY), $0.baseAddress, UInt32($0.count)) }
                 if k.isEnd { nftnl_set_elem_set_u32(e, attr(NFTNL_SET_ELEM_FLAGS), NFT.elemIntervalEnd) }
+                if let v = k.verdict {
+                    nftnl_set_elem_set_u32(e, attr(NFTNL_SET_ELEM_VERDICT), UInt32(bitPattern: v.code))
+                    if let c = v.chain { _ = nftnl_set_elem_set_str(e, attr(NFTNL_SET_ELEM_CHAIN), c) }
+                }
                 if k.isOpen {
                     var u = UserData()
                     u.append(UserData.elemFlags, u32: UserData.elemFlagIntervalOpen)
@@ -95,7 +110,12 @@ enum SetMessages {
             open = (u.u32(UserData.elemFlags) ?? 0) & UserData.elemFlagIntervalOpen != 0
             udata = u
         }
+        var verdict: KernelVerdict?
+        if nftnl_set_elem_is_set(e, attr(NFTNL_SET_ELEM_VERDICT)) {
+            let chain = nftnl_set_elem_is_set(e, attr(NFTNL_SET_ELEM_CHAIN)) ? nftnl_set_elem_get_str(e, attr(NFTNL_SET_ELEM_CHAIN)).map { String(cString: $0) } : nil
+            verdict = KernelVerdict(code: Int32(bitPattern: nftnl_set_elem_get_u32(e, attr(NFTNL_SET_ELEM_VERDICT))), chain: chain)
+        }
         return KernelSetElement(key: key, isEnd: flags & NFT.elemIntervalEnd != 0, isOpen: open,
-                                extras: SetExtras.of(element: e, udata: udata))
+                                extras: SetExtras.of(element: e, udata: udata), verdict: verdict)
     }
 }

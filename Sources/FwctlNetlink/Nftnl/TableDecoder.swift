@@ -90,6 +90,8 @@ enum TableDecoder {
         var handle: UInt64
         /// What the set holds that fwctl never generates, in nft's words (`NamedSet.extras`).
         var extras: [String] = []
+        /// NFTA_SET_DATA_TYPE of a map.
+        var dataType: UInt32? = nil
     }
 
     static func setHeader(_ m: NetlinkMessage) throws -> SetHeader {
@@ -108,7 +110,8 @@ enum TableDecoder {
                                            byteorder: udata.u32(UserData.setKeyByteorder) ?? 0),
                          comment: udata.string(UserData.setComment),
                          handle: nftnl_set_get_u64(s.ptr, attr(NFTNL_SET_HANDLE)),
-                         extras: SetExtras.of(s, udata: udata))
+                         extras: SetExtras.of(s, udata: udata),
+                         dataType: nftnl_set_is_set(s.ptr, attr(NFTNL_SET_DATA_TYPE)) ? nftnl_set_get_u32(s.ptr, attr(NFTNL_SET_DATA_TYPE)) : nil)
     }
 
     /// The elements of one GETSETELEM dump message.

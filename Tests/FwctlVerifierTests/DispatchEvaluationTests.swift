@@ -1,0 +1,99 @@
+import Foundation
+import FwctlCompiler
+import FwctlNet
+import FwctlPolicy
+import FwctlRuleset
+import Testing
+@testable import FwctlVerifier
+
+/// Verdict maps: the class evaluator (which inlines the map) against the per-packet
+/// interpreter (which looks the packet up and follows the jump), and the map layout of
+/// every bundled policy against its one-rule-per-flow layout.
+@Suite struct DispatchEvaluationTests {
+    @Test(arguments: [AddressField.saddr, .daddr])
+    func classVerdictsEqualPerPacketVerdictsThroughMaps(peer: AddressField) {
+        var gen = RandomChains(seed: peer == .saddr ? 11 : 12)
+        var decidedInPortChains = 0
+        for _ in 0..<200 {
+            let table = gen.dispatchTable(peer: peer)
+            let chain = table.chains[0]
+            let analysis = ChainEvaluator.evaluate(chain: chain, in: table, peerField: peer)
+            for _ in 0..<300 {
+                let p = gen.packet(peer: peer)
+                let naive = NaiveEvaluator.verdict(for: p, chain: chain, in: table, peerField: peer)
+                let fast = analysis.verdict(for: p)
+                #expect(fast == naive, "\(p) fast \(fast.uncertain) \(String(describing: fast.overflowRule)) naive \(naive.uncertain) \(String(describing: naive.overflowRule)) in \(table.chains.map { ($0.name, $0.rules.map(\.expressions)) }) map \(table.sets.last!.elements)")
+                if fast != naive { return }
+                if let r = fast.rule, analysis.chain.rules[r].comment?.hasPrefix("p") == true { decidedInPortChains += 1 }
+            }
+        }
+        #expect(decidedInPortChains > 30, "the port chains decide packets")
+    }
+
+    static let policies = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("policies")
+
+    @Test(arguments: BundledPolicyTestsRun.names)
+    func mapLayoutAdmitsExactlyWhatTheRuleLayoutAdmits(_ name: String) throws {
+        let result = try PolicyFrontEnd.load(path: Self.policies.appendingPathComponent(name).path, today: CalendarDate(year: 2026, month: 1, day: 1))
+        var fleet = try #require(result.fleet)
+        fleet.defaults.dispatchByMap = false
+        let rules = Compiler(fleet: fleet).compileAll()
+        fleet.defaults.dispatchByMap = true
+        let maps = Compiler(fleet: fleet).compileAll()
+        var dispatched = 0
+        for (a, b) in zip(rules, maps) {
+            let (old, new) = (a.ruleset.tables[0], b.ruleset.tables[0])
+            for (hook, peer) in [(Hook.input, AddressField.saddr), (.output, .daddr)] {
+                let oc = try #require(old.chains.first { $0.hook?.hook == hook })
+                let nc = try #require(new.chains.first { $0.hook?.hook == hook })
+                dispatched += nc.rules.filter(\.isDispatch).count
+                let differences = ChainEvaluator.compare(oc, in: old, with: nc, in: new, peerField: peer)
+                #expect(differences.isEmpty, "\(name) \(a.host) \(hook): \(differences.prefix(3))")
+                let analysis = ChainEvaluator.evaluate(chain: nc, in: new, peerField: peer)
+                #expect(analysis.uncertain.isEmpty, "\(name) \(a.host): \(analysis.uncertain)")
+            }
+        }
+        #expect(dispatched > 0)
+    }
+}
+
+extension RandomChains {
+    /// A base chain with a dispatch rule among random rules, a map of random keys and
+    /// verdicts, and three port chains of random rules (comments `p0:`... mark their rules).
+    mutating func dispatchTable(peer: AddressField) -> Table {
+        var base = table(peer: peer)
+        var chains: [Chain] = []
+        for c in 0..<3 {
+            let rules = (0..<int(5)).map { i -> Rule in
+                var r = rule(peer: peer)
+                r.comment = "p\(c):\(i)"
+                if chance(5) { r.expressions.append(.verdict(.return)) }
+                return r
+            }
+            chains.append(Chain(name: "p\(c)", rules: rules))
+        }
+        var keys = Set<[UInt16]>()
+        var elements: [SetElement] = []
+        for _ in 0..<int(8) + 1 {
+            let proto: UInt8 = chance(95) ? pick([6, 17, 132]) : 33
+            let port = UInt16(int(45))
+            guard keys.insert([UInt16(proto), port]).inserted else { continue }
+            let verdict: Verdict
+            switch int(10) {
+            case 0: verdict = .accept
+            case 1: verdict = .drop
+            case 2: verdict = .return
+            case 3: verdict = .goto("p\(int(3))")
+            default: verdict = .jump("p\(int(3))")
+            }
+            elements.append(.dispatch(proto: proto, port: port, verdict: verdict))
+        }
+        var dispatch = Rule([.dispatch(map: "m")], comment: "dispatch")
+        if chance(20) { dispatch.expressions.insert(expression(peer: peer), at: 0) }
+        base.chains[0].rules.insert(dispatch, at: int(base.chains[0].rules.count + 1))
+        base.chains += chains
+        base.sets.append(NamedSet(name: "m", keyType: .protoService, isInterval: false, elements: elements))
+        return base
+    }
+}
