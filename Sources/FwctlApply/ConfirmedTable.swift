@@ -93,21 +93,3 @@ public struct ConfirmedTable: Sendable {
         return ConfirmedTable(table: table, host: host, savedAt: savedAt)
     }
 }
-
-extension Table {
-    /// The table without what only the kernel knows (handles, counter values): what creating
-    /// it anew needs.
-    var withoutKernelState: Table {
-        var t = self
-        t.handle = nil
-        for i in t.sets.indices { t.sets[i].handle = nil }
-        for i in t.chains.indices {
-            t.chains[i].handle = nil
-            for j in t.chains[i].rules.indices {
-                t.chains[i].rules[j].handle = nil
-                t.chains[i].rules[j].expressions = t.chains[i].rules[j].expressions.map(\.withoutState)
-            }
-        }
-        return t
-    }
-}

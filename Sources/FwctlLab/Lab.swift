@@ -41,21 +41,8 @@ public struct Lab {
             }
         }
         try afterApply?(network)
-        let listeners = try LabListeners(plan: plan, network: network)
-        defer { listeners.stop() }
-        let probes = plan.probes
-        var observed = try LabProber.run(probes, network: network, timeoutMs: timeoutMs)
-        // A second, longer try for every probe that stayed closed: on a loaded machine a
-        // handshake can miss the first deadline. Two tries at most, whatever the prediction.
-        let closed = observed.indices.filter { !observed[$0] }
-        let retried = try LabProber.run(closed.map { probes[$0] }, network: network, timeoutMs: timeoutMs * 2)
-        for (k, i) in closed.enumerated() where retried[k] { observed[i] = true }
-        let results = zip(probes, observed).map { probe, seen in
-            LabResult(probe: probe, observed: seen, predicted: LabPlan.predict(probe, model))
-        }
-        return LabReport(plan: plan, results: results,
-                         verifier: Reachability.matrix(fleet: fleet, rulesets: rulesets),
-                         namespaces: keep ? network.namespaces : [:])
+        return try Self.probe(fleet: fleet, plan: plan, network: network, rulesets: rulesets, model: model,
+                              timeoutMs: timeoutMs, keep: keep)
     }
 }
 
