@@ -13,12 +13,15 @@ public enum InsertedHosts {
             guard !added.intersects(h.addresses) else { return false }
             added.formUnion(h.addresses)
         }
-        return !files.contains { hostAddresses(in: $0, meet: added) }
+        let ranges = added.ranges(.v4) + added.ranges(.v6)
+        return !files.contains { hostAddresses(in: $0, meet: ranges) }
     }
 
-    /// Whether an address of some `host NAME = ADDR, ...` item of `bytes` meets `set`.
-    /// Every host address is one word of a host item, so reading the items' words is exact.
-    static func hostAddresses(in bytes: [UInt8], meet set: AddressSet) -> Bool {
+    /// Whether an address of some `host NAME = ADDR, ...` item of `bytes` meets one of
+    /// `ranges` (a handful: the inserted hosts'). Every host address is one word of a host
+    /// item, so reading the items' words is exact; each is compared with the few ranges
+    /// directly, as this runs over every host of a large policy.
+    static func hostAddresses(in bytes: [UInt8], meet ranges: [AddressRange]) -> Bool {
         enum State { case none, keyword, name, address, separator }
         var lexer = Lexer(bytes: bytes)
         var state = State.none
@@ -30,10 +33,10 @@ public enum InsertedHosts {
             case (.name, .equals), (.separator, .comma): state = .address
             case (.address, .word):
                 let text = String(decoding: bytes[t.start..<t.end], as: UTF8.self)
-                if case .success(let parsed) = AddressLiteral.parse(text) {
-                    var one = AddressSet()
-                    one.insert(parsed.value)
-                    if one.intersects(set) { return true }
+                if case .success(let parsed) = AddressLiteral.parse(text),
+                   ranges.contains(where: { $0.lower.family == parsed.value.lower.family
+                       && !(parsed.value.upper < $0.lower) && !($0.upper < parsed.value.lower) }) {
+                    return true
                 }
                 state = .separator
             default:
