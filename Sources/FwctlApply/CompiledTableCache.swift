@@ -1,4 +1,5 @@
 import Foundation
+import FwctlNet
 import FwctlPlanner
 import FwctlPolicy
 import FwctlRuleset
@@ -42,12 +43,15 @@ public struct CompiledTableCache: Sendable {
         public var files: [PolicyFile]
         /// `TableDependencies.membershipSets` of the table.
         public var dependencies: [String]
+        /// `TableDependencies.hostAddresses`: every host address of the policy compiled.
+        public var hostAddresses: AddressSet?
         public var table: Table
 
-        public init(context: String, files: [PolicyFile], dependencies: [String], table: Table) {
+        public init(context: String, files: [PolicyFile], dependencies: [String], hostAddresses: AddressSet? = nil, table: Table) {
             self.context = context
             self.files = files
             self.dependencies = dependencies
+            self.hostAddresses = hostAddresses
             self.table = table
         }
     }
@@ -143,7 +147,7 @@ enum FileBytes {
 /// A cache entry as bytes: the context, dependencies, files and table in the binary form of
 /// `SnapshotWriter`, then a checksum.
 enum TableSnapshot {
-    static let magic = "fwctl table-snapshot 4"
+    static let magic = "fwctl table-snapshot 5"
 
     static func encode(_ entry: CompiledTableCache.Entry) -> [UInt8] {
         var w = SnapshotWriter()
@@ -153,6 +157,10 @@ enum TableSnapshot {
         w.string(entry.context)
         w.u32(UInt32(entry.dependencies.count))
         for d in entry.dependencies { w.string(d) }
+        let hostRanges = entry.hostAddresses.map { $0.ranges(.v4) + $0.ranges(.v6) }
+        w.u8(hostRanges == nil ? 0 : 1)
+        w.u32(UInt32(hostRanges?.count ?? 0))
+        for range in hostRanges ?? [] { w.element(.address(range)) }
         w.u32(UInt32(entry.files.count))
         for f in entry.files {
             w.string(f.path)
@@ -170,6 +178,12 @@ enum TableSnapshot {
             guard let d = r.string() else { return nil }
             dependencies.append(d)
         }
+        guard let hasHosts = r.u8(), hasHosts <= 1, let rangeCount = r.u32(), Int(rangeCount) <= r.remaining else { return nil }
+        var hostAddresses: AddressSet? = hasHosts == 1 ? AddressSet() : nil
+        for _ in 0..<rangeCount {
+            guard case .address(let range)? = r.element() else { return nil }
+            hostAddresses?.insert(range)
+        }
         guard let fileCount = r.u32(), Int(fileCount) <= r.remaining else { return nil }
         var files: [CompiledTableCache.PolicyFile] = []
         for _ in 0..<fileCount {
@@ -177,6 +191,7 @@ enum TableSnapshot {
             files.append(.init(path: path, bytes: data))
         }
         guard let table = r.table(), r.isAtEnd else { return nil }
-        return CompiledTableCache.Entry(context: context, files: files, dependencies: dependencies, table: table)
+        return CompiledTableCache.Entry(context: context, files: files, dependencies: dependencies,
+                                        hostAddresses: hostAddresses, table: table)
     }
 }

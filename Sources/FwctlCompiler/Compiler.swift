@@ -34,7 +34,12 @@ public struct Compiler: Sendable {
         }
         var builder = TableBuilder(fleet: fleet, index: index, host: fleet.hosts[i])
         let table = table(with: &builder)
-        return (table, TableDependencies(membershipSets: builder.membershipSets.sorted()))
+        // Sorted first, so each insert lands at the end of its family's intervals.
+        var ranges = fleet.hosts.flatMap { $0.addresses.ranges(.v4) + $0.addresses.ranges(.v6) }
+        ranges.sort { ($0.lower, $0.upper) < ($1.lower, $1.upper) }
+        var hostAddresses = AddressSet()
+        for r in ranges { hostAddresses.insert(r) }
+        return (table, TableDependencies(membershipSets: builder.membershipSets.sorted(), hostAddresses: hostAddresses))
     }
 
     func table(for host: Host) -> Table {

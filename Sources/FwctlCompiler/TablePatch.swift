@@ -8,8 +8,15 @@ import FwctlRuleset
 public struct TableDependencies: Hashable, Sendable, Codable {
     /// Sorted set names.
     public var membershipSets: [String]
+    /// Every address of every host of the fleet (merged ranges), so a derivation can decline
+    /// an inserted host whose address another host has with one lookup; nil when unknown
+    /// (the derivation then reads the host entries of the policy's files).
+    public var hostAddresses: AddressSet?
 
-    public init(membershipSets: [String]) { self.membershipSets = membershipSets }
+    public init(membershipSets: [String], hostAddresses: AddressSet? = nil) {
+        self.membershipSets = membershipSets
+        self.hostAddresses = hostAddresses
+    }
 }
 
 /// Derives a host's new table from its old one when the policy edit is a `HostInsertion`,
@@ -28,6 +35,13 @@ public enum TablePatch {
     /// `HostInsertion`; nil for any other edit.
     public static func derive(from oldFiles: [(path: String, bytes: [UInt8])], to newFiles: [(path: String, bytes: [UInt8])],
                               table: Table, dependencies: TableDependencies) -> Table? {
+        deriveWithDependencies(from: oldFiles, to: newFiles, table: table, dependencies: dependencies)?.table
+    }
+
+    /// `derive`, with the dependencies of the derived table (the fleet's host addresses grow
+    /// by the inserted hosts'), for the next derivation.
+    public static func deriveWithDependencies(from oldFiles: [(path: String, bytes: [UInt8])], to newFiles: [(path: String, bytes: [UInt8])],
+                                              table: Table, dependencies: TableDependencies) -> (table: Table, dependencies: TableDependencies)? {
         guard oldFiles.count == newFiles.count, zip(oldFiles, newFiles).allSatisfy({ $0.path == $1.path }) else { return nil }
         let changed = oldFiles.indices.filter { !HostInsertion.sameBytes(oldFiles[$0].bytes, newFiles[$0].bytes) }
         guard changed.count == 1, let i = changed.first else { return nil }
@@ -35,8 +49,14 @@ public enum TablePatch {
         guard !newFiles.indices.contains(where: { $0 != i && RuleComment.fileName(newFiles[$0].path) == RuleComment.fileName(newFiles[i].path) }) else { return nil }
         let others = newFiles.indices.filter { $0 != i }.map { newFiles[$0].bytes }
         guard let edit = HostInsertion.recognise(old: oldFiles[i].bytes, new: newFiles[i].bytes, otherFiles: others),
-              InsertedHosts.admissible(edit.hosts, files: oldFiles.map(\.bytes)) else { return nil }
-        return applying(edit, inFile: newFiles[i].path, to: table, dependencies: dependencies)
+              InsertedHosts.admissible(edit.hosts, known: dependencies.hostAddresses, files: oldFiles.map(\.bytes)),
+              let derived = applying(edit, inFile: newFiles[i].path, to: table, dependencies: dependencies) else { return nil }
+        var next = dependencies
+        if var known = next.hostAddresses {
+            for h in edit.hosts { known.formUnion(h.addresses) }
+            next.hostAddresses = known
+        }
+        return (derived, next)
     }
 
     public static func applying(_ edit: HostInsertion, inFile path: String, to table: Table, dependencies: TableDependencies) -> Table? {

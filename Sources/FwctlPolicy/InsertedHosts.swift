@@ -5,14 +5,17 @@ import FwctlNet
 /// (`E-name-too-long`, `E-shared-address`), unicast (`E-host-not-unicast`; any address in
 /// those blocks declines, which errs towards the full check). A fast path that skips the full check must ask.
 public enum InsertedHosts {
-    /// `files`: the bytes of every file of the policy before the edit (which checked clean).
-    public static func admissible(_ hosts: [HostInsertion.NewHost], files: [[UInt8]]) -> Bool {
+    /// `files`: the bytes of every file of the policy before the edit (which checked clean);
+    /// `known`: every host address of that policy, when the caller has it (then the files'
+    /// host entries need not be read).
+    public static func admissible(_ hosts: [HostInsertion.NewHost], known: AddressSet? = nil, files: [[UInt8]]) -> Bool {
         guard hosts.allSatisfy({ $0.name.utf8.count <= Sema.maxNameBytes && !Sema.meetsNonUnicast($0.addresses) }) else { return false }
         var added = AddressSet()
         for h in hosts {
             guard !added.intersects(h.addresses) else { return false }
             added.formUnion(h.addresses)
         }
+        if let known { return !known.intersects(added) }
         let ranges = added.ranges(.v4) + added.ranges(.v6)
         return !files.contains { hostAddresses(in: $0, meet: ranges) }
     }

@@ -43,11 +43,12 @@ extension DesiredTable {
             ProcessLifetime.keepUntilExit(previous)   // 100,000 elements: freed by the exit
             if previous.files == entryFiles { return (previous.table, files) }
             // Hosts added to a role: the new table follows from the old one (TablePatch).
-            let dependencies = TableDependencies(membershipSets: previous.dependencies)
-            if let table = TablePatch.derive(from: previous.files.map { ($0.path, $0.bytes) }, to: files,
-                                             table: previous.table, dependencies: dependencies) {
+            let dependencies = TableDependencies(membershipSets: previous.dependencies, hostAddresses: previous.hostAddresses)
+            if let (table, next) = TablePatch.deriveWithDependencies(from: previous.files.map { ($0.path, $0.bytes) }, to: files,
+                                                                     table: previous.table, dependencies: dependencies) {
                 PhaseClock.mark("derive from the previous compilation")
-                save(CompiledTableCache.Entry(context: context, files: entryFiles, dependencies: previous.dependencies, table: table), to: cache, kernel)
+                save(CompiledTableCache.Entry(context: context, files: entryFiles, dependencies: next.membershipSets,
+                                              hostAddresses: next.hostAddresses, table: table), to: cache, kernel)
                 return (table, files)
             }
         }
@@ -55,7 +56,8 @@ extension DesiredTable {
         PhaseClock.mark("front end")
         let (table, dependencies) = try compiled(fleet, host: host)
         PhaseClock.mark("compile")
-        save(CompiledTableCache.Entry(context: context, files: entryFiles, dependencies: dependencies.membershipSets, table: table), to: cache, kernel)
+        save(CompiledTableCache.Entry(context: context, files: entryFiles, dependencies: dependencies.membershipSets,
+                                      hostAddresses: dependencies.hostAddresses, table: table), to: cache, kernel)
         return (table, files)
     }
 

@@ -17,6 +17,14 @@ import FwctlRuleset
         let bytes = TableSnapshot.encode(e)
         let decoded = try #require(TableSnapshot.decode(bytes))
         #expect(decoded.context == "ctx" && decoded.table == t && decoded.files == e.files && decoded.dependencies == e.dependencies)
+        #expect(decoded.hostAddresses == nil)
+        // The fleet's host addresses, both families, come back as they went.
+        var hosts = AddressSet()
+        hosts.insert(AddressRange(lower: IPAddress("10.0.0.1")!, upper: IPAddress("10.0.0.9")!))
+        hosts.insert(AddressRange(IPAddress("2001:db8::1")!))
+        var withHosts = e
+        withHosts.hostAddresses = hosts
+        #expect(TableSnapshot.decode(TableSnapshot.encode(withHosts))?.hostAddresses == hosts)
         #expect(TableSnapshot.decode(Array(bytes.dropLast())) == nil)
         #expect(TableSnapshot.decode([]) == nil)
         for at in [bytes.count / 3, bytes.count / 2, bytes.count - 12] {
