@@ -38,13 +38,21 @@ struct BusyHostKernelTests {
         }
     }
 
-    @Test func appliesSucceedWhileAnotherTableCommitsInATightLoop() throws {
+    /// A host with the bundled policy applied, the two policy versions the tests switch
+    /// between, and each version's table as nft lists it (blocks sorted, counters zeroed).
+    static func twoVersionsApplied() throws -> (Host, [String], [String]) {
         let h = try Host()
         let versions = [ApplyKernelTests.path("scale-up.policy"), try SavedPlanKernelTests.edited()]
-        defer { try? FileManager.default.removeItem(atPath: (versions[1] as NSString).deletingLastPathComponent) }
         let host = SavedPlanKernelTests.host
         let expected = try versions.map { ApplyKernelTests.blocksSorted(normaliseCounters(try ApplyKernelTests.compiled($0, host))) }
         #expect(try h.apply(versions[0], host).status == 0)
+        return (h, versions, expected)
+    }
+
+    @Test func appliesSucceedWhileAnotherTableCommitsInATightLoop() throws {
+        let (h, versions, expected) = try Self.twoVersionsApplied()
+        defer { try? FileManager.default.removeItem(atPath: (versions[1] as NSString).deletingLastPathComponent) }
+        let host = SavedPlanKernelTests.host
 
         let busy = try OtherCommitter(h)
         defer { busy.stop() }
@@ -66,12 +74,9 @@ struct BusyHostKernelTests {
     /// The provisional apply and the watchdog's rollback on the same busy host: the rollback
     /// restores exactly the table the apply replaced, though the generation kept moving.
     @Test func provisionalApplyAndRollbackWhileAnotherTableCommits() throws {
-        let h = try Host()
-        let versions = [ApplyKernelTests.path("scale-up.policy"), try SavedPlanKernelTests.edited()]
+        let (h, versions, expected) = try Self.twoVersionsApplied()
         defer { try? FileManager.default.removeItem(atPath: (versions[1] as NSString).deletingLastPathComponent) }
         let host = SavedPlanKernelTests.host
-        let expected = try versions.map { ApplyKernelTests.blocksSorted(normaliseCounters(try ApplyKernelTests.compiled($0, host))) }
-        #expect(try h.apply(versions[0], host).status == 0)
         let busy = try OtherCommitter(h)
         defer { busy.stop() }
 
