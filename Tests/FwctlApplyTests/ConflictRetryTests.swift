@@ -16,7 +16,7 @@ struct ConflictRetryTests {
 
         init(moves: Int) { self.moves = moves }
 
-        func run(attempts: Int = 5) throws -> UInt32 {
+        func run(attempts: Int = 20) throws -> UInt32 {
             try ConflictRetry(attempts: attempts, pauseMicroseconds: 0...100).run(from: generation, send: { at in
                 sentAt.append(at)
                 if moves > 0 { moves -= 1; generation += 1 }
@@ -32,14 +32,27 @@ struct ConflictRetryTests {
         #expect(try s.run() == 13)
         #expect(s.sentAt == [10, 11, 12])
         #expect(s.notices.count == 2)
-        #expect(s.notices[0] == "the ruleset changed since it was read (generation 10, now 11), but not fwctl's table: sending the same plan again at generation 11 (attempt 2 of 5)")
+        #expect(s.notices[0] == "the ruleset changed since it was read (generation 10, now 11), but not fwctl's table: sending the same plan again at generation 11 (attempt 2 of 20)")
     }
 
     @Test func attemptsAreBounded() throws {
         let s = Script(moves: 100)
-        #expect(throws: BackendError.generationChanged(expected: 14, actual: 15)) { try s.run() }
-        #expect(s.sentAt == [10, 11, 12, 13, 14])
-        #expect(s.notices.count == 4)
+        #expect(throws: BackendError.generationChanged(expected: 29, actual: 30)) { try s.run() }
+        #expect(s.sentAt == Array(10...29))
+        #expect(s.notices.count == 19)
+        #expect(s.notices.last?.hasSuffix("(attempt 20 of 20)") == true)
+    }
+
+    /// The pause's upper bound grows with each refusal up to 8 times the configured one, and
+    /// never falls below its lower bound.
+    @Test func pausesGrowBoundedly() {
+        let r = ConflictRetry(pauseMicroseconds: 500...5_000)
+        for attempt in 1...30 {
+            let p = r.pause(after: attempt)
+            #expect(p >= 500 && p <= 5_000 * UInt32(min(attempt, 8)), "attempt \(attempt): \(p) µs")
+        }
+        #expect((0..<200).map { _ in r.pause(after: 8) }.max()! > 5_000, "the bound does not grow")
+        #expect(ConflictRetry(pauseMicroseconds: 0...0).pause(after: 5) == 0)
     }
 
     @Test func aTouchedTableIsRefusedAtOnce() throws {
