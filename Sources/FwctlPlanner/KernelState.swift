@@ -96,31 +96,3 @@ struct Refusal: Error {
         self.reason = reason
     }
 }
-
-extension Table {
-    /// The chains of a jump loop, if there is one. The kernel validates the table when a
-    /// rule with a jump arrives and refuses that rule (EMLINK on Linux 6.18).
-    func jumpCycle() -> [String]? {
-        var edges: [String: [String]] = [:]
-        for c in chains {
-            edges[c.name] = c.rules.flatMap { $0.jumpTargets.sorted() }
-        }
-        var done: Set<String> = []
-        var path: [String] = []
-        func visit(_ name: String) -> [String]? {
-            if let start = path.firstIndex(of: name) { return Array(path[start...]) + [name] }
-            if done.contains(name) { return nil }
-            path.append(name)
-            for next in edges[name] ?? [] {
-                if let cycle = visit(next) { return cycle }
-            }
-            path.removeLast()
-            done.insert(name)
-            return nil
-        }
-        for c in chains {
-            if let cycle = visit(c.name) { return cycle }
-        }
-        return nil
-    }
-}

@@ -52,6 +52,7 @@ struct KernelTable {
         case .addSet(var set):
             guard table.set(named: set.name) == nil else { throw Refusal(EEXIST, "set \(set.name) already exists") }
             try SetElementRules.check(set.elements, against: [], of: set)
+            try checkJumps(of: set.elements)
             set.elements.sort(by: SetElement.ascending)
             set.extras = []   // NEWSET as fwctl encodes it carries none of them
             set.handle = nextHandle()
@@ -66,7 +67,9 @@ struct KernelTable {
             let i = try setIndex(name, keyType: keyType)
             try checkChangeable(table.sets[i], adding: elements.count)
             try SetElementRules.check(elements, against: table.sets[i].elements, of: table.sets[i])
+            try checkJumps(of: elements)
             table.sets[i].elements = (table.sets[i].elements + elements).sorted(by: SetElement.ascending)
+            try checkNoJumpLoop(if: elements.contains { $0.jumpTarget != nil })
         case .removeElements(let name, let keyType, let elements):
             let i = try setIndex(name, keyType: keyType)
             try checkChangeable(table.sets[i], adding: 0)
@@ -87,9 +90,7 @@ struct KernelTable {
         case .deleteChain(let name):
             let i = try chainIndex(name)
             guard table.chains[i].rules.isEmpty else { throw Refusal(EBUSY, "chain \(name) still holds \(table.chains[i].rules.count) rule(s)") }
-            if let user = firstRule(where: { $0.jumpTargets.contains(name) }) {
-                throw Refusal(EBUSY, "chain \(name) is jumped to by rule \(user.handle.map(String.init) ?? "?") of chain \(user.chain)")
-            }
+            if let user = jumper(to: name) { throw Refusal(EBUSY, "chain \(name) is jumped to by \(user)") }
             table.chains.remove(at: i)
         case .addRule(let chain, var rule, let position, let id):
             let i = try chainIndex(chain)
@@ -100,9 +101,7 @@ struct KernelTable {
             rule.handle = nextHandle()
             table.chains[i].rules.insert(rule, at: at)
             batch.newRules[id] = (chain, rule.handle!)
-            if !rule.jumpTargets.isEmpty, let cycle = table.jumpCycle() {
-                throw Refusal(EMLINK, "jumps would loop: \(cycle.joined(separator: " -> "))")
-            }
+            try checkNoJumpLoop(if: rule.canJump)
         case .replaceRule(let chain, let handle, _, var rule):
             // The rule keeps its handle; only anonymous sets of the new one take handles.
             let i = try chainIndex(chain)
@@ -113,9 +112,7 @@ struct KernelTable {
             for _ in 0..<rule.anonymousSetCount { _ = nextHandle() }
             rule.handle = handle
             table.chains[i].rules[j] = rule
-            if !rule.jumpTargets.isEmpty, let cycle = table.jumpCycle() {
-                throw Refusal(EMLINK, "jumps would loop: \(cycle.joined(separator: " -> "))")
-            }
+            try checkNoJumpLoop(if: rule.canJump)
         case .deleteRule(let chain, let handle, _):
             let i = try chainIndex(chain)
             guard let j = table.chains[i].rules.firstIndex(where: { $0.handle == handle }) else {
@@ -151,7 +148,7 @@ struct KernelTable {
         return i
     }
 
-    private func firstRule(where predicate: (Rule) -> Bool) -> (chain: String, handle: UInt64?)? {
+    func firstRule(where predicate: (Rule) -> Bool) -> (chain: String, handle: UInt64?)? {
         for c in table.chains {
             if let r = c.rules.first(where: predicate) { return (c.name, r.handle) }
         }
@@ -163,6 +160,7 @@ struct KernelTable {
         if rule.hasUnknownExpression { throw Refusal(EINVAL, "rule holds an expression fwctl cannot encode") }
         // NFTA_RULE_USERDATA is at most 256 bytes: type, length, text and its NUL.
         if let c = rule.comment, c.utf8.count + 3 > 256 { throw Refusal(EINVAL, "rule comment longer than 253 bytes") }
+        try checkMaps(of: rule)
         for e in rule.expressions {
             guard case .address(let family, _, .set(let name)) = e else { continue }
             guard let set = table.set(named: name) else { throw Refusal(ENOENT, "rule refers to missing set \(name)") }
@@ -170,10 +168,7 @@ struct KernelTable {
                 throw Refusal(EINVAL, "set \(name) holds \(set.keyType.rawValue), not \(family.nftKeyword) addresses")
             }
         }
-        for target in rule.jumpTargets.sorted() {
-            guard let chain = table.chain(named: target) else { throw Refusal(ENOENT, "rule jumps to missing chain \(target)") }
-            guard chain.hook == nil else { throw Refusal(EOPNOTSUPP, "rule jumps to base chain \(target)") }
-        }
+        try checkJumps(to: rule.jumpTargets, from: "rule")
     }
 
     /// The index a new rule goes to in chain `c`.

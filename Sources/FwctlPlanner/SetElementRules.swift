@@ -71,8 +71,6 @@ extension SetElement {
         case (.port(let a), .port(let b)): b.upper <= a.upper
         case (.proto(let a), .proto(let b)): a == b
         case (.dispatch(let p, let x, _), .dispatch(let q, let y, _)): p == q && x == y
-        // One key, one verdict: two elements of the same protocol and port collide.
-        case (.dispatch(let p, let x, _), .dispatch(let q, let y, _)): p == q && x == y
         default: false
         }
     }

@@ -23,17 +23,22 @@ extension Table {
 }
 
 extension Rule {
-    /// Named sets the rule looks up (`ip saddr @role_web_v4`). The kernel refuses to delete
-    /// a set while a rule uses it, and refuses a rule whose set does not exist.
+    /// Named sets and maps the rule looks up (`ip saddr @role_web_v4`, `meta l4proto . th
+    /// dport vmap @in_ports`). The kernel refuses to delete a set while a rule uses it, and
+    /// refuses a rule whose set does not exist.
     public var referencedSets: Set<String> {
         var names: Set<String> = []
         for e in expressions {
-            if case .address(_, _, .set(let name)) = e { names.insert(name) }
+            switch e {
+            case .address(_, _, .set(let name)), .dispatch(let name): names.insert(name)
+            default: break
+            }
         }
         return names
     }
 
-    /// Chains the rule jumps or goes to. The kernel refuses to delete a chain still jumped to.
+    /// Chains the rule itself jumps or goes to (those a map it looks up jumps to are the
+    /// map's: `NamedSet.jumpTargets`). The kernel refuses to delete a chain still jumped to.
     public var jumpTargets: Set<String> {
         var names: Set<String> = []
         for e in expressions {
@@ -94,6 +99,20 @@ extension NamedSet {
     /// Same header and the same elements in any order.
     public func sameContent(as other: NamedSet) -> Bool {
         sameHeader(as: other) && Set(elements) == Set(other.elements) && elements.count == other.elements.count
+    }
+
+    /// Chains the map's elements jump or go to: the kernel counts each as a use of the
+    /// chain, like a rule's jump, and refuses to delete the chain while one is there.
+    public var jumpTargets: Set<String> { Set(elements.compactMap(\.jumpTarget)) }
+}
+
+extension SetElement {
+    /// The chain a verdict map's element jumps or goes to.
+    public var jumpTarget: String? {
+        switch self {
+        case .dispatch(_, _, .jump(let c)), .dispatch(_, _, .goto(let c)): c
+        default: nil
+        }
     }
 }
 

@@ -91,6 +91,40 @@ struct Refused: CustomTestStringConvertible, Sendable {
         Refused(name: "create an existing table", changes: [
             .createTable(Fixture.ref),
         ], index: 0, errno: EEXIST),
+        // A verdict map's element holds the chain it jumps to as a rule's jump does, and a
+        // rule looking the map up holds the map as a set lookup does.
+        Refused(name: "delete a chain a map element jumps to", changes: dispatching + [
+            .deleteChain(name: "p"),
+        ], index: 3, errno: EBUSY),
+        Refused(name: "delete a map a rule looks up", changes: dispatching + [
+            .addRule(chain: "input", rule: Rule([.dispatch(map: "m")]), position: .append, id: 1),
+            .deleteSet(name: "m"),
+        ], index: 4, errno: EBUSY),
+        Refused(name: "map element jumps to a missing chain", changes: [
+            .addSet(map),
+            .addElements(set: "m", keyType: .protoService, elements: [.dispatch(proto: 6, port: 443, verdict: .jump("nope"))]),
+        ], index: 1, errno: ENOENT),
+        Refused(name: "map element jumps to a base chain", changes: [
+            .addSet(map),
+            .addElements(set: "m", keyType: .protoService, elements: [.dispatch(proto: 6, port: 443, verdict: .jump("output"))]),
+        ], index: 1, errno: EOPNOTSUPP),
+        Refused(name: "rule looks up a missing map", changes: [
+            .addRule(chain: "input", rule: Rule([.dispatch(map: "nope")]), position: .append, id: 1),
+        ], index: 0, errno: ENOENT),
+        Refused(name: "jump loop through a map", changes: [
+            .addSet(map),
+            .addRule(chain: "web_in", rule: Rule([.dispatch(map: "m")]), position: .append, id: 1),
+            .addElements(set: "m", keyType: .protoService, elements: [.dispatch(proto: 6, port: 443, verdict: .jump("web_in"))]),
+        ], index: 2, errno: EMLINK),
+    ]
+
+    /// An empty verdict map `m`, as the planner creates one.
+    static let map = NamedSet(name: "m", keyType: .protoService, isInterval: false)
+    /// A chain `p` and the map `m` with an element jumping to it.
+    static let dispatching: [Change] = [
+        .addChain(Chain(name: "p")),
+        .addSet(map),
+        .addElements(set: "m", keyType: .protoService, elements: [.dispatch(proto: 6, port: 443, verdict: .jump("p"))]),
     ]
 
     @Test(arguments: refusals)
@@ -122,6 +156,16 @@ struct Refused: CustomTestStringConvertible, Sendable {
         ])
         #expect(throws: BackendError.rejected(changeIndex: 1, errno: EBUSY,
                                               reason: "chain web_in is jumped to by rule \(current.chains[0].rules[4].handle!) of chain input")) {
+            try backend.apply(plan, expectedGeneration: backend.generation, checkOnly: false)
+        }
+    }
+
+    /// The refusal names the element holding the chain, as it names a rule.
+    @Test func deletingAChainAMapElementJumpsToIsRefused() throws {
+        let backend = InMemoryBackend()
+        backend.load(Fixture.base)
+        let plan = Plan(table: Fixture.ref, generation: nil, changes: Self.dispatching + [.deleteChain(name: "p")])
+        #expect(throws: BackendError.rejected(changeIndex: 3, errno: EBUSY, reason: "chain p is jumped to by element tcp . 443 : jump p of map m")) {
             try backend.apply(plan, expectedGeneration: backend.generation, checkOnly: false)
         }
     }
