@@ -131,7 +131,14 @@ struct Diff {
             let c = isNew(d) ? nil : current.set(named: d.name)
             guard c != nil || d.isVerdictMap else { continue }
             // A new map's elements are all additions (see `setAdditions`).
-            let (removed, added) = c.map { ElementDiff.difference(current: $0.elements, desired: d.elements) } ?? ([], d.elements)
+            var (removed, added) = c.map { ElementDiff.difference(current: $0.elements, desired: d.elements) } ?? ([], d.elements)
+            // An element jumping to a chain being re-created holds that chain: it goes before
+            // the chain does and comes back after, even when it does not change.
+            if let c, d.isVerdictMap {
+                let held = c.elements.filter { e in e.jumpTarget.map(goneChains.contains) == true && !removed.contains(e) }
+                removed += held
+                added += held
+            }
             if !removed.isEmpty {
                 removals.append(.removeElements(set: d.name, keyType: d.keyType, elements: removed))
                 all.append(removals.last!)

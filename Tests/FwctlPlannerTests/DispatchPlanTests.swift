@@ -1,0 +1,38 @@
+import Testing
+import FwctlCompiler
+import FwctlPolicy
+import FwctlRuleset
+@testable import FwctlPlanner
+
+/// Plans around dispatch maps on the in-memory kernel, which refuses, as nf_tables does, to
+/// delete a chain a map element still jumps to.
+@Suite struct DispatchPlanTests {
+    static let desired: Table = {
+        let source = """
+        role web { host web-01 = 192.0.2.21 }
+        role lb { host lb-01 = 192.0.2.10 }
+        allow lb -> web : tcp/80, tcp/443
+        """
+        let file = try! PolicyFrontEnd.sourceFile(path: "t.policy", bytes: Array(source.utf8))
+        let fleet = PolicyFrontEnd.check(files: [file], today: CalendarDate(year: 2026, month: 1, day: 1)).fleet!
+        return try! Compiler(fleet: fleet).compile(host: "web-01").tables[0]
+    }()
+
+    /// A port chain re-created (here: someone gave it a comment, which the kernel cannot
+    /// change in place) while its map element stays the same: the element must leave before
+    /// the chain and come back after it.
+    @Test func aPortChainReCreatedTakesItsElementOutAndBack() throws {
+        let backend = InMemoryBackend()
+        _ = try backend.apply(try backend.plan(toward: Self.desired))
+        backend.modify(Self.desired.ref) { t in
+            t.chains[t.chains.firstIndex { $0.name == "in_tcp_443" }!].comment = "edited by hand"
+        }
+        let plan = try backend.plan(toward: Self.desired)
+        _ = try backend.apply(plan)
+        #expect(try #require(try backend.read(table: Self.desired.ref).table).sameContent(as: Self.desired))
+        let element = SetElement.dispatch(proto: 6, port: 443, verdict: .jump("in_tcp_443"))
+        #expect(plan.changes.contains(.removeElements(set: "in_ports", keyType: .protoService, elements: [element])))
+        #expect(plan.changes.contains(.addElements(set: "in_ports", keyType: .protoService, elements: [element])))
+        #expect(try backend.plan(toward: Self.desired).isEmpty)
+    }
+}
