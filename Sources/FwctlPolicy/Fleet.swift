@@ -251,8 +251,9 @@ public struct Defaults: Hashable, Sendable {
     /// Manage a forward chain (policy drop, only established/related forwarded).
     public var manageForward: Bool = false
     /// Dispatch new connections by a verdict map keyed by protocol and port, to a chain of
-    /// that port's flows, instead of walking one rule per flow (see docs/COMPILER.md).
-    public var dispatchByMap: Bool = false
+    /// that port's flows, so a new connection's cost does not grow with the number of flows
+    /// (see docs/COMPILER.md). `dispatch = rules` walks one rule per flow instead.
+    public var dispatchByMap: Bool = true
 
     public init() {}
 }

@@ -78,25 +78,51 @@ enum F {
         #expect(try flowRules(fleet, "lb-01", "input").isEmpty)
     }
 
+    /// The rules layout (`dispatch = rules`): one rule per protocol. With the default map
+    /// layout each port has its own chain, so the flow is one rule in each.
     @Test func servicesOfOneProtocolShareARule() throws {
-        let fleet = F.small(flows: [F.allow([.network("internet")], [.role("lb")], [http, https], line: 7, "allow internet -> lb : http, https")])
+        var rulesLayout = Defaults()
+        rulesLayout.dispatchByMap = false
+        let flow = F.allow([.network("internet")], [.role("lb")], [http, https], line: 7, "allow internet -> lb : http, https")
+        let fleet = F.small(flows: [flow], defaults: rulesLayout)
         let input = try flowRules(fleet, "lb-02", "input")
         #expect(input.count == 2)  // v4 and v6
         #expect(input.map { $0.expressions[1] } == Array(repeating: .port(proto: .tcp, field: .dport, match: .anonymousSet([PortRange(80), PortRange(443)])), count: 2))
         let table = try Compiler(fleet: fleet).compile(host: "lb-02").tables[0]
         #expect(table.sets.map(\.name) == ["net_internet_v4", "net_internet_v6"])
         #expect(table.set(named: "net_internet_v4")?.elements == [.address(AddressRange(prefix: IPAddress("0.0.0.0")!, length: 0)!)])
+
+        let mapped = F.small(flows: [flow])
+        #expect(try flowRules(mapped, "lb-02", "input").isEmpty)
+        for port in ["in_tcp_80", "in_tcp_443"] {
+            let rules = try self.rules(mapped, "lb-02", port)
+            #expect(rules.map(\.comment) == Array(repeating: "t.policy:7: allow internet -> lb : http, https", count: 2), "\(port)")
+            #expect(rules.map { $0.expressions[0] } == [.address(family: .v4, field: .saddr, match: .set("net_internet_v4")),
+                                                         .address(family: .v6, field: .saddr, match: .set("net_internet_v6"))])
+        }
     }
 
-    @Test func denyRulesComeBeforeAllowsWhateverTheOrder() throws {
+    /// Deny wins: a packet meets the deny before the allow, whether the allow is a rule of
+    /// the base chain or of a port chain reached through the dispatch rule.
+    @Test(arguments: [false, true])
+    func denyRulesComeBeforeAllowsWhateverTheOrder(byMap: Bool) throws {
+        var defaults = Defaults()
+        defaults.dispatchByMap = byMap
         let fleet = F.small(flows: [
             F.allow([.network("internet")], [.role("lb")], [https], line: 5, "allow internet -> lb : https"),
             F.deny([.addresses(F.addrs("203.0.113.0/24"), text: "203.0.113.0/24")], [.role("lb")],
                    [ServiceRef(name: "any", isInline: true, atoms: [.any])], line: 9, "deny 203.0.113.0/24 -> lb : any"),
-        ])
+        ], defaults: defaults)
         let input = try rules(fleet, "lb-01", "input")
         let deny = try #require(input.firstIndex { $0.verdict == .drop && $0.comment?.contains(":9:") == true })
-        let allow = try #require(input.firstIndex { $0.comment?.contains(":5:") == true })
+        let allow: Int
+        if byMap {
+            #expect(try rules(fleet, "lb-01", "in_tcp_443").contains { $0.comment?.contains(":5:") == true })
+            #expect(!input.contains { $0.comment?.contains(":5:") == true })
+            allow = try #require(input.firstIndex { $0.expressions == [.dispatch(map: "in_ports")] })
+        } else {
+            allow = try #require(input.firstIndex { $0.comment?.contains(":5:") == true })
+        }
         #expect(deny < allow)
         #expect(input[deny].expressions == [.address(family: .v4, field: .saddr, match: .range(AddressRange(prefix: IPAddress("203.0.113.0")!, length: 24)!)),
                                             .counter(packets: 0, bytes: 0), .verdict(.drop)])

@@ -4,8 +4,9 @@ import FwctlPolicy
 import FwctlRuleset
 @testable import FwctlCompiler
 
-/// `defaults { dispatch = map }`: single-port flows move to per-port chains reached through
-/// one verdict map; everything else stays in the base chain, around the dispatch.
+/// `defaults { dispatch = map }`, the default: single-port flows move to per-port chains
+/// reached through one verdict map; everything else stays in the base chain, around the
+/// dispatch.
 @Suite struct DispatchLayoutTests {
     let https = F.svc("https", .ports(.tcp, [PortRange(443)]))
     let web = F.svc("web", .ports(.tcp, [PortRange(80), PortRange(443), PortRange(8000, 8010)]))
@@ -62,9 +63,14 @@ import FwctlRuleset
         #expect(deny < dispatch && dispatch < ping)
     }
 
-    @Test func offByDefaultAndNoMapWithoutSinglePorts() throws {
+    @Test func onByDefaultRulesOptsOutAndNoMapWithoutSinglePorts() throws {
         let flows = [F.allow([.role("lb")], [.role("web")], [https], line: 1, "allow lb -> web : https")]
-        let plain = try Compiler(fleet: F.small(flows: flows)).compile(host: "web-01").tables[0]
+        let byDefault = try Compiler(fleet: F.small(flows: flows)).compile(host: "web-01").tables[0]
+        #expect(byDefault == (try table(flows)))
+        #expect(byDefault.set(named: "in_ports")?.isVerdictMap == true && byDefault.chain(named: "in_tcp_443") != nil)
+        var rulesLayout = Defaults()
+        rulesLayout.dispatchByMap = false
+        let plain = try Compiler(fleet: F.small(flows: flows, defaults: rulesLayout)).compile(host: "web-01").tables[0]
         #expect(plain.sets.allSatisfy { !$0.isVerdictMap } && plain.chains.count == 2)
         let ranges = try table([F.allow([.role("lb")], [.role("web")], [any], line: 1, "allow lb -> web : any")])
         #expect(ranges.set(named: "in_ports") == nil && ranges.chains.count == 2)

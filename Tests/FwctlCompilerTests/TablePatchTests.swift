@@ -122,8 +122,11 @@ import FwctlRuleset
         let changedSets = zip(base.table.sets, table.sets).filter { $0 != $1 }.map(\.0.name)
         #expect(changedSets == ["fleet_v4", "role_r0_v4"])
         let flowLine = new.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("allow r0") }! + 1
-        #expect(table.chains[0].rules.contains { $0.comment?.hasPrefix("p.policy:\(flowLine): allow r0 -> target") == true })
-        #expect(base.table.chains[0].rules.contains { $0.comment?.hasPrefix("p.policy:\(flowLine - 1): allow r0 -> target") == true })
+        // The flow's rule (in its port's chain) names its new line.
+        #expect(table.chains.flatMap(\.rules).contains { $0.comment?.hasPrefix("p.policy:\(flowLine): allow r0 -> target") == true })
+        #expect(base.table.chains.flatMap(\.rules).contains { $0.comment?.hasPrefix("p.policy:\(flowLine - 1): allow r0 -> target") == true })
+        #expect(table.sets.first { $0.isVerdictMap } == base.table.sets.first { $0.isVerdictMap } && table.sets.contains { $0.isVerdictMap },
+                "the dispatch map is not rewritten for a host")
     }
 
     @Test func editsThatAreNotHostInsertionsAreNotDerived() throws {

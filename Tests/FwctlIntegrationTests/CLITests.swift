@@ -76,7 +76,9 @@ enum CLI {
         let r = try CLI.run(["compile", "--policy", scaleUp, "--host", "web-01"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.hasPrefix("table inet fwctl {"))
-        #expect(r.stdout.contains("ip saddr @role_lb_v4 tcp dport 443 counter packets 0 bytes 0 accept comment \"scale-up.policy:"))
+        // The default layout: the flow's rule in its port's chain, reached through the map.
+        #expect(r.stdout.contains("\tchain in_tcp_443 {\n\t\tip saddr @role_lb_v4 counter packets 0 bytes 0 accept comment \"scale-up.policy:"))
+        #expect(r.stdout.contains("meta l4proto . th dport vmap @in_ports comment \"fwctl: flows by protocol and port\""))
         let j = try CLI.run(["compile", "--policy", scaleUp, "--host", "web-01", "--format", "json"])
         #expect(j.status == 0)
         #expect((try? JSONSerialization.jsonObject(with: Data(j.stdout.utf8))) != nil)

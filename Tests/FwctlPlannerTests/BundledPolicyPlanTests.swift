@@ -40,29 +40,34 @@ import FwctlRuleset
         }
     }
 
-    /// An edit of scale-up.policy and the only kinds of change it may cause on any host.
+    /// An edit of scale-up.policy, the only kinds of change it may cause on any host, and
+    /// the only sets, maps and chains it may add, delete or change the elements of: what the
+    /// edited flow owns (a port's chain and its map element; never the rest of the map).
     struct Edit: CustomTestStringConvertible, Sendable {
         let name: String
         let from: String
         let to: String
         let allowed: Set<String>
+        var objects: Set<String> = []
         var testDescription: String { name }
     }
 
     static let edits: [Edit] = [
         Edit(name: "host added to a role", from: "host web-02 = 192.0.2.22, 2001:db8:0:2::22 }",
              to: "host web-02 = 192.0.2.22, 2001:db8:0:2::22  host web-03 = 192.0.2.23, 2001:db8:0:2::23 }",
-             allowed: ["addElements"]),
+             allowed: ["addElements"], objects: ["role_web_v4", "role_web_v6", "fleet_v4", "fleet_v6"]),
         Edit(name: "port changed", from: "service app-tls       = tcp/8443", to: "service app-tls       = tcp/9443",
-             allowed: ["deleteRule", "addRule"]),
+             allowed: ["deleteRule", "addRule", "deleteChain", "addChain", "removeElements", "addElements"],
+             objects: ["in_tcp_8443", "out_tcp_8443", "in_tcp_9443", "out_tcp_9443", "in_ports", "out_ports"]),
         Edit(name: "flow removed", from: """
         allow monitor  -> *       : node-exporter {
           owner "ops"  because "Prometheus scrapes every server"  review 2027-03-31
         }
-        """, to: "\n\n", allowed: ["deleteRule", "deleteSet"]),
+        """, to: "\n\n", allowed: ["deleteRule", "deleteSet", "deleteChain", "removeElements"],
+             objects: ["in_tcp_9100", "out_tcp_9100", "in_ports", "out_ports", "role_monitor_v4", "role_monitor_v6", "fleet_v4", "fleet_v6"]),
         Edit(name: "deny added", from: "role monitor { host mon-01 = 192.0.2.51, 2001:db8:0:5::51 }\n\n",
              to: "role monitor { host mon-01 = 192.0.2.51, 2001:db8:0:5::51 }\ndeny ops-vpn -> db : mysql\n",
-             allowed: ["addRule", "addSet"]),
+             allowed: ["addRule", "addSet"], objects: ["net_ops-vpn_v4", "net_ops-vpn_v6"]),
         Edit(name: "every line moved down by one", from: "# The scaled-up", to: "# (a new first line)\n# The scaled-up",
              allowed: ["replaceRule"]),
     ]
@@ -83,6 +88,9 @@ import FwctlRuleset
             let plan = try backend.plan(toward: new)
             let kinds = Set(plan.changes.map { String(String(describing: $0).prefix { $0 != "(" }) })
             #expect(kinds.isSubset(of: edit.allowed), "\(host): \(kinds.sorted())")
+            for change in plan.changes {
+                if let name = Self.object(of: change) { #expect(edit.objects.contains(name), "\(host): \(change.phrase)") }
+            }
             if !plan.isEmpty { changedHosts += 1 }
 
             _ = try backend.apply(plan)
@@ -96,5 +104,16 @@ import FwctlRuleset
             }
         }
         #expect(changedHosts > 0)
+    }
+
+    /// The set, map or chain a change adds, deletes or changes the elements of.
+    static func object(of change: Change) -> String? {
+        switch change {
+        case .addSet(let s): s.name
+        case .deleteSet(let name, _), .deleteChain(let name): name
+        case .addElements(let name, _, _), .removeElements(let name, _, _): name
+        case .addChain(let c): c.name
+        default: nil
+        }
     }
 }

@@ -69,9 +69,9 @@ import Testing
 @Suite struct DispatchDefaultsTests {
     @Test func dispatchTakesRulesOrMap() {
         var d = Defaults()
-        #expect(!d.dispatchByMap)
-        #expect(Parser.apply(key: "dispatch", value: "map", to: &d) && d.dispatchByMap)
+        #expect(d.dispatchByMap, "map by default")
         #expect(Parser.apply(key: "dispatch", value: "rules", to: &d) && !d.dispatchByMap)
+        #expect(Parser.apply(key: "dispatch", value: "map", to: &d) && d.dispatchByMap)
         #expect(!Parser.apply(key: "dispatch", value: "vmap", to: &d))
     }
 }

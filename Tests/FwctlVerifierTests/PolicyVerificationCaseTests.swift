@@ -19,9 +19,19 @@ import Testing
         return t
     }
 
-    /// The index of the first rule whose comment names the policy line.
-    static func rule(_ table: Table, chain: String, line: Int) -> Int {
-        table.chains.first { $0.name == chain }!.rules.firstIndex { $0.comment?.hasPrefix("t.policy:\(line):") == true }!
+    /// Where the first rule whose comment names the policy line sits: its chain (a base
+    /// chain, or a port chain of the dispatch map) and its index there.
+    static func rule(_ table: Table, line: Int) throws -> (chain: String, index: Int) {
+        let names = { (r: Rule) in r.comment?.hasPrefix("t.policy:\(line):") == true }
+        let chain = try #require(table.chains.first { $0.rules.contains(where: names) }, "no rule names line \(line)")
+        return (chain.name, chain.rules.firstIndex(where: names)!)
+    }
+
+    /// That rule's index as the verifier reports it: in the input chain with the dispatch
+    /// map's chains inlined (`Chain.inliningDispatch`).
+    static func reportedIndex(_ table: Table, line: Int) throws -> Int {
+        let input = try #require(table.chain(named: "input")).inliningDispatch(in: table)
+        return try #require(input.rules.firstIndex { $0.comment?.hasPrefix("t.policy:\(line):") == true })
     }
 
     @Test func handRuleAdmitsMore() throws {
@@ -42,8 +52,9 @@ import Testing
 
     @Test func removedAllowAdmitsLessAndNamesThePolicyLine() throws {
         let base = try Self.compiled("db-01")
-        let i = Self.rule(base, chain: "input", line: 23)
-        let table = Self.edit(base, chain: "input") { $0.remove(at: i) }
+        let at = try Self.rule(base, line: 23)
+        #expect(at.chain == "in_tcp_5432", "the flow's port chain")
+        let table = Self.edit(base, chain: at.chain) { $0.remove(at: at.index) }
         let v = PolicyVerifier.verify(fleet: TestFleet.fleet, host: "db-01", ruleset: Ruleset(tables: [table]))
         #expect(v.discrepancies.count == 1)
         let d = try #require(v.discrepancies.first)
@@ -102,8 +113,9 @@ import Testing
         // A second copy of an allow is redundant (line 23 would be shadowed: the deny on line
         // 22 takes part of its packets); the copy of line 24 is hidden by the original alone.
         let base = try Self.compiled("db-01")
-        let i = Self.rule(base, chain: "input", line: 24)
-        let table = Self.edit(base, chain: "input") { rules in rules.insert(rules[i], at: i + 1) }
+        let at = try Self.rule(base, line: 24)
+        let table = Self.edit(base, chain: at.chain) { rules in rules.insert(rules[at.index], at: at.index + 1) }
+        let i = try Self.reportedIndex(base, line: 24)
         let v = PolicyVerifier.verify(fleet: TestFleet.fleet, host: "db-01", ruleset: Ruleset(tables: [table]))
         #expect(v.isClean)
         let a = try #require(v.anomalies.first { $0.rule.index == i + 1 })

@@ -46,15 +46,19 @@ import Testing
         let ruleset = try Compiler(fleet: fleet).compile(host: host)
         let table = ruleset.tables[0]
         var changing = 0, neutral = 0
-        for (c, chain) in table.chains.enumerated() where chain.hook?.hook == .input || chain.hook?.hook == .output {
-            let direction: PolicyIntent.Direction = chain.hook?.hook == .input ? .input : .output
+        // The base chains and the port chains their dispatch maps jump to, each judged by
+        // the packets of the base chain it belongs to.
+        for (c, chain) in table.chains.enumerated() {
+            let b = try #require(table.chains.firstIndex { $0.name == table.baseChainName(of: chain.name) })
+            guard let hook = table.chains[b].hook?.hook, hook == .input || hook == .output else { continue }
+            let direction: PolicyIntent.Direction = hook == .input ? .input : .output
             var known: [Packet: ChainVerdict.Decision] = [:]
             for mutation in ChainMutation.all(chain) {
                 let mutated = mutation.apply(to: table, chain: c)
                 let result = PolicyVerifier.verify(fleet: fleet, host: host, ruleset: Ruleset(tables: [mutated]))
                 let found = result.discrepancies.filter { $0.direction == direction }
                 func naive(_ t: Table, _ p: Packet) -> ChainVerdict.Decision {
-                    NaiveEvaluator.verdict(for: p, chain: t.chains[c], in: t, peerField: direction.peerField).verdict
+                    NaiveEvaluator.verdict(for: p, chain: t.chains[b], in: t, peerField: direction.peerField).verdict
                 }
                 // The unmutated chain's verdicts, shared by all its mutations.
                 func original(_ p: Packet) -> ChainVerdict.Decision {
