@@ -67,16 +67,10 @@ public struct ApplyRecorder: Sendable {
     /// A table's hash as log entries give it (the compiled table's, see `PolicyProvenance`):
     /// SHA-256 of its nft text, so that a table read back from the kernel hashes like the one
     /// that was compiled: kernel handles and counter values left out, and sets and chains in
-    /// the compiler's order (sets by name; chains input, output, forward), since the kernel
-    /// lists them in creation order and an incremental apply creates new ones after the kept.
+    /// the compiler's order (`Table.inCompilerOrder`), since the kernel lists them in creation
+    /// order and an incremental apply creates new ones after the kept.
     public static func tableSHA256(_ table: Table) -> String {
-        var t = table.withoutKernelState
-        let rank = ["input": 0, "output": 1, "forward": 2]
-        t.sets.sort { $0.name < $1.name }
-        t.chains = t.chains.enumerated().sorted { a, b in
-            (rank[a.element.name] ?? 3, a.offset) < (rank[b.element.name] ?? 3, b.offset)
-        }.map(\.element)
-        return SHA256.hex(NftText.utf8(Ruleset(tables: [t])))
+        SHA256.hex(NftText.utf8(Ruleset(tables: [table.withoutKernelState.inCompilerOrder])))
     }
 
     private func entry(_ plan: Plan, confirmationID: String?, generationAfter: UInt32?, outcome: String) -> ApplyLogEntry {

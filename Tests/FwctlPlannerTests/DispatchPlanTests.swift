@@ -1,4 +1,5 @@
 import Testing
+import FwctlApply
 import FwctlCompiler
 import FwctlPolicy
 import FwctlRuleset
@@ -34,5 +35,28 @@ import FwctlRuleset
         #expect(plan.changes.contains(.removeElements(set: "in_ports", keyType: .protoService, elements: [element])))
         #expect(plan.changes.contains(.addElements(set: "in_ports", keyType: .protoService, elements: [element])))
         #expect(try backend.plan(toward: Self.desired).isEmpty)
+    }
+}
+
+/// A table read back after an incremental apply lists new port chains after the kept ones;
+/// put in the compiler's order it hashes as the compiled table, as the apply log needs.
+@Suite struct CompilerOrderTests {
+    static func compiled(_ flows: String) throws -> Table {
+        let source = "role web { host web-01 = 192.0.2.21 }\nrole lb { host lb-01 = 192.0.2.10 }\n" + flows
+        let file = try PolicyFrontEnd.sourceFile(path: "t.policy", bytes: Array(source.utf8))
+        let fleet = try #require(PolicyFrontEnd.check(files: [file], today: CalendarDate(year: 2026, month: 1, day: 1)).fleet)
+        return try Compiler(fleet: fleet).compile(host: "web-01").tables[0]
+    }
+
+    @Test func aTableReadBackHashesAsCompiled() throws {
+        let before = try Self.compiled("allow lb -> web : tcp/443\nallow web -> lb : udp/53\n")
+        let after = try Self.compiled("allow lb -> web : tcp/80, tcp/443, udp/53\nallow web -> lb : udp/53, tcp/22\n")
+        #expect(after.inCompilerOrder == after, "the compiler prints its own order")
+        let backend = InMemoryBackend()
+        _ = try backend.apply(try backend.plan(toward: before))
+        _ = try backend.apply(try backend.plan(toward: after))
+        let read = try #require(try backend.read(table: after.ref).table)
+        #expect(read.chains.map(\.name) != after.chains.map(\.name), "the kernel's creation order differs")
+        #expect(ApplyRecorder.tableSHA256(read) == SHA256.hex(NftText.utf8(Ruleset(tables: [after]))))
     }
 }
