@@ -2,7 +2,10 @@
 # Per-packet cost of the compiled table (issue 12): two network namespaces joined by a veth
 # pair, the server holding one host's table of 4 roles x ROLE_SIZE addresses (default
 # 25,000) and FLOWS inbound flows (2, 200, 2,000), the client a member of role g0.
-# Compared side by side in one run, each figure the median of 3 rounds:
+# Compared side by side in one run, each figure the median of ROUNDS rounds (default 3); the
+# layouts take turns in a different order each round, and each ratio to the minimal table is
+# the median of the rounds' own ratios, so load that comes and goes between rounds (builds
+# on the same cores) cancels instead of landing on one layout:
 #   none     no ruleset
 #   minimal  ct state established,related accept; iif lo accept; tcp dport { ... } accept; policy drop
 #   rules    fwctl's table, one rule per flow (defaults { dispatch = rules }, the previous layout)
@@ -10,11 +13,11 @@
 # New connections per second to the first flow's port and to the last flow's port (the probe
 # connects, then closes with RST, so ephemeral ports never run out in TIME_WAIT), and TCP
 # throughput to the last flow's port with iperf3 (when installed).
-# usage: bench-packet.sh FWCTL   (env: FLOWS="2 200 2000" ROLE_SIZE=25000 SECONDS_PER=2)
+# usage: bench-packet.sh FWCTL   (env: FLOWS="2 200 2000" ROLE_SIZE=25000 SECONDS_PER=2 ROUNDS=3)
 set -euo pipefail
 fwctl=${1:?usage: bench-packet.sh FWCTL}
 [ "$(id -u)" = 0 ] || { echo "bench-packet: needs root (network namespaces); skipped"; exit 0; }
-flows_list=${FLOWS:-"2 200 2000"} role_size=${ROLE_SIZE:-25000} secs=${SECONDS_PER:-2}
+flows_list=${FLOWS:-"2 200 2000"} role_size=${ROLE_SIZE:-25000} secs=${SECONDS_PER:-2} rounds=${ROUNDS:-3}
 dir=$(mktemp -d /tmp/fwctl-bench-packet.XXXXXX)
 srv="fwctl-bp-srv-$$-$RANDOM" cli="fwctl-bp-cli-$$-$RANDOM"
 pids=()
@@ -92,7 +95,7 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 have_iperf=0; command -v iperf3 > /dev/null && have_iperf=1
 [ $have_iperf = 1 ] || echo "bench-packet: iperf3 not installed (make deps): throughput not measured"
 
-echo "new connections/s (median of 3 rounds, ${secs}s each), 4 roles x $role_size addresses; throughput to the last flow's port"
+echo "new connections/s (median of $rounds rounds, ${secs}s each; ratios: median of each round's ratio), 4 roles x $role_size addresses; throughput to the last flow's port"
 printf '%-6s %-8s %12s %12s %10s %10s %14s\n' flows layout first-port last-port first/min last/min throughput
 for flows in $flows_list; do
   last=$((10000 + flows - 1))
@@ -102,19 +105,27 @@ for flows in $flows_list; do
   done
   ip netns exec "$srv" python3 "$dir/server.py" 10000 "$last" > /dev/null 2>&1 & pids+=($!)
   sleep 0.5
-  declare -A first_rate=() last_rate=()
-  for round in 1 2 3; do
-    for layout in none minimal rules map; do
+  declare -A first_rate=() last_rate=() first_ratio=() last_ratio=()
+  layouts=(none minimal rules map)
+  for ((round = 0; round < rounds; round++)); do
+    declare -A f=() l=()
+    for ((k = 0; k < 4; k++)); do
+      layout=${layouts[(k + round) % 4]}
       load "$layout" "$flows"
-      first_rate[$layout]+="$(C python3 "$dir/probe.py" 10000 "$secs") "
-      last_rate[$layout]+="$(C python3 "$dir/probe.py" "$last" "$secs") "
+      f[$layout]=$(C python3 "$dir/probe.py" 10000 "$secs"); l[$layout]=$(C python3 "$dir/probe.py" "$last" "$secs")
+      first_rate[$layout]+="${f[$layout]} "; last_rate[$layout]+="${l[$layout]} "
     done
+    for layout in "${layouts[@]}"; do
+      first_ratio[$layout]+="$(awk -v a="${f[$layout]}" -v b="${f[minimal]}" 'BEGIN { printf "%.4f", b ? a / b : 0 }') "
+      last_ratio[$layout]+="$(awk -v a="${l[$layout]}" -v b="${l[minimal]}" 'BEGIN { printf "%.4f", b ? a / b : 0 }') "
+    done
+    unset f l
   done
   # The listeners hold both ports: iperf3 takes the last one after them.
   kill "${pids[-1]}" 2>/dev/null || true; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'
-  fm=$(echo ${first_rate[minimal]} | tr ' ' '\n' | median); lm=$(echo ${last_rate[minimal]} | tr ' ' '\n' | median)
   for layout in none minimal rules map; do
     f=$(echo ${first_rate[$layout]} | tr ' ' '\n' | median); l=$(echo ${last_rate[$layout]} | tr ' ' '\n' | median)
+    fr=$(echo ${first_ratio[$layout]} | tr ' ' '\n' | median); lr=$(echo ${last_ratio[$layout]} | tr ' ' '\n' | median)
     tput=-
     if [ $have_iperf = 1 ]; then
       load "$layout" "$flows"
@@ -124,8 +135,7 @@ for flows in $flows_list; do
       kill "$ip" 2>/dev/null || true; wait "$ip" 2>/dev/null || true
     fi
     printf '%-6s %-8s %12s %12s %10s %10s %14s\n' "$flows" "$layout" "$f" "$l" \
-      "$(awk -v a="$f" -v b="$fm" 'BEGIN { printf "%.2fx", b ? a / b : 0 }')" \
-      "$(awk -v a="$l" -v b="$lm" 'BEGIN { printf "%.2fx", b ? a / b : 0 }')" "${tput:--}"
+      "$(printf '%.2fx' "$fr")" "$(printf '%.2fx' "$lr")" "${tput:--}"
   done
-  unset first_rate last_rate
+  unset first_rate last_rate first_ratio last_ratio
 done
