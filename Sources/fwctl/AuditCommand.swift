@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `fwctl audit`: reports for auditors. A command group: each report is a subcommand.
-struct AuditCommand: ParsableCommand {
+struct AuditCommand: CommandGroup {
     /// The group's subcommands; a new report (e.g. `audit log`) is one more entry here.
     static let subcommands: [any ParsableCommand.Type] = [AuditExportCommand.self, AuditLogCommand.self]
 

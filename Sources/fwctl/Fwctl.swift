@@ -2,19 +2,28 @@ import ArgumentParser
 
 /// `fwctl`: compile, check, plan, apply, verify and audit host firewalls from one policy.
 @main
-struct Fwctl: ParsableCommand {
+struct Fwctl: CommandGroup {
     static let configuration = CommandConfiguration(
         commandName: "fwctl",
         abstract: "Host firewall policy manager: one role-based policy, one nftables table per host.",
         discussion: """
             The policy is a file or a directory of *.policy files (default /etc/fwctl/policy). \
-            See docs/POLICY-LANGUAGE.md for the language and docs/CLI.md for every command.
+            See docs/GUIDE.md for a tour, docs/POLICY-LANGUAGE.md for the language and docs/CLI.md \
+            for every command.
 
             Exit codes: 0 success, 1 error, 2 changes/discrepancies where a command says so, 64 usage.
             """,
         version: FwctlVersion.string,
         subcommands: [CheckCommand.self, CompileCommand.self, PlanCommand.self, ApplyCommand.self, ConfirmCommand.self, RestoreCommand.self, VerifyCommand.self, TestCommand.self, DiffCommand.self, LabCommand.self, StatusCommand.self, AuditCommand.self]
     )
+
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let problem = UsageRules.problem(arguments, root: Self.self) { UsageRules.usageError(problem, help: Self.self, root: Self.self) }
+        var command: ParsableCommand
+        do { command = try parseAsRoot(arguments) } catch { exit(withError: error) }
+        do { try command.run() } catch { UsageRules.report(error, root: Self.self) }
+    }
 }
 
 enum FwctlVersion {
