@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FwctlApply
+import FwctlNet
 
 /// `fwctl audit log`: lists the apply log, or checks its hash chain with --verify.
 struct AuditLogCommand: ParsableCommand {
@@ -62,7 +63,7 @@ struct AuditLogCommand: ParsableCommand {
     static func text(_ report: ApplyLogVerifier.Report, path: String) -> String {
         var out = report.problems.map { "\(path): \($0.kind.rawValue): \($0.message)\n" }.joined()
         out += report.unfinished.map { "\(path): note: seq \($0) is an apply that started and recorded no result (fwctl died midway?): check the loaded ruleset\n" }.joined()
-        out += report.intact ? "\(path): intact, \(report.entries) entries.\n" : "\(path): BROKEN: \(report.problems.count) problems in \(report.entries) entries.\n"
+        out += report.intact ? "\(path): intact, \(counted(report.entries, "entry", "entries")).\n" : "\(path): BROKEN: \(counted(report.problems.count, "problem")) in \(counted(report.entries, "entry", "entries")).\n"
         out += "head \(report.head ?? ApplyLogEntry.genesis)\n"
         return out
     }

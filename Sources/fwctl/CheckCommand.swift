@@ -1,5 +1,6 @@
 import ArgumentParser
 import FwctlPolicy
+import FwctlNet
 
 /// `fwctl check`: parse and check the policy, print every diagnostic.
 struct CheckCommand: ParsableCommand {
@@ -20,8 +21,8 @@ struct CheckCommand: ParsableCommand {
             let warnings = result.diagnostics.filter { $0.severity == .warning }.count
             let hosts = fleet.hosts.count, roles = fleet.roles.count
             let flows = fleet.flows.count, tests = fleet.tests.count
-            Terminal.writeOut("\(policy.policy): ok: \(hosts) host\(hosts == 1 ? "" : "s") in \(roles) role\(roles == 1 ? "" : "s"), \(flows) flow\(flows == 1 ? "" : "s"), \(tests) test\(tests == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n")
-            if strict && warnings > 0 { throw CLIError("\(warnings) warning\(warnings == 1 ? "" : "s") with --strict") }
+            Terminal.writeOut("\(policy.policy): ok: \(counted(hosts, "host")) in \(counted(roles, "role")), \(counted(flows, "flow")), \(counted(tests, "test")), \(counted(warnings, "warning"))\n")
+            if strict && warnings > 0 { throw CLIError("\(counted(warnings, "warning")) with --strict") }
         }
     }
 }

@@ -4,6 +4,7 @@ import FwctlCompiler
 import FwctlPlanner
 import FwctlPolicy
 import FwctlRuleset
+import FwctlNet
 
 /// `fwctl compile`: print (or write per host) the compiled ruleset.
 struct CompileCommand: ParsableCommand {
@@ -64,7 +65,7 @@ struct CompileCommand: ParsableCommand {
             // Write to a temporary file and rename, so a reader never sees half a ruleset.
             try Self.writeReplacing(path, text)
         }
-        Terminal.writeError("fwctl: wrote \(names.count) ruleset\(names.count == 1 ? "" : "s") to \(dir)/")
+        Terminal.writeError("fwctl: wrote \(counted(names.count, "ruleset")) to \(dir)/")
     }
 
     /// Writes `text` to `path + ".tmp"` with plain POSIX calls, then renames it over `path`.
