@@ -85,7 +85,7 @@ struct DiffCommandTests {
         if let row = c.row {
             #expect(r.out == row + "\n")
         } else {
-            #expect(r.out.isEmpty)
+            #expect(r.out == "no differences\n")
         }
     }
 
