@@ -12,7 +12,7 @@ import FwctlRuleset
 /// answers are exact, not sampled: a value passes between two ends when the source's output
 /// chain admits it for some destination address and the destination's input chain for some
 /// source address (each chain looks at one address only). A network end means its own
-/// addresses (see `ownAddresses`); other ends are taken host by host. A host's traffic to
+/// addresses (see `FleetModel.endAddresses`); other ends are taken host by host. A host's traffic to
 /// itself is loopback, which every table admits before any policy rule: `deny` fails on it.
 /// Ends that can never exchange a packet (see `vacuity`) fail `allow` and `only`, and pass
 /// `deny` marked vacuous.
@@ -154,22 +154,10 @@ public struct PolicyTestRunner: Sendable {
     /// Hosts of an endpoint one by one; networks and literal addresses as one end each.
     func ends(_ e: Endpoint) -> [Reachability.End] {
         switch e {
-        case .network(let n): [ownAddresses(of: n).map { .addresses($0) } ?? .network(n)]
+        case .network(let n): [model.ownAddresses(ofNetwork: n).map { .addresses($0) } ?? .network(n)]
         case .addresses(let set, _): [.addresses(set)]
         default: fleet.hostNames(in: e).map { .host($0) }
         }
-    }
-
-    /// A network named in a test stands for the addresses only it describes: not the fleet's,
-    /// and not those of a smaller named network inside it (`internet` in a test is not `ops`,
-    /// which a policy usually treats apart). Nil when nothing is left: the whole network then.
-    func ownAddresses(of name: String) -> AddressSet? {
-        guard let all = model.networks[name] else { return nil }
-        var own = all.subtracting(model.fleetAddresses)
-        for (other, addresses) in model.networks where other != name && !addresses.isEmpty {
-            if all.isSuperset(of: addresses) && !addresses.isSuperset(of: all) { own = own.subtracting(addresses) }
-        }
-        return own.isEmpty ? nil : own
     }
 
     static func minus(_ a: Spans<UInt16>, _ b: Spans<UInt16>) -> Spans<UInt16> {
