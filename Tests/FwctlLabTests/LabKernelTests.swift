@@ -6,7 +6,7 @@ import FwctlTestSupport
 
 /// The live lab on the kernel (root only): observed against predicted, a hand-broken host,
 /// and nothing left behind.
-@Suite(.serialized, .enabled(if: getuid() == 0, "needs root: creates network namespaces and loads nftables tables"))
+@Suite(.serialized, .enabled(if: TestNamespace.isRoot, "needs root: creates network namespaces and loads nftables tables"))
 struct LabKernelTests {
     /// The lab's namespaces still listed by `ip netns list`.
     static func leftovers() throws -> [String] {

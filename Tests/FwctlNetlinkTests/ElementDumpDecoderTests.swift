@@ -1,12 +1,13 @@
 import FwctlNet
 import FwctlRuleset
+import FwctlTestSupport
 import Testing
 @testable import FwctlNetlink
 
 /// The attribute-level element decoder against libnftnl's, on the same dump messages of sets
 /// nft loaded: the same ranges for every kind of set fwctl models, and a refusal (so the
 /// caller falls back to libnftnl) for elements carrying anything else.
-@Suite(.enabled(if: isRoot, "needs root: creates network namespaces and changes their nftables rulesets"))
+@Suite(.enabled(if: TestNamespace.isRoot, "needs root: creates network namespaces and changes their nftables rulesets"))
 struct ElementDumpDecoderTests {
     static let ruleset = """
         table inet t {
@@ -27,7 +28,7 @@ struct ElementDumpDecoderTests {
 
     @Test(arguments: [("v4", true), ("v6", true), ("ports", true), ("single", false), ("empty", true)])
     func sameRangesAsLibnftnl(set: String, interval: Bool) throws {
-        try TestNamespace.with { ns in
+        try ScratchNamespace.with { ns in
             try ns.nft("-f", "-", input: Self.ruleset)
             let c = try NftConnection(netnsPath: ns.path)
             let messages = try Self.messages(c, set)
@@ -41,7 +42,7 @@ struct ElementDumpDecoderTests {
     }
 
     @Test func elementsWithTimeoutsAreLeftToLibnftnl() throws {
-        try TestNamespace.with { ns in
+        try ScratchNamespace.with { ns in
             try ns.nft("-f", "-", input: Self.ruleset)
             let c = try NftConnection(netnsPath: ns.path)
             #expect(ElementDumpDecoder.keys(try Self.messages(c, "timed")) == nil)
