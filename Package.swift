@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// One module per pipeline stage (see ../shared/design/ARCHITECTURE.md and docs/DESIGN.md).
+// One module per pipeline stage; the dependency rules below are explained in docs/DESIGN.md.
 let package = Package(
     name: "fwctl",
     platforms: [.macOS(.v13)],
