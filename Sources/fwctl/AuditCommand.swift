@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `fwctl audit`: reports for auditors. A command group: each report is a subcommand.
-struct AuditCommand: CommandGroup {
+struct AuditCommand: ParsableCommand {
     /// The group's subcommands; a new report (e.g. `audit log`) is one more entry here.
     static let subcommands: [any ParsableCommand.Type] = [AuditExportCommand.self, AuditLogCommand.self]
 
@@ -10,4 +10,6 @@ struct AuditCommand: CommandGroup {
         abstract: "Reports for auditors: what the policy allows, why, and whether the hosts enforce it.",
         subcommands: subcommands
     )
+
+    func run() throws { UsageRules.missingCommand(Self.self) }
 }

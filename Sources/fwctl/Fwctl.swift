@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// `fwctl`: compile, check, plan, apply, verify and audit host firewalls from one policy.
 @main
-struct Fwctl: CommandGroup {
+struct Fwctl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fwctl",
         abstract: "Host firewall policy manager: one role-based policy, one nftables table per host.",
@@ -16,6 +16,9 @@ struct Fwctl: CommandGroup {
         version: FwctlVersion.string,
         subcommands: [CheckCommand.self, CompileCommand.self, PlanCommand.self, ApplyCommand.self, ConfirmCommand.self, RestoreCommand.self, VerifyCommand.self, TestCommand.self, DiffCommand.self, LabCommand.self, StatusCommand.self, AuditCommand.self]
     )
+
+    /// Without a command: a usage error, not the help with exit 0.
+    func run() throws { UsageRules.missingCommand(Self.self) }
 
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())

@@ -59,19 +59,16 @@ enum UsageRules {
         root.exit(withError: ExitCode.failure)
     }
 
+    /// A command that only groups subcommands (`fwctl`, `fwctl audit`), run alone.
+    static func missingCommand(_ type: ParsableCommand.Type) -> Never {
+        let names = type.configuration.subcommands.map { $0._commandName }
+        usageError("missing command: one of \(names.joined(separator: ", "))", help: type, root: Fwctl.self)
+    }
+
     /// A usage error: the message, the command's help on standard error, exit 64.
     static func usageError(_ message: String?, help type: ParsableCommand.Type, root: ParsableCommand.Type) -> Never {
         if let message { Terminal.writeError("fwctl: error: \(message)") }
         Terminal.writeError(root.helpMessage(for: type))
         root.exit(withError: ExitCode.validationFailure)
-    }
-}
-
-/// A command that only groups subcommands (`fwctl`, `fwctl audit`): run alone it is a usage error.
-protocol CommandGroup: ParsableCommand {}
-
-extension CommandGroup {
-    func run() throws {
-        UsageRules.usageError("missing command: one of \(Self.configuration.subcommands.map(\._commandName).joined(separator: ", "))", help: Self.self, root: Fwctl.self)
     }
 }
