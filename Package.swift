@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "FwctlApplyTests", dependencies: ["FwctlApply", "FwctlPlanner", "FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
         .testTarget(name: "FwctlCompilerTests", dependencies: ["FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
         .testTarget(name: "FwctlPlannerTests", dependencies: ["FwctlPlanner", "FwctlRuleset", "FwctlNet", "FwctlApply", "FwctlTestSupport", "FwctlCompiler", "FwctlPolicy"]),
-        .testTarget(name: "FwctlNetlinkTests", dependencies: ["FwctlNetlink", "FwctlNet", "FwctlRuleset", "FwctlTestSupport"]),
+        .testTarget(name: "FwctlNetlinkTests", dependencies: ["FwctlNetlink", "FwctlNet", "FwctlRuleset", "FwctlTestSupport"], exclude: ["Recorded"]),
         // Network namespaces and process helpers for kernel tests (never the host's firewall).
         .target(name: "FwctlTestSupport"),
         .testTarget(name: "FwctlRulesetTests", dependencies: ["FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),

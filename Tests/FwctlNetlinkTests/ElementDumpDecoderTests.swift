@@ -1,3 +1,4 @@
+import Foundation
 import FwctlNet
 import FwctlRuleset
 import FwctlTestSupport
@@ -39,6 +40,22 @@ struct ElementDumpDecoderTests {
             #expect(fast == SetElementCodec.ranges(slow, interval: interval))
             #expect(set == "empty" ? fast.isEmpty : !fast.isEmpty)
         }
+    }
+
+    /// Records the dump messages of every set above for `RecordedElementDumpTests` (no root
+    /// needed there): only with `FWCTL_RECORD=1`, and then it fails, so nobody records by accident.
+    @Test(.enabled(if: RecordedElementDumpTests.recording, "records only with FWCTL_RECORD=1"))
+    func recordDumps() throws {
+        try ScratchNamespace.with { ns in
+            try ns.nft("-f", "-", input: Self.ruleset)
+            let c = try NftConnection(netnsPath: ns.path)
+            var text = "# GETSETELEM dump messages of ElementDumpDecoderTests.ruleset, as nft 1.0.6 loaded it: SET HEX per message.\n"
+            for set in ["v4", "v6", "ports", "single", "empty", "timed"] {
+                for m in try Self.messages(c, set) { text += set + " " + m.bytes.map { String(format: "%02x", $0) }.joined() + "\n" }
+            }
+            try text.write(to: RecordedElementDumpTests.file, atomically: true, encoding: .utf8)
+        }
+        Issue.record("recorded \(RecordedElementDumpTests.file.lastPathComponent); unset FWCTL_RECORD and run again")
     }
 
     @Test func elementsWithTimeoutsAreLeftToLibnftnl() throws {
