@@ -49,7 +49,7 @@ in_ns "$fwctl" plan "${opts[@]}"
 
 step "[$ns] fwctl apply --host $host --yes   (one netlink transaction)"
 # apply prints the plan it applies, the one above: only its last lines are new.
-in_ns "$fwctl" apply "${opts[@]}" --yes | elide '^[-+~ ]|^(  |Legend|$)' "the plan shown above, which apply prints again before applying it"
+in_ns "$fwctl" apply "${opts[@]}" --yes | elide '^(Plan for |Changes are shown|  |$)' "the plan shown above, which apply prints again before applying it"
 
 step "[$ns] nft list table inet fwctl   (what the kernel holds, as nft decodes our bytes)"
 in_ns nft list table inet fwctl
@@ -71,7 +71,7 @@ if grep -q '^  host lb-02 = 192.0.2.11, 2001:db8::11$' "$policy"; then
   # The table is derived from the compilation remembered in the state directory (no parse of
   # the whole policy); every flow line below the new one moved down, hence the comments.
   in_ns env FWCTL_TIMINGS=1 "$fwctl" apply "${opts[@]}" --yes 2>&1 |
-    elide '^~ rule' "rules whose comment changed only because their policy line moved down one line"
+    elide '^  ~ rule ' "rules whose comment changed only because their policy line moved down one line"
   if diff <("$fwctl" compile --policy "$policy" --host "$host") <(in_ns nft list table inet fwctl) >/dev/null; then
     echo "=> the kernel's table is identical to \`fwctl compile --host $host\` of the edited policy"
   else
