@@ -52,8 +52,7 @@ struct AuditLogCommand: ParsableCommand {
                 broken = !report.intact
                 Terminal.writeOut(format == .json ? try Self.json(report) : Self.text(report, path: log.path))
             } else {
-                let entries: [ApplyLogEntry]
-                do { entries = try log.entries() } catch { throw CLIError("\(error)") }
+                let entries = try log.entries()   // any error prints as `fwctl: error: …` (UsageRules.report)
                 Terminal.writeOut(format == .json ? try Self.json(entries) : entries.map(Self.text).joined())
             }
         }

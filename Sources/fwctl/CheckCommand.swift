@@ -1,6 +1,6 @@
 import ArgumentParser
-import FwctlPolicy
 import FwctlNet
+import FwctlPolicy
 
 /// `fwctl check`: parse and check the policy, print every diagnostic.
 struct CheckCommand: ParsableCommand {
@@ -19,9 +19,8 @@ struct CheckCommand: ParsableCommand {
         try runReportingErrors {
             let (fleet, result) = try PolicyLoading.load(policy)
             let warnings = result.diagnostics.filter { $0.severity == .warning }.count
-            let hosts = fleet.hosts.count, roles = fleet.roles.count
-            let flows = fleet.flows.count, tests = fleet.tests.count
-            Terminal.writeOut("\(policy.policy): ok: \(counted(hosts, "host")) in \(counted(roles, "role")), \(counted(flows, "flow")), \(counted(tests, "test")), \(counted(warnings, "warning"))\n")
+            let counts = [counted(fleet.hosts.count, "host") + " in " + counted(fleet.roles.count, "role"), counted(fleet.flows.count, "flow"), counted(fleet.tests.count, "test")]
+            Terminal.writeOut("\(policy.policy): ok: \(counts.joined(separator: ", ")), \(counted(warnings, "warning"))\n")
             if strict && warnings > 0 { throw CLIError("\(counted(warnings, "warning")) with --strict") }
         }
     }

@@ -1,10 +1,10 @@
 import ArgumentParser
 import Foundation
 import FwctlCompiler
+import FwctlNet
 import FwctlPlanner
 import FwctlPolicy
 import FwctlRuleset
-import FwctlNet
 
 /// `fwctl compile`: print (or write per host) the compiled ruleset.
 struct CompileCommand: ParsableCommand {
@@ -53,10 +53,7 @@ struct CompileCommand: ParsableCommand {
     }
 
     private func write(names: [String], compiler: Compiler, render: (Ruleset) -> String, to dir: String) throws {
-        let fm = FileManager.default
-        do {
-            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        } catch {
+        do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
             throw CLIError("cannot create directory '\(dir)': \(error.localizedDescription)")
         }
         for name in names {

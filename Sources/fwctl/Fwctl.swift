@@ -20,13 +20,7 @@ struct Fwctl: ParsableCommand {
     /// Without a command: a usage error, not the help with exit 0.
     func run() throws { UsageRules.missingCommand(Self.self) }
 
-    static func main() {
-        let arguments = Array(CommandLine.arguments.dropFirst())
-        if let problem = UsageRules.problem(arguments, root: Self.self) { UsageRules.usageError(problem, help: Self.self, root: Self.self) }
-        var command: ParsableCommand
-        do { command = try parseAsRoot(arguments) } catch { exit(withError: error) }
-        do { try command.run() } catch { UsageRules.report(error, root: Self.self) }
-    }
+    static func main() { UsageRules.main(Self.self) }
 }
 
 enum FwctlVersion {

@@ -4,6 +4,16 @@ import Foundation
 /// The command line's rules beyond ArgumentParser's: what it lets through that fwctl treats as
 /// a usage error (exit 64), and one way every error of a command is printed.
 enum UsageRules {
+    /// Parses and runs the command line as ArgumentParser's `main` does, with these rules.
+    static func main(_ root: ParsableCommand.Type) -> Never {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let problem = problem(arguments, root: root) { usageError(problem, help: root, root: root) }
+        var command: ParsableCommand
+        do { command = try root.parseAsRoot(arguments) } catch { root.exit(withError: error) }
+        do { try command.run() } catch { report(error, root: root) }
+        root.exit(withError: nil)
+    }
+
     /// Why `arguments` (without the program name) are a usage error, or nil: `help` of a
     /// command that does not exist, or a single-valued option given twice (ArgumentParser
     /// would keep the last one without a word, and the run would use another policy or host

@@ -8,8 +8,11 @@ import Testing
 /// ```console root are the server part: the guide runs them with
 /// `sudo ip netns exec fwctl-guide` and `--state-dir /tmp/fwctl-guide`; here they run in a
 /// namespace of the test's own and a temporary directory, in order (as root; else skipped).
+/// `FWCTL_RECORD=1` writes the outputs of today's fwctl into the guide, then fails: read the
+/// diff of GUIDE.md, fix the prose where the story changed, and run again.
 @Suite(.serialized) struct GuideTests {
     static let guide = Repo.root.appendingPathComponent("docs/GUIDE.md")
+    static let recording = ProcessInfo.processInfo.environment["FWCTL_RECORD"] == "1"
 
     struct Block: CustomStringConvertible {
         var line: Int
@@ -60,8 +63,10 @@ import Testing
         for b in try Self.blocks() where !b.root {
             #expect(b.command.first == "fwctl", "\(b)")
             let r = try CLI.run(Array(b.command.dropFirst()), in: Repo.root)
+            if Self.recording { try Self.record(b, r.stdout + r.stderr); continue }
             #expect(Self.normalise(r.stdout + r.stderr) == Self.normalise(b.output), "\(b)\n--- got:\n\(r.stdout + r.stderr)")
         }
+        #expect(!Self.recording, "recorded the outputs into GUIDE.md; unset FWCTL_RECORD and run again")
     }
 
     @Test(.enabled(if: TestNamespace.isRoot, "needs root: the server part applies a table in a network namespace"))
@@ -74,7 +79,20 @@ import Testing
             let args = b.command.dropFirst().map { $0 == "/tmp/fwctl-guide" ? state : $0 }
             let argv = try CLI.argv(Array(args))
             let (_, out, err) = try runProcess(["ip", "netns", "exec", ns.name, "env", "-u", "SSH_CONNECTION", "-u", "SSH_CLIENT", "NO_COLOR=1", "sh", "-c", "cd \"$0\" && exec \"$@\"", Repo.root.path] + argv, stdin: nil)
+            if Self.recording { try Self.record(b, (out + err).replacingOccurrences(of: state, with: "/tmp/fwctl-guide")); continue }
             #expect(Self.normalise(out + err, state: state) == Self.normalise(b.output), "\(b)\n--- got:\n\(out + err)")
         }
+        #expect(!Self.recording, "recorded the outputs into GUIDE.md; unset FWCTL_RECORD and run again")
+    }
+
+    /// Replaces the output of block `b` in GUIDE.md (the file read again: earlier blocks may have grown).
+    static func record(_ b: Block, _ output: String) throws {
+        var lines = try String(contentsOf: guide, encoding: .utf8).components(separatedBy: "\n")
+        let start = try #require(try blocks().first { $0.command == b.command && $0.root == b.root }).line
+        var end = start + 1
+        while lines[end] != "```" { end += 1 }
+        let text = output.replacingOccurrences(of: "\r\n", with: "\n")
+        lines.replaceSubrange(start + 1..<end, with: text.isEmpty ? [] : text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0).map(String.init))
+        try lines.joined(separator: "\n").write(to: guide, atomically: true, encoding: .utf8)
     }
 }
