@@ -59,6 +59,18 @@ import Testing
         #expect(blocks.filter(\.root).count >= 4)
     }
 
+    /// The example at the top of the language reference is a policy that checks clean.
+    @Test func languageReferenceExampleChecks() throws {
+        let text = try String(contentsOf: Repo.root.appendingPathComponent("docs/POLICY-LANGUAGE.md"), encoding: .utf8)
+        let example = try #require(text.components(separatedBy: "## The constructs, by example\n\n```\n").dropFirst().first?.components(separatedBy: "```").first)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("fwctl-language-\(getpid())-\(UUID().uuidString).policy")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try example.write(to: file, atomically: false, encoding: .utf8)
+        let r = try CLI.run(["check", "--strict", "--policy", file.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try CLI.run(["test", "--policy", file.path]).status == 0)
+    }
+
     @Test func offlineOutputsAreCurrent() throws {
         for b in try Self.blocks() where !b.root {
             #expect(b.command.first == "fwctl", "\(b)")
