@@ -36,7 +36,9 @@ extension Sema {
             pairs[key, default: []].append(c)
         }
         for key in order {
-            let clashes = pairs[key]!, shown = clashes.prefix(3).map(\.what).joined(separator: ", ")
+            // Roles, networks and hosts first: they are what makes two fleets.
+            let clashes = pairs[key]!.filter { !$0.what.hasPrefix("service ") } + pairs[key]!.filter { $0.what.hasPrefix("service ") }
+            let shown = clashes.prefix(3).map(\.what).joined(separator: ", ")
             let more = clashes.count > 3 ? " and \(clashes.count - 3) more" : ""
             let other = key[0].split(separator: "/").last.map(String.init) ?? key[0]
             sink.error("E-separate-fleets", "this file and \(other.clipped) define the same names (\(shown)\(more)): they look like separate fleets", at: clashes[0].range,
