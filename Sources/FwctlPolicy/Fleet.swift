@@ -236,6 +236,18 @@ public struct Rate: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(count)/\(per.rawValue)" }
 }
 
+/// `defaults { forward = ... }`: what fwctl's table does on the forward hook.
+public enum ForwardMode: String, Hashable, Sendable, CaseIterable {
+    /// No forward chain: forwarded traffic is left to whatever else filters it.
+    case unmanaged
+    /// A forward chain that forwards only replies and related traffic.
+    case drop
+    /// A forward chain that admits NEW forwarded connections the client addressed to this host
+    /// (a published container port behind DNAT) only where a flow admits them to the host, and
+    /// other forwarded connections as the host's egress flows would (see docs/COMPILER.md).
+    case policy
+}
+
 /// `defaults { ... }`: fleet-wide settings.
 public struct Defaults: Hashable, Sendable {
     /// Filter outbound traffic (output chain policy drop). Off: output chain policy accept.
@@ -248,8 +260,8 @@ public struct Defaults: Hashable, Sendable {
     public var echoRate: Rate = Rate(5, per: .second)
     /// The nftables table fwctl owns (family inet).
     public var tableName: String = "fwctl"
-    /// Manage a forward chain (policy drop, only established/related forwarded).
-    public var manageForward: Bool = false
+    /// What fwctl does with forwarded traffic (see `ForwardMode`).
+    public var forward: ForwardMode = .unmanaged
     /// Dispatch new connections by a verdict map keyed by protocol and port, to a chain of
     /// that port's flows, instead of walking one rule per flow (see docs/COMPILER.md).
     public var dispatchByMap: Bool = false
