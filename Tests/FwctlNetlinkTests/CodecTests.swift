@@ -60,8 +60,8 @@ import Testing
         (.originalPort(proto: .udp, range: PortRange(1000, 2000)),
          [.meta(key: 16, dreg: reg), .cmp(op: 0, sreg: reg, data: [17]), .ctOriginal(key: 12, dreg: reg),
           .cmp(op: 5, sreg: reg, data: [0x03, 0xe8]), .cmp(op: 3, sreg: reg, data: [0x07, 0xd0])]),
-        // fib daddr . iif oif exists: flags daddr|iif|present, result oif, a one-byte compare
-        (.sameLinkRoute, [.fib(result: 1, flags: 0x2a, dreg: reg), .cmp(op: 0, sreg: reg, data: [1])]),
+        // fib daddr . iif oif exists: flags daddr|iif|present, result oif, compared with 1
+        (.sameLinkRoute, [.fib(result: 1, flags: 0x2a, dreg: reg), .cmp(op: 0, sreg: reg, data: [1, 0, 0, 0])]),
     ]
 
     @Test(arguments: 0..<lowering.count)

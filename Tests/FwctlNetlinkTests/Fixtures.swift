@@ -169,7 +169,7 @@ enum Fixtures {
 
     /// What `forward = policy` generates: matches on the connection before DNAT.
     static let forwarded = Fixture(
-        table: Table(name: "fwd", sets: [
+        table: Table(name: "published", sets: [
             NamedSet(name: "self_v4", keyType: .ipv4Addr, elements: [.address(host("192.0.2.20"))]),
             NamedSet(name: "self_v6", keyType: .ipv6Addr, elements: [.address(host("2001:db8::20"))]),
         ], chains: [
@@ -183,7 +183,7 @@ enum Fixtures {
             ]),
         ]),
         listing: """
-        table inet fwd {
+        table inet published {
         \tset self_v4 {
         \t\ttype ipv4_addr
         \t\tflags interval

@@ -6,7 +6,7 @@ import FwctlRuleset
 ///
 /// nft (inet table): `ct load dst_ip` (`dst_ip6`) with direction original needs no
 /// `meta nfproto` check, then a set lookup. `ct original proto-dst` needs its protocol first
-/// (`meta l4proto`), then compares 2 bytes (one port) or `cmp gte` + `cmp lte` (a range). The fib lookup with the present flag yields one byte, 1 when a route exists.
+/// (`meta l4proto`), then compares 2 bytes (one port) or `cmp gte` + `cmp lte` (a range). The fib lookup with the present flag yields 1 (a 4-byte register) when a route exists.
 enum OriginalMatchCodec {
     static func encodeDestination(family: IPFamily, set: String) -> [KernelExpr] {
         [.ctOriginal(key: family == .v4 ? NFT.ctDstIP : NFT.ctDstIP6, dreg: NFT.reg1), .lookup(sreg: NFT.reg1, set: set, setID: nil)]
@@ -20,7 +20,7 @@ enum OriginalMatchCodec {
     }
 
     static func encodeSameLinkRoute() -> [KernelExpr] {
-        [.fib(result: NFT.fibResultOIF, flags: NFT.fibDaddrIifPresent, dreg: NFT.reg1), Lowering.cmp(NFT.cmpEq, [1])]
+        [.fib(result: NFT.fibResultOIF, flags: NFT.fibDaddrIifPresent, dreg: NFT.reg1), Lowering.cmp(NFT.cmpEq, [1, 0, 0, 0])]
     }
 
     static func decodeDestination(_ c: inout ExprCursor, _ ctx: DecodeContext) -> Expression? {
@@ -49,7 +49,7 @@ enum OriginalMatchCodec {
     }
 
     static func decodeSameLinkRoute(_ c: inout ExprCursor, _ ctx: DecodeContext) -> Expression? {
-        guard case .fib(NFT.fibResultOIF, NFT.fibDaddrIifPresent, NFT.reg1)? = c.next(), c.cmp(NFT.cmpEq) == [1] else { return nil }
+        guard case .fib(NFT.fibResultOIF, NFT.fibDaddrIifPresent, NFT.reg1)? = c.next(), c.cmp(NFT.cmpEq) == [1, 0, 0, 0] else { return nil }
         return .sameLinkRoute
     }
 }
