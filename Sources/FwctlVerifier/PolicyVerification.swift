@@ -33,7 +33,9 @@ public enum PolicyVerifier {
         let rulesetClass = FleetModel.classes(tables).of
         var classOf: [ClassKey: Int] = [:], firsts: [Int] = [], of: [Int] = []
         for (i, host) in hosts.enumerated() {
-            let key = ClassKey(ruleset: rulesetClass[i], intent: index.intentClass(of: host))
+            // The forward chain is seen through the host's own addresses (`forwardedToHost`).
+            let own = fleet.defaults.forward == .policy ? index.addresses(ofHost: host) : nil
+            let key = ClassKey(ruleset: rulesetClass[i], intent: index.intentClass(of: host), own: own)
             if let c = classOf[key] { of.append(c); continue }
             classOf[key] = firsts.count
             of.append(firsts.count)
@@ -137,6 +139,7 @@ public enum PolicyVerifier {
 private struct ClassKey: Hashable {
     var ruleset: Int
     var intent: PolicyIntent.Index.IntentClass
+    var own: AddressSet?
 }
 
 /// What makes two compared classes one discrepancy: all but the peer addresses.

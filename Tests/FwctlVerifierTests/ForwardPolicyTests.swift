@@ -129,4 +129,21 @@ import Testing
             #expect(FleetModel(fleet: fleet, rulesets: rulesets).host(named: "web1")?.forwarded == nil)
         }
     }
+
+    /// Hosts of one role share a compiled table unless it holds their own addresses.
+    @Test func compileAllGivesEveryHostItsOwnSelfSet() throws {
+        let text = Self.policy.replacingOccurrences(of: "role web { host web1 = 192.0.2.20, 2001:db8:1::20 }",
+                                                    with: "role web { host web1 = 192.0.2.20, 2001:db8:1::20\n host web2 = 192.0.2.21, 2001:db8:1::21 }")
+        let fleet = try PolicyText.fleet(text)
+        let all = Dictionary(Compiler(fleet: fleet).compileAll().map { ($0.host, $0.ruleset) }, uniquingKeysWith: { a, _ in a })
+        for host in ["web1", "web2"] {
+            #expect(all[host] == (try Compiler(fleet: fleet).compile(host: host)), "\(host)")
+        }
+        #expect(all["web2"]?.tables.first?.set(named: "self_v4")?.elements == [.address(AddressRange(IPAddress("192.0.2.21")!))])
+        let verified = PolicyVerifier.verify(fleet: fleet, hosts: ["web1", "web2"], rulesets: all)
+        #expect(verified.allSatisfy { $0.isClean }, "\(verified)")
+        // web1's table on web2 is wrong there, though the tables are equal: not shared.
+        let copied = PolicyVerifier.verify(fleet: fleet, hosts: ["web1", "web2"], rulesets: ["web1": all["web1"]!, "web2": all["web1"]!])
+        #expect(copied[0].isClean && !copied[1].isClean, "\(copied)")
+    }
 }
