@@ -24,7 +24,7 @@ extension TableBuilder {
         let egressFiltering = fleet.defaults.egressFiltering
         var rules = BaseRules.conntrackOnly()
         for action in [FlowAction.deny, .allow] {
-            for rule in flowRules(direction: .input, action: action) { rules += forwardedToHost(rule) }
+            for rule in flowRules(direction: .input, action: action) { rules += forwarded(rule) }
         }
         for family in IPFamily.allCases where !host.addresses.isEmpty(family) {
             rules.append(Rule([.originalDestination(family: family, set: selfSet(family)), BaseRules.counter, .verdict(.drop)],
@@ -43,7 +43,7 @@ extension TableBuilder {
     /// An input rule of a flow, as the forward chain matches the same connection after DNAT:
     /// the original destination must be this host, and each destination port range the one
     /// the client asked for (one rule per range: nft cannot list a set of `proto-dst`).
-    private mutating func forwardedToHost(_ rule: Rule) -> [Rule] {
+    private mutating func forwarded(_ rule: Rule) -> [Rule] {
         guard let family = rule.expressions.lazy.compactMap({ e -> IPFamily? in
             if case .address(let f, _, _) = e { f } else { nil }
         }).first else { return [] }
