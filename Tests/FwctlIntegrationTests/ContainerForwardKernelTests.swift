@@ -131,8 +131,22 @@ struct ContainerForwardKernelTests {
                 && !$0.contains("counter packets 0 ") && $0.contains("comment \"containers.policy:24: allow lb -> web : web-app\"")
         }, "\(forward)")
 
+        // The loaded forward chain reads back and proves what the policy says.
+        let v = try h.fwctl(["verify", "--live", "--policy", bundled, "--host", "web1"])
+        #expect(v.status == 0, "\(v.stdout)\(v.stderr)")
+
         let p2 = try h.plan(bundled, "web1", ["--detailed-exitcode"])
         #expect(p2.status == 0, "\(p2.stdout)\(p2.stderr)")
+        #expect(try Self.dockerListing(h.ns) == docker)
+
+        // A hole in the forward chain: mon gets in, verify --live names the forward chain,
+        // and apply closes it again.
+        try h.ns.nft(["insert", "rule", "inet", "fwctl", "forward", "meta", "l4proto", "tcp", "accept"])
+        #expect(try Self.connects(mon, Self.web.v6, 8080))
+        let broken = try h.fwctl(["verify", "--live", "--policy", bundled, "--host", "web1", "--format", "json"])
+        #expect(broken.status == 2 && broken.stdout.contains("\"chain\":\"forward\",\"kind\":\"admits more\""), "\(broken.stdout)\(broken.stderr)")
+        try #require(try h.apply(bundled, "web1", ["--no-confirm"]).status == 0)
+        #expect(try !Self.connects(mon, Self.web.v6, 8080))
         #expect(try Self.dockerListing(h.ns) == docker)
     }
 
