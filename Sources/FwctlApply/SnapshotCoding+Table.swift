@@ -247,12 +247,8 @@ extension SnapshotReader {
         case 11: return verdict().map(Expression.verdict)
         case 12: return string().map(Expression.unknown)
         case 13: return string().map(Expression.dispatch)
-        case 14:
-            guard let family = raw(IPFamily.self), let set = string() else { return nil }
-            return .originalDestination(family: family, set: set)
-        case 15:
-            guard let proto = raw(PortProtocol.self), let p = port() else { return nil }
-            return .originalPort(proto: proto, range: p)
+        case 14: if let family = raw(IPFamily.self), let set = string() { return .originalDestination(family: family, set: set) }; return nil
+        case 15: if let proto = raw(PortProtocol.self), let p = port() { return .originalPort(proto: proto, range: p) }; return nil
         case 16: return .sameLinkRoute
         default: return nil
         }
