@@ -164,7 +164,7 @@ struct KernelTable {
         // NFTA_RULE_USERDATA is at most 256 bytes: type, length, text and its NUL.
         if let c = rule.comment, c.utf8.count + 3 > 256 { throw Refusal(EINVAL, "rule comment longer than 253 bytes") }
         for e in rule.expressions {
-            guard case .address(let family, _, .set(let name)) = e else { continue }
+            guard let (family, name) = e.addressSetLookup else { continue }
             guard let set = table.set(named: name) else { throw Refusal(ENOENT, "rule refers to missing set \(name)") }
             guard set.keyType.family == family else {
                 throw Refusal(EINVAL, "set \(name) holds \(set.keyType.rawValue), not \(family.nftKeyword) addresses")

@@ -28,7 +28,7 @@ extension Rule {
     public var referencedSets: Set<String> {
         var names: Set<String> = []
         for e in expressions {
-            if case .address(_, _, .set(let name)) = e { names.insert(name) }
+            if let lookup = e.addressSetLookup { names.insert(lookup.set) }
         }
         return names
     }

@@ -248,8 +248,8 @@ public struct Defaults: Hashable, Sendable {
     public var echoRate: Rate = Rate(5, per: .second)
     /// The nftables table fwctl owns (family inet).
     public var tableName: String = "fwctl"
-    /// Manage a forward chain (policy drop, only established/related forwarded).
-    public var manageForward: Bool = false
+    /// What fwctl does with forwarded traffic (see `ForwardMode`).
+    public var forward: ForwardMode = .unmanaged
     /// Dispatch new connections by a verdict map keyed by protocol and port, to a chain of
     /// that port's flows, instead of walking one rule per flow (see docs/COMPILER.md).
     public var dispatchByMap: Bool = false

@@ -15,7 +15,8 @@ import FwctlRuleset
 /// addresses (see `FleetModel.endAddresses`); other ends are taken host by host. A host's traffic to
 /// itself is loopback, which every table admits before any policy rule: `deny` fails on it.
 /// Ends that can never exchange a packet (see `vacuity`) fail `allow` and `only`, and pass
-/// `deny` marked vacuous.
+/// `deny` marked vacuous. With `forward = policy` a destination host is judged twice: by its
+/// input chain, and by its forward chain as a port it publishes for a container sees it.
 public struct PolicyTestRunner: Sendable {
     public let fleet: Fleet
     public let model: FleetModel
@@ -24,6 +25,9 @@ public struct PolicyTestRunner: Sendable {
     /// or it carries ports or ICMP types, else the lowest protocol no chain names (a chain's
     /// admission index shares one entry list among the protocols its rules do not name).
     let sameAs: [UInt8]
+    /// Judge the destination by its forward chain as a published port sees it (`forward =
+    /// policy`) instead of its input chain: port protocols only, as DNAT publishes ports.
+    private var viaForward = false
 
     public init(fleet: Fleet, model: FleetModel) {
         self.fleet = fleet
@@ -66,6 +70,12 @@ public struct PolicyTestRunner: Sendable {
                 if let failure = check(e.kind, s, d, probes) {
                     return ExpectationResult(expectation: e, failure: failure)
                 }
+                // A port the host publishes for a container must obey the same expectation.
+                if Reachability.host(model, d)?.forwardedIndex != nil {
+                    var published = self
+                    published.viaForward = true
+                    if let failure = published.check(e.kind, s, d, probes) { return ExpectationResult(expectation: e, failure: failure) }
+                }
             }
         }
         return ExpectationResult(expectation: e, failure: nil)
@@ -87,7 +97,7 @@ public struct PolicyTestRunner: Sendable {
                     for proto in p.protocols { anyWanted[proto] = Self.minus(anyWanted[proto] ?? Spans(), p.spans(proto, f)) }
                 }
             }
-            for proto in wanted.keys.sorted() {
+            for proto in wanted.keys.sorted() where !viaForward || hasPorts(proto) {
                 let want = wanted[proto]!, got = admitted(s, d, f, proto, src, dst)
                 if kind == .deny {
                     let explicit = Self.minus(want, anyWanted[proto] ?? Spans())
@@ -100,7 +110,7 @@ public struct PolicyTestRunner: Sendable {
             let everything = kind == .deny && probes.contains { $0.description == "any" }
             guard kind == .only || everything else { continue }
             var shared: [UInt8: Spans<UInt16>] = [:]
-            for p in 0...255 {
+            for p in 0...255 where !viaForward || hasPorts(UInt8(p)) {
                 let proto = UInt8(p), rep = sameAs[p]
                 let got = shared[rep] ?? admitted(s, d, f, rep, src, dst)
                 if rep != proto { shared[rep] = got }
@@ -128,7 +138,7 @@ public struct PolicyTestRunner: Sendable {
     func admitted(_ s: Reachability.End, _ d: Reachability.End, _ f: IPFamily, _ proto: UInt8, _ src: Spans<UInt128>, _ dst: Spans<UInt128>) -> Spans<UInt16> {
         let full = Spans(ServiceProbe.domain(proto, f))
         let out = Reachability.host(model, s).map { $0.outputIndex.values(f, proto: proto, peers: dst) } ?? full
-        let inp = Reachability.host(model, d).map { $0.inputIndex.values(f, proto: proto, peers: src) } ?? full
+        let inp = Reachability.host(model, d).map { inbound($0).values(f, proto: proto, peers: src) } ?? full
         return out.intersection(inp).intersection(full)
     }
 
@@ -137,7 +147,7 @@ public struct PolicyTestRunner: Sendable {
     func failure(_ what: String, _ s: Reachability.End, _ d: Reachability.End, _ f: IPFamily, _ proto: UInt8, _ v: UInt16, _ src: Spans<UInt128>, _ dst: Spans<UInt128>) -> ExpectationFailure {
         let one = Spans(v...v)
         let source = Reachability.host(model, s), destination = Reachability.host(model, d)
-        let sAddr = destination.map { $0.inputIndex.peers(f, proto: proto, values: one, all: false).intersection(src) }?.lowest ?? src.lowest!
+        let sAddr = destination.map { inbound($0).peers(f, proto: proto, values: one, all: false).intersection(src) }?.lowest ?? src.lowest!
         let dAddr = source.map { $0.outputIndex.peers(f, proto: proto, values: one, all: false).intersection(dst) }?.lowest ?? dst.lowest!
         let packet = Packet(family: f, source: f.address(sAddr), destination: f.address(dAddr), proto: proto,
                             port: hasPorts(proto) ? v : nil, icmpType: proto == f.icmpProtocol ? UInt8(truncatingIfNeeded: v) : nil)
@@ -145,10 +155,14 @@ public struct PolicyTestRunner: Sendable {
         if let h = source, let chain = h.output {
             ends.append(.init(host: h.name, chain: chain.chain.name, verdict: chain.verdict(for: packet), rules: chain.chain.rules))
         }
-        if let h = destination, let chain = h.input {
+        if let h = destination, let chain = viaForward ? h.forwarded : h.input {
             ends.append(.init(host: h.name, chain: chain.chain.name, verdict: chain.verdict(for: packet), rules: chain.chain.rules))
         }
         return ExpectationFailure(reason: what, packet: packet, ends: ends)
+    }
+
+    private func inbound(_ host: FleetModel.Host) -> AdmissionIndex {
+        viaForward ? host.forwardedIndex ?? .all : host.inputIndex
     }
 
     /// Hosts of an endpoint one by one; networks and literal addresses as one end each.

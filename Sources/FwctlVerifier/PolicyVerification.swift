@@ -6,7 +6,9 @@ import FwctlRuleset
 /// `fwctl verify` for one host: does its ruleset (compiled, or read from the kernel) admit
 /// exactly the policy's flows, nothing more, nothing less, over IPv4 and IPv6?
 ///
-/// Each of the input and output chains is compared with the policy's intent for that side
+/// Each of the input and output chains (and with `forward = policy` the forward chain, as
+/// connections addressed to the host see it: `Chain.forwardedToHost`) is compared with the
+/// policy's intent for that side
 /// (`PolicyIntent`) over one exact partition of the packet space (`ChainEvaluator.compare`):
 /// every class decided differently is a `Discrepancy` with an example packet, the rule that
 /// decided it and the policy line that says otherwise. Beside that, the conntrack rules are
@@ -31,7 +33,9 @@ public enum PolicyVerifier {
         let rulesetClass = FleetModel.classes(tables).of
         var classOf: [ClassKey: Int] = [:], firsts: [Int] = [], of: [Int] = []
         for (i, host) in hosts.enumerated() {
-            let key = ClassKey(ruleset: rulesetClass[i], intent: index.intentClass(of: host))
+            // The forward chain is seen through the host's own addresses (`forwardedToHost`).
+            let own = fleet.defaults.forward == .policy ? index.addresses(ofHost: host) : nil
+            let key = ClassKey(ruleset: rulesetClass[i], intent: index.intentClass(of: host), own: own)
             if let c = classOf[key] { of.append(c); continue }
             classOf[key] = firsts.count
             of.append(firsts.count)
@@ -54,7 +58,9 @@ public enum PolicyVerifier {
         let local = index.addresses(ofHost: host) ?? AddressSet()
         let table = ruleset.tables.first { $0.family == .inet && $0.name == fleet.defaults.tableName }
             ?? ruleset.tables.first { $0.family == .inet }
-        for direction in PolicyIntent.Direction.allCases {
+        // The forward chain is the policy's only with `forward = policy`; otherwise it forwards
+        // nothing new (`drop`) or is not fwctl's (`unmanaged`).
+        for direction in PolicyIntent.Direction.allCases where direction != .forward || fleet.defaults.forward == .policy {
             let intent = PolicyIntent(index: index, host: host, direction: direction)
             guard let table, let hooked = table.chains.first(where: { $0.hook?.hook == direction.hook && $0.hook?.type == .filter }) else {
                 // No chain: the kernel filters nothing that way, which the comparison shows.
@@ -64,7 +70,8 @@ public enum PolicyVerifier {
                 compare(intent, with: open, in: Table(name: fleet.defaults.tableName, chains: [open]), local: local, into: &result)
                 continue
             }
-            let chain = hooked.inliningDispatch(in: table)   // rule indices as the evaluator reports them
+            // Rule indices as the evaluator reports them.
+            let chain = direction == .forward ? hooked.forwardedToHost(in: table, local: local) : hooked.inliningDispatch(in: table)
             compare(intent, with: chain, in: table, local: local, into: &result)
             let analysis = ChainEvaluator.evaluate(chain: chain, in: table, peerField: direction.peerField)
             check(analysis, direction: direction, into: &result)
@@ -132,6 +139,7 @@ public enum PolicyVerifier {
 private struct ClassKey: Hashable {
     var ruleset: Int
     var intent: PolicyIntent.Index.IntentClass
+    var own: AddressSet?
 }
 
 /// What makes two compared classes one discrepancy: all but the peer addresses.
