@@ -1,0 +1,102 @@
+import Foundation
+import FwctlCompiler
+import FwctlPlanner
+import FwctlPolicy
+import FwctlRuleset
+import FwctlVerifier
+
+/// The audit report in schema `fwctl-audit/2` (docs/AUDIT.md), written host by host.
+///
+/// Schema 1 lists every peer host (and its addresses) in every flow of every host, which grows
+/// with the square of the fleet. Here peers are named and resolved through `roles[]` and
+/// `hosts[]`, and what alike hosts share (flows, verification, table hash) is one entry of
+/// `classes[]` each host points to: the fleet-level part is worked out per class, then each
+/// host's few lines are written as they are made, never all of them held at once.
+public struct AuditExport: Sendable {
+    public static let schemaVersion = "fwctl-audit/2"
+
+    public let header: AuditHeader
+    /// The reported hosts, in order, with their classes.
+    let hosts: [(name: String, spec: FwctlPolicy.Host?, classID: Int)]
+    let live: [String: AuditReport.Live]
+    let liveReason: String
+    let lastApply: [String: AuditReport.LastApply]
+
+    /// The report on `hosts` (nil: every host, policy order); the parameters are
+    /// `AuditReportBuilder.build`'s, so both schemas report the same facts.
+    public init(fleet: Fleet, files: [SourceFile], hosts selected: [String]? = nil, now: Date, git: AuditReport.Git? = nil,
+                live: [String: AuditReport.Live] = [:], liveReason: String = "not requested (run with --live as root on the host)",
+                lastApply: [String: AuditReport.LastApply] = [:]) {
+        let position = Dictionary(fleet.hosts.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let names = selected ?? fleet.hosts.map(\.name)
+        let compiled = Compiler(fleet: fleet).compileClasses()
+        var rulesets: [String: Ruleset] = [:]
+        rulesets.reserveCapacity(fleet.hosts.count)
+        for (i, h) in fleet.hosts.enumerated() { rulesets[h.name] = compiled.rulesets[compiled.of[i]] }
+        // The matrix and the tests need every host's ruleset, not only the reported ones.
+        let model = FleetModel(fleet: fleet, rulesets: rulesets)
+        let verified = PolicyVerifier.verifyClasses(fleet: fleet, hosts: names, rulesets: rulesets)
+        let builder = AuditReportBuilder(fleet: fleet, files: files)
+        let today = AuditReportBuilder.calendarDate(now)
+        let flows = AuditFlows(fleet: fleet, today: today)
+
+        var classOf: [[Int]: Int] = [:], classes: [AuditClass] = [], reported: [(String, FwctlPolicy.Host?, Int)] = []
+        reported.reserveCapacity(names.count)
+        for (i, name) in names.enumerated() {
+            let spec = position[name].map { fleet.hosts[$0] }
+            let key = [position[name].map { compiled.of[$0] } ?? -1, verified.of[i]]
+            if let c = classOf[key] {
+                classes[c].hosts += 1
+                reported.append((name, spec, c))
+                continue
+            }
+            let result = verified.results[verified.of[i]]
+            classOf[key] = classes.count
+            reported.append((name, spec, classes.count))
+            classes.append(AuditClass(
+                id: classes.count, rulesetSHA256: SHA256.hex(NftText.utf8(rulesets[name] ?? Ruleset())),
+                flows: spec.map(flows.entries(of:)) ?? [], verification: AuditReportBuilder.verification(result),
+                exampleHost: result.host, hosts: 1))
+        }
+        header = AuditHeader(
+            generatedAt: AuditReportBuilder.timestamp(now), reviewDate: today.description, policy: builder.policyInfo(git: git),
+            roles: fleet.roles.map { AuditReport.RoleInfo(name: $0.name, hosts: $0.hosts) },
+            networks: fleet.networks.map { AuditReport.NetworkInfo(name: $0.name, addresses: AuditFlows.addressList($0.addresses)) },
+            classes: classes, tests: AuditReportBuilder.tests(PolicyTestRunner(fleet: fleet, model: model).run()),
+            matrix: Reachability.matrix(model, fleet: fleet).entries.map {
+                AuditReport.MatrixCell(source: $0.source, destination: $0.destination, service: $0.service,
+                                       admits: $0.admits, partial: $0.coverage == .partial)
+            },
+            diagram: flows.diagramEdges())
+        hosts = reported.map { (name: $0.0, spec: $0.1, classID: $0.2) }
+        self.live = live
+        self.liveReason = liveReason
+        self.lastApply = lastApply
+    }
+
+    /// The JSON text, in pieces: the fleet-level part, then one piece per host. The pieces
+    /// joined are `AuditJSON2.value(self)` pretty-printed (the test of the streaming holds
+    /// them to it).
+    public func write(_ out: (String) throws -> Void) rethrows {
+        let top = AuditJSON2.fleetValue(header).pretty()
+        guard !hosts.isEmpty else { return try out(String(top.dropLast(2)) + ",\n  \"hosts\": []\n}\n") }
+        try out(String(top.dropLast(2)) + ",\n  \"hosts\": [\n")
+        for (i, h) in hosts.enumerated() {
+            try out("    " + AuditJSON2.host(report(h)).pretty(indent: 2) + (i + 1 < hosts.count ? ",\n" : "\n"))
+        }
+        try out("  ]\n}\n")
+    }
+
+    /// Every host's entry at once (for tests and small fleets).
+    public var hostReports: [AuditJSON2.HostEntry] { hosts.map(report) }
+
+    func report(_ h: (name: String, spec: FwctlPolicy.Host?, classID: Int)) -> AuditJSON2.HostEntry {
+        AuditJSON2.HostEntry(
+            name: h.name, roles: h.spec?.roles ?? [],
+            addressesV4: h.spec?.addresses.ranges(.v4).map(\.description) ?? [],
+            addressesV6: h.spec?.addresses.ranges(.v6).map(\.description) ?? [],
+            classID: h.classID,
+            live: live[h.name] ?? AuditReport.Live(state: .notChecked, reason: liveReason),
+            lastApply: lastApply[h.name])
+    }
+}
