@@ -35,7 +35,8 @@ public struct AuditExport: Sendable {
         for (i, h) in fleet.hosts.enumerated() { rulesets[h.name] = compiled.rulesets[compiled.of[i]] }
         // The matrix and the tests need every host's ruleset, not only the reported ones.
         let model = FleetModel(fleet: fleet, rulesets: rulesets)
-        let verified = PolicyVerifier.verifyClasses(fleet: fleet, hosts: names, rulesets: rulesets)
+        let tableClass = names.map { position[$0].map { compiled.of[$0] } ?? -1 }
+        let verified = PolicyVerifier.verifyClasses(fleet: fleet, hosts: names, rulesets: rulesets, rulesetClasses: tableClass)
         let builder = AuditReportBuilder(fleet: fleet, files: files)
         let today = AuditReportBuilder.calendarDate(now)
         let flows = AuditFlows(fleet: fleet, today: today)
@@ -44,7 +45,7 @@ public struct AuditExport: Sendable {
         reported.reserveCapacity(names.count)
         for (i, name) in names.enumerated() {
             let spec = position[name].map { fleet.hosts[$0] }
-            let key = [position[name].map { compiled.of[$0] } ?? -1, verified.of[i]]
+            let key = [tableClass[i], verified.of[i]]
             if let c = classOf[key] {
                 classes[c].hosts += 1
                 reported.append((name, spec, c))

@@ -35,11 +35,13 @@ public enum PolicyVerifier {
 
     /// `verify(fleet:hosts:rulesets:)` by class: each host's class, each class's first host
     /// (its position in `hosts`) and that host's result, which is every member's but for the
-    /// name and the examples' local address.
-    public static func verifyClasses(fleet: Fleet, hosts: [String], rulesets: [String: Ruleset]) -> VerifiedClasses {
+    /// name and the examples' local address. `rulesetClasses`, when the caller knows them (the
+    /// compiler's classes), number the hosts' rulesets so that equal numbers mean equal
+    /// rulesets; otherwise the rulesets are compared here.
+    public static func verifyClasses(fleet: Fleet, hosts: [String], rulesets: [String: Ruleset], rulesetClasses: [Int]? = nil) -> VerifiedClasses {
         let index = PolicyIntent.Index(fleet)
         let tables = hosts.map { rulesets[$0] ?? Ruleset() }
-        let rulesetClass = FleetModel.classes(tables).of
+        let rulesetClass = rulesetClasses ?? FleetModel.classes(tables).of
         var classOf: [ClassKey: Int] = [:], firsts: [Int] = [], of: [Int] = []
         for (i, host) in hosts.enumerated() {
             let key = ClassKey(ruleset: rulesetClass[i], intent: index.intentClass(of: host))
