@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks at scale (issue 12): fleets of 100 roles and 1,000 flows from gen-fleet.sh,
 # every command that reads the whole fleet, with wall time and peak memory (/usr/bin/time -v).
-#   at 100,000 hosts: test, verify --all, diff of two versions, audit export --all --format json:
+#   at 100,000 hosts: test (without and with test blocks), verify --all, diff of two versions,
+#     audit export --all --format json:
 #     < 10 s and < 1.5 GB each;  check and compile --host: < 1 s
 #   verify --all --matrix at 2,000 hosts (the issue's row) and at 100,000: < 10 s, < 1.5 GB
 #   at 1,000,000 hosts: check < 5 s (only check: the fleet takes a while to generate)
@@ -39,11 +40,14 @@ for n in "${sizes[@]}"; do
   "$here/gen-fleet.sh" "$n" 100 1000 > "$dir/fleet.policy"
   # A second version: r5's flows gain r77 as a destination.
   sed 's/^allow r5 -> /allow r5 -> r77, /' "$dir/fleet.policy" > "$dir/new.policy"
+  # The same fleet with a test block of expectations over whole roles and the whole fleet.
+  "$here/gen-fleet.sh" "$n" 100 1000 tests > "$dir/tests.policy"
   h=$(echo "$n" | sed -E ':a; s/([0-9])([0-9]{3})($|,)/\1,\2\3/; ta')
   echo "== $h hosts, 100 roles, 1,000 flows ($(($(wc -c < "$dir/fleet.policy") / 1048576)) MB of policy)"
   measure "check ($h)" 1 1536 0 "$fwctl" check --policy "$dir/fleet.policy"
   measure "compile --host ($h)" 1 1536 0 "$fwctl" compile --policy "$dir/fleet.policy" --host h4321
   measure "test, no test blocks ($h)" 10 1536 0 "$fwctl" test --policy "$dir/fleet.policy"
+  measure "test, with test blocks ($h)" 10 1536 0 "$fwctl" test --policy "$dir/tests.policy"
   measure "verify --all ($h)" 10 1536 "0|2" "$fwctl" verify --policy "$dir/fleet.policy" --all
   measure "diff X X ($h)" 10 1536 0 "$fwctl" diff "$dir/fleet.policy" "$dir/fleet.policy"
   measure "diff of two versions ($h)" 10 1536 2 "$fwctl" diff "$dir/fleet.policy" "$dir/new.policy"
