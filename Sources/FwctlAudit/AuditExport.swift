@@ -63,7 +63,7 @@ public struct AuditExport: Sendable {
             generatedAt: AuditReportBuilder.timestamp(now), reviewDate: today.description, policy: builder.policyInfo(git: git),
             roles: fleet.roles.map { AuditReport.RoleInfo(name: $0.name, hosts: $0.hosts) },
             networks: fleet.networks.map { AuditReport.NetworkInfo(name: $0.name, addresses: AuditFlows.addressList($0.addresses)) },
-            classes: classes, tests: AuditReportBuilder.tests(PolicyTestRunner(fleet: fleet, model: model).run()),
+            classes: classes, tests: AuditReportBuilder.tests(fleet.tests.isEmpty ? .none : PolicyTestRunner(fleet: fleet, model: model).run()),
             matrix: Reachability.matrix(model, fleet: fleet).entries.map {
                 AuditReport.MatrixCell(source: $0.source, destination: $0.destination, service: $0.service,
                                        admits: $0.admits, partial: $0.coverage == .partial)
@@ -75,17 +75,23 @@ public struct AuditExport: Sendable {
         self.lastApply = lastApply
     }
 
-    /// The JSON text, in pieces: the fleet-level part, then one piece per host. The pieces
-    /// joined are `AuditJSON2.value(self)` pretty-printed (the test of the streaming holds
-    /// them to it).
+    /// The JSON text, in pieces: the fleet-level part, then the hosts a batch at a time. The
+    /// pieces joined are `AuditJSON2.value(self)` pretty-printed (the test of the streaming
+    /// holds them to it).
     public func write(_ out: (String) throws -> Void) rethrows {
         let top = AuditJSON2.fleetValue(header).pretty()
         guard !hosts.isEmpty else { return try out(String(top.dropLast(2)) + ",\n  \"hosts\": []\n}\n") }
         try out(String(top.dropLast(2)) + ",\n  \"hosts\": [\n")
+        // Hosts go out a few hundred at a time: one write per host would be 100,000 writes.
+        var batch = ""
         for (i, h) in hosts.enumerated() {
-            try out("    " + AuditJSON2.host(report(h)).pretty(indent: 2) + (i + 1 < hosts.count ? ",\n" : "\n"))
+            batch += "    " + AuditJSON2.host(report(h)).pretty(indent: 2) + (i + 1 < hosts.count ? ",\n" : "\n")
+            if batch.utf8.count >= 1 << 18 {
+                try out(batch)
+                batch = ""
+            }
         }
-        try out("  ]\n}\n")
+        try out(batch + "  ]\n}\n")
     }
 
     /// Every host's entry at once (for tests and small fleets).

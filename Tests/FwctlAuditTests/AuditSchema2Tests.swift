@@ -79,8 +79,21 @@ import Testing
             var pieces: [String] = []
             export.write { pieces.append($0) }
             #expect(pieces.joined() == AuditJSON2.value(export).pretty() + "\n", "\(name)")
-            #expect(pieces.count == p.fleet.hosts.count + 2, "\(name): one piece per host")
+            #expect(pieces.count == 2, "\(name): the fleet-level part, then the hosts (a batch: the fleet is small)")
         }
+        // 1,200 hosts: several batches, joined exactly.
+        var text = "network ops = 198.51.100.0/24\n"
+        for r in 0..<12 {
+            text += "role r\(r) {\n" + (0..<100).map { "  host h\(r)x\($0) = 10.0.\(r).\($0 + 1)\n" }.joined() + "}\n"
+            text += "allow r\(r) -> r\((r + 1) % 12) : tcp/\(1000 + r)\n"
+        }
+        let big = try Fixtures.load(text + "allow ops -> * : tcp/22\n")
+        let bigExport = AuditExport(fleet: big.fleet, files: big.files, now: Fixtures.now)
+        var bigPieces: [String] = []
+        bigExport.write { bigPieces.append($0) }
+        #expect(bigPieces.count > 3 && bigPieces.joined() == AuditJSON2.value(bigExport).pretty() + "\n", "\(bigPieces.count) pieces")
+        #expect(bigExport.header.classes.count == 12)
+
         let scaleUp = try Fixtures.bundled("scale-up.policy")
         let export = AuditExport(fleet: scaleUp.fleet, files: scaleUp.files, now: Fixtures.now)
         let classes = Dictionary(grouping: export.hostReports, by: \.classID).mapValues { $0.map(\.name) }
