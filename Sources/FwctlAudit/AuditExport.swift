@@ -84,8 +84,13 @@ public struct AuditExport: Sendable {
         try out(String(top.dropLast(2)) + ",\n  \"hosts\": [\n")
         // Hosts go out a few hundred at a time: one write per host would be 100,000 writes.
         var batch = ""
+        var lives: [AuditReport.Live: String] = [:]
         for (i, h) in hosts.enumerated() {
-            batch += "    " + AuditJSON2.host(report(h)).pretty(indent: 2) + (i + 1 < hosts.count ? ",\n" : "\n")
+            let entry = report(h)
+            let live = lives[entry.live] ?? AuditJSON.live(entry.live).pretty(indent: 3)
+            lives[entry.live] = live
+            batch += "    " + AuditJSON2.hostText(entry, live: live, lastApply: AuditJSON.lastApply(entry.lastApply).pretty(indent: 3))
+                + (i + 1 < hosts.count ? ",\n" : "\n")
             if batch.utf8.count >= 1 << 18 {
                 try out(batch)
                 batch = ""

@@ -61,6 +61,20 @@ public enum AuditJSON2 {
         ])
     }
 
+    /// `host(h).pretty(indent: 2)`, written directly: the hosts are most of a large report,
+    /// and building a value per host to print it costs more than the rest of the export.
+    /// `live` and `lastApply` are their values printed at indent 3 (alike hosts share them).
+    static func hostText(_ h: HostEntry, live: String, lastApply: String) -> String {
+        func list(_ items: [String], _ indent: Int) -> String {
+            if items.isEmpty { return "[]" }
+            let pad = String(repeating: "  ", count: indent + 1), end = String(repeating: "  ", count: indent)
+            return "[\n" + items.map { pad + JSONValue.quote($0) }.joined(separator: ",\n") + "\n" + end + "]"
+        }
+        return "{\n      \"name\": \(JSONValue.quote(h.name)),\n      \"roles\": \(list(h.roles, 3)),\n"
+            + "      \"addresses\": {\n        \"ipv4\": \(list(h.addressesV4, 4)),\n        \"ipv6\": \(list(h.addressesV6, 4))\n      },\n"
+            + "      \"class\": \(h.classID),\n      \"live\": \(live),\n      \"last_apply\": \(lastApply)\n    }"
+    }
+
     public static func host(_ h: HostEntry) -> JSONValue {
         .object([
             ("name", .string(h.name)),

@@ -74,8 +74,11 @@ import Testing
     /// The pieces `write` makes, joined, are the whole value pretty-printed; alike hosts share
     /// a class (scale-up's two load balancers, its two web servers).
     @Test func streamedIsTheWholeValue() throws {
+        let live = ["w2": AuditReport.Live(state: .drift, reason: "differs \"here\"", add: 1, change: 0, remove: 2)]
+        let last = ["w1": AuditReport.LastApply(time: "2027-04-14T08:00:00.123Z", user: "alice", outcome: "applied",
+                                                policySHA256: String(repeating: "ab", count: 32), generation: 7)]
         for (name, p) in try Self.policies {
-            let export = AuditExport(fleet: p.fleet, files: p.files, now: Fixtures.now)
+            let export = AuditExport(fleet: p.fleet, files: p.files, now: Fixtures.now, live: live, lastApply: last)
             var pieces: [String] = []
             export.write { pieces.append($0) }
             #expect(pieces.joined() == AuditJSON2.value(export).pretty() + "\n", "\(name)")
