@@ -14,14 +14,20 @@ extension Compiler {
     /// one by one therefore get equal tables; they share one (same storage), so 100,000 hosts
     /// in 100 roles cost about 100 compilations and 100 tables of memory.
     public func compileAll() -> [(host: String, ruleset: Ruleset)] {
+        let classes = compileClasses()
+        return fleet.hosts.indices.map { (fleet.hosts[$0].name, classes.rulesets[classes.of[$0]]) }
+    }
+
+    /// `compileAll` by class: each host's class (in the fleet's host order) and each class's
+    /// ruleset, for work done once per class (the audit's per-class sections).
+    public func compileClasses() -> (of: [Int], rulesets: [Ruleset]) {
         let (classOf, firsts) = tableClasses()
         let built = Mutex([Ruleset?](repeating: nil, count: firsts.count))
         DispatchQueue.concurrentPerform(iterations: firsts.count) { c in
             let ruleset = Ruleset(tables: [table(for: fleet.hosts[firsts[c]])])
             built.withLock { $0[c] = ruleset }
         }
-        let rulesets = built.withLock { $0.map { $0! } }
-        return fleet.hosts.indices.map { (fleet.hosts[$0].name, rulesets[classOf[$0]]) }
+        return (classOf, built.withLock { $0.map { $0! } })
     }
 
     /// Each host's class (hosts of one class compile to equal tables) and each class's first host.

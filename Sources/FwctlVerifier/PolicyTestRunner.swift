@@ -28,10 +28,14 @@ public struct PolicyTestRunner: Sendable {
     /// Judge the destination by its forward chain as a published port sees it (`forward =
     /// policy`) instead of its input chain: port protocols only, as DNAT publishes ports.
     private var viaForward = false
+    /// Hosts any check treats alike (nil: every pair of hosts is checked on its own, the
+    /// oracle `SharedTestRunTests` holds the grouped search to).
+    let groups: TestHostGroups?
 
-    public init(fleet: Fleet, model: FleetModel) {
+    public init(fleet: Fleet, model: FleetModel, groupAlike: Bool = true) {
         self.fleet = fleet
         self.model = model
+        groups = groupAlike ? TestHostGroups(model: model) : nil
         var named = [Bool](repeating: false, count: 256)
         for p in [1, 6, 17, 58, 132] { named[p] = true }
         // Hosts of one ruleset class share their indexes: each class looked at once.
@@ -53,35 +57,46 @@ public struct PolicyTestRunner: Sendable {
         })
     }
 
-    /// One expectation: passed, or the first packet that shows it does not hold.
+    /// One expectation: passed, or the first packet (in the order of the ends) that shows it
+    /// does not hold.
     public func evaluate(_ e: Expectation) -> ExpectationResult {
         let sources = e.sources.flatMap(ends), destinations = e.destinations.flatMap(ends)
         if let why = vacuity(e, sources, destinations) {
             return ExpectationResult(expectation: e, failure: nil, vacuous: why)
         }
         let probes = e.services.flatMap(\.atoms).map(ServiceProbe.init)
+        if let groups {
+            return ExpectationResult(expectation: e, failure: firstFailure(e.kind, sources, destinations, probes, groups))
+        }
+        return ExpectationResult(expectation: e, failure: firstFailure(e.kind, sources, destinations, probes))
+    }
+
+    /// Every pair of ends in order, each checked on its own.
+    func firstFailure(_ kind: Expectation.Kind, _ sources: [Reachability.End], _ destinations: [Reachability.End], _ probes: [ServiceProbe]) -> ExpectationFailure? {
         for s in sources {
             for d in destinations {
                 if sameHost(s, d) {
                     // Loopback: admitted whatever the chains say, which only a deny contradicts.
-                    guard e.kind == .deny, let failure = loopbackFailure(s, probes) else { continue }
-                    return ExpectationResult(expectation: e, failure: failure)
+                    guard kind == .deny, let failure = loopbackFailure(s, probes) else { continue }
+                    return failure
                 }
-                if let failure = check(e.kind, s, d, probes) {
-                    return ExpectationResult(expectation: e, failure: failure)
-                }
-                // A port the host publishes for a container must obey the same expectation.
-                if Reachability.host(model, d)?.forwardedIndex != nil {
-                    var published = self
-                    published.viaForward = true
-                    if let failure = published.check(e.kind, s, d, probes) { return ExpectationResult(expectation: e, failure: failure) }
-                }
+                if let failure = check(kind, s, d, probes) { return failure }
             }
         }
-        return ExpectationResult(expectation: e, failure: nil)
+        return nil
     }
 
-    private func check(_ kind: Expectation.Kind, _ s: Reachability.End, _ d: Reachability.End, _ probes: [ServiceProbe]) -> ExpectationFailure? {
+    /// One pair of ends, judged by the destination's input chain and, where the destination
+    /// publishes ports for containers (`forward = policy`), by its forward chain as well.
+    func check(_ kind: Expectation.Kind, _ s: Reachability.End, _ d: Reachability.End, _ probes: [ServiceProbe]) -> ExpectationFailure? {
+        if let failure = checkChain(kind, s, d, probes) { return failure }
+        guard Reachability.host(model, d)?.forwardedIndex != nil else { return nil }
+        var published = self
+        published.viaForward = true
+        return published.checkChain(kind, s, d, probes)
+    }
+
+    private func checkChain(_ kind: Expectation.Kind, _ s: Reachability.End, _ d: Reachability.End, _ probes: [ServiceProbe]) -> ExpectationFailure? {
         for f in IPFamily.allCases {
             let src = f.wide(Reachability.addresses(model, s)), dst = f.wide(Reachability.addresses(model, d))
             guard !src.isEmpty, !dst.isEmpty else { continue }
@@ -178,7 +193,7 @@ public struct PolicyTestRunner: Sendable {
         Spans(a.intervalSet.subtracting(b.intervalSet))
     }
 
-    private func sameHost(_ a: Reachability.End, _ b: Reachability.End) -> Bool {
+    func sameHost(_ a: Reachability.End, _ b: Reachability.End) -> Bool {
         if case .host(let x) = a, case .host(let y) = b { return x == y }
         return false
     }

@@ -28,9 +28,22 @@ public enum PolicyVerifier {
     /// the same result but for their name and example packets (which carry the host's own
     /// address): each such class is verified once, and its result given to every member.
     public static func verify(fleet: Fleet, hosts: [String], rulesets: [String: Ruleset]) -> [HostVerification] {
+        let classes = verifyClasses(fleet: fleet, hosts: hosts, rulesets: rulesets)
+        return hosts.enumerated().map { i, host in
+            let c = classes.of[i]
+            return classes.leaders[c] == i ? classes.results[c] : classes.results[c].moved(to: host, local: classes.index.addresses(ofHost: host) ?? AddressSet())
+        }
+    }
+
+    /// `verify(fleet:hosts:rulesets:)` by class: each host's class, each class's first host
+    /// (its position in `hosts`) and that host's result, which is every member's but for the
+    /// name and the examples' local address. `rulesetClasses`, when the caller knows them (the
+    /// compiler's classes), number the hosts' rulesets so that equal numbers mean equal
+    /// rulesets; otherwise the rulesets are compared here.
+    public static func verifyClasses(fleet: Fleet, hosts: [String], rulesets: [String: Ruleset], rulesetClasses: [Int]? = nil) -> VerifiedClasses {
         let index = PolicyIntent.Index(fleet)
         let tables = hosts.map { rulesets[$0] ?? Ruleset() }
-        let rulesetClass = FleetModel.classes(tables).of
+        let rulesetClass = rulesetClasses ?? FleetModel.classes(tables).of
         var classOf: [ClassKey: Int] = [:], firsts: [Int] = [], of: [Int] = []
         for (i, host) in hosts.enumerated() {
             // The forward chain is seen through the host's own addresses (`forwardedToHost`).
@@ -46,10 +59,7 @@ public enum PolicyVerifier {
         DispatchQueue.concurrentPerform(iterations: leaders.count) { c in
             results.set(c, verify(index: index, host: hosts[leaders[c]], ruleset: tables[leaders[c]]))
         }
-        let shared = results.values()
-        return hosts.enumerated().map { i, host in
-            firsts[of[i]] == i ? shared[of[i]] : shared[of[i]].moved(to: host, local: index.addresses(ofHost: host) ?? AddressSet())
-        }
+        return VerifiedClasses(of: of, leaders: leaders, results: results.values(), index: index)
     }
 
     static func verify(index: PolicyIntent.Index, host: String, ruleset: Ruleset) -> HostVerification {
@@ -133,6 +143,17 @@ public enum PolicyVerifier {
                                             hiddenBy: u.hiddenBy.map { RuleRef(index: $0, rule: rules[$0]) }))
         }
     }
+}
+
+/// Hosts verified once per class (`PolicyVerifier.verifyClasses`).
+public struct VerifiedClasses: Sendable {
+    /// Per host (in the order given), its class.
+    public let of: [Int]
+    /// Per class, the position of its first host.
+    public let leaders: [Int]
+    /// Per class, its first host's result.
+    public let results: [HostVerification]
+    let index: PolicyIntent.Index
 }
 
 /// Hosts verified once for all: equal rulesets, equal intents.
