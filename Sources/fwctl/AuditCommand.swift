@@ -11,5 +11,5 @@ struct AuditCommand: ParsableCommand {
         subcommands: subcommands
     )
 
-    func run() throws { UsageRules.missingCommand(Self.self) }
+    func run() throws { UsageRules.missingCommand(Self.self, root: Fwctl.self) }
 }

@@ -1,4 +1,7 @@
 import ArgumentParser
+// The command line's support (Terminal, CLIError, PolicyLoading, PhaseClock, UsageRules, ...)
+// is visible in every command file.
+@_exported import FwctlCLI
 
 /// `fwctl`: compile, check, plan, apply, verify and audit host firewalls from one policy.
 @main
@@ -18,11 +21,7 @@ struct Fwctl: ParsableCommand {
     )
 
     /// Without a command: a usage error, not the help with exit 0.
-    func run() throws { UsageRules.missingCommand(Self.self) }
+    func run() throws { UsageRules.missingCommand(Self.self, root: Self.self) }
 
     static func main() { UsageRules.main(Self.self) }
-}
-
-enum FwctlVersion {
-    static let string = "0.1.0"
 }

@@ -3,9 +3,9 @@ import Foundation
 
 /// The command line's rules beyond ArgumentParser's: what it lets through that fwctl treats as
 /// a usage error (exit 64), and one way every error of a command is printed.
-enum UsageRules {
+public enum UsageRules {
     /// Parses and runs the command line as ArgumentParser's `main` does, with these rules.
-    static func main(_ root: ParsableCommand.Type) -> Never {
+    public static func main(_ root: ParsableCommand.Type) -> Never {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let problem = problem(arguments, root: root) { usageError(problem, help: root, root: root) }
         var command: ParsableCommand
@@ -18,7 +18,7 @@ enum UsageRules {
     /// command that does not exist, or a single-valued option given twice (ArgumentParser
     /// would keep the last one without a word, and the run would use another policy or host
     /// than the one the user read first).
-    static func problem(_ arguments: [String], root: ParsableCommand.Type) -> String? {
+    public static func problem(_ arguments: [String], root: ParsableCommand.Type) -> String? {
         let args = Array(arguments.prefix { $0 != "--" })
         if args.first == "help" {
             let path = Array(args.dropFirst().prefix { !$0.hasPrefix("-") })
@@ -37,7 +37,7 @@ enum UsageRules {
     }
 
     /// The subcommand of `root` at `path` (`["audit", "log"]`), or nil when there is none.
-    static func command(_ root: ParsableCommand.Type, path: [String]) -> ParsableCommand.Type? {
+    public static func command(_ root: ParsableCommand.Type, path: [String]) -> ParsableCommand.Type? {
         var type = root
         for name in path {
             guard let next = type.configuration.subcommands.first(where: { $0._commandName == name }) else { return nil }
@@ -48,7 +48,7 @@ enum UsageRules {
 
     /// `--name` and `-n` of the options of `type` that take one value. ArgumentParser exposes
     /// its model of a command only as the tool-info JSON (`--experimental-dump-help`).
-    static func singleValued(_ type: ParsableCommand.Type) -> [String] {
+    public static func singleValued(_ type: ParsableCommand.Type) -> [String] {
         guard let json = try? JSONSerialization.jsonObject(with: Data(type._dumpHelp().utf8)) as? [String: Any],
               let command = json["command"] as? [String: Any], let arguments = command["arguments"] as? [[String: Any]] else { return [] }
         return arguments.filter { $0["kind"] as? String == "option" && $0["isRepeating"] as? Bool == false }.flatMap { a in
@@ -62,7 +62,7 @@ enum UsageRules {
     /// ArgumentParser's own errors (exit codes, help requests, validation) as it prints them;
     /// any other error a command throws as `fwctl: error: …`, exit 1, whichever module it
     /// comes from, so no command can print an error another way.
-    static func report(_ error: Error, root: ParsableCommand.Type) -> Never {
+    public static func report(_ error: Error, root: ParsableCommand.Type) -> Never {
         if String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") { root.exit(withError: error) }
         let message = (error as? CLIError)?.message ?? "\(error)"
         if !message.isEmpty { Terminal.writeError("fwctl: error: \(message)") }
@@ -70,13 +70,13 @@ enum UsageRules {
     }
 
     /// A command that only groups subcommands (`fwctl`, `fwctl audit`), run alone.
-    static func missingCommand(_ type: ParsableCommand.Type) -> Never {
+    public static func missingCommand(_ type: ParsableCommand.Type, root: ParsableCommand.Type) -> Never {
         let names = type.configuration.subcommands.map { $0._commandName }
-        usageError("missing command: one of \(names.joined(separator: ", "))", help: type, root: Fwctl.self)
+        usageError("missing command: one of \(names.joined(separator: ", "))", help: type, root: root)
     }
 
     /// A usage error: the message, the command's help on standard error, exit 64.
-    static func usageError(_ message: String?, help type: ParsableCommand.Type, root: ParsableCommand.Type) -> Never {
+    public static func usageError(_ message: String?, help type: ParsableCommand.Type, root: ParsableCommand.Type) -> Never {
         if let message { Terminal.writeError("fwctl: error: \(message)") }
         Terminal.writeError(root.helpMessage(for: type))
         root.exit(withError: ExitCode.validationFailure)
