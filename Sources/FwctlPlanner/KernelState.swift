@@ -38,6 +38,14 @@ struct KernelState {
         tables.append(k)
     }
 
+    /// Adds a table read from a kernel as it is, handles included (a plan refers to its
+    /// rules by them). New objects then take handles above the highest one present, which
+    /// the kernel may not (its counter also counted objects since deleted).
+    mutating func hold(_ table: Table) {
+        lastTableHandle = max(lastTableHandle, table.handle ?? 0)
+        tables.append(KernelTable(table: table))
+    }
+
     @discardableResult
     mutating func remove(_ ref: TableRef) -> Bool {
         guard let i = tables.firstIndex(where: { $0.table.ref == ref }) else { return false }
