@@ -3,11 +3,13 @@ import FwctlRuleset
 import Glibc
 #endif
 
-/// The element dumps of a table's sets, two at a time when there are several. The kernel
-/// walks a set's tree from its first element for every 32 KB dump message it fills (a
-/// 25,000-address interval set: 50,000 kernel elements, about 40 messages), all of it in
-/// the reading thread, so with a second core a second connection on another thread takes
-/// every other set and the dumps take about half as long.
+/// The element dumps of a table's sets. The kernel walks a set's tree from its first element
+/// for every 32 KB dump message it fills (a 25,000-address interval set: 50,000 kernel
+/// elements, about 40 messages), all of it in the reading thread. A read running on another
+/// thread while the main thread compiles (`NetlinkBackend.prefetch`) gets help from the main
+/// thread once that one has nothing left to do but wait for it (`DumpHelp`): each thread then
+/// takes the next set on a connection of its own. Never from a thread that has work of its
+/// own, so the help costs the compilation nothing.
 extension NftConnection {
     /// One set's GETSETELEM dump as received.
     struct ElementDump {
@@ -17,99 +19,144 @@ extension NftConnection {
 
     /// The dumps of `sets` of table `ref`, in the order given.
     func dumpElements(of sets: [String], table ref: TableRef) throws -> [ElementDump] {
-        let work = SharedWork(sets.count)
-        let path = netnsPath
-        let helper = sets.count > 1 && sysconf(Int32(_SC_NPROCESSORS_ONLN)) > 1 ? HelperThread {
-            do {
-                let other = try NftConnection(netnsPath: path)
-                while let i = work.next() { work.store(try other.dumpElements(of: sets[i], table: ref), at: i) }
-            } catch {
-                work.fail(error)
-            }
-        } : nil
-        do {
-            while let i = work.next() { work.store(try dumpElements(of: sets[i], table: ref), at: i) }
-        } catch {
-            work.fail(error)
-        }
-        helper?.join()
+        let work = ElementDumpWork(sets: sets, table: ref, netnsPath: netnsPath)
+        dumpHelp?.offer(work)
+        work.run(on: self)
+        dumpHelp?.withdraw()
         return try work.results()
     }
 
-    private func dumpElements(of name: String, table ref: TableRef) throws -> ElementDump {
+    fileprivate func dumpElements(of name: String, table ref: TableRef) throws -> ElementDump {
         let r = try request(NftMsg.getSetElem, family: ref.family, flags: NftMsg.dump, object: try NftnlBuild.setRef(ref, name: name),
                             elements: true, operation: "dump elements of set \(name)")
         return ElementDump(messages: r.messages, interrupted: r.interrupted)
     }
 }
 
-/// The sets still to dump and the dumps made, shared by the two threads under a mutex.
-private final class SharedWork: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+/// Help for a read running on another thread: the thread that waits for the read calls
+/// `help()` first, and dumps sets of the read's element dumps, if any are still to be made.
+public final class DumpHelp: @unchecked Sendable {
+    // @unchecked: every field is used under `mutex`.
+    private let mutex = Mutex()
+    private var work: ElementDumpWork?
+    private var helping = 0
+    private var finished = false
+
+    public init() {}
+
+    /// Waits until the read offers element dumps or is over; dumps sets until none is left.
+    public func help() {
+        let work: ElementDumpWork? = mutex.locked {
+            while self.work == nil && !finished { mutex.wait() }
+            if self.work != nil { helping += 1 }
+            return self.work
+        }
+        guard let work else { return }
+        do { work.run(on: try NftConnection(netnsPath: work.netnsPath)) } catch { work.fail(error) }
+        mutex.locked {
+            helping -= 1
+            mutex.broadcast()
+        }
+    }
+
+    /// The read is over (whatever its outcome): a thread waiting in `help` returns.
+    public func finish() {
+        mutex.locked {
+            finished = true
+            mutex.broadcast()
+        }
+    }
+
+    fileprivate func offer(_ w: ElementDumpWork) {
+        mutex.locked {
+            work = w
+            mutex.broadcast()
+        }
+    }
+
+    /// No more helpers; returns once the ones dumping are done.
+    fileprivate func withdraw() {
+        mutex.locked {
+            work = nil
+            while helping > 0 { mutex.wait() }
+        }
+    }
+}
+
+/// The sets still to dump and the dumps made, shared by the threads dumping them.
+private final class ElementDumpWork: @unchecked Sendable {
+    // @unchecked: the mutable fields are used under `mutex`.
+    let sets: [String]
+    let ref: TableRef
+    let netnsPath: String?
+    private let mutex = Mutex()
     private var nextIndex = 0
     private var dumps: [NftConnection.ElementDump?]
     private var error: (any Error)?
 
-    init(_ count: Int) {
-        pthread_mutex_init(mutex, nil)
-        dumps = Array(repeating: nil, count: count)
+    init(sets: [String], table: TableRef, netnsPath: String?) {
+        self.sets = sets
+        ref = table
+        self.netnsPath = netnsPath
+        dumps = Array(repeating: nil, count: sets.count)
     }
 
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
+    /// Dumps the next set on `connection` until none is left or a dump failed.
+    func run(on connection: NftConnection) {
+        while let i = next() {
+            do {
+                let dump = try connection.dumpElements(of: sets[i], table: ref)
+                mutex.locked { dumps[i] = dump }
+            } catch {
+                fail(error)
+            }
+        }
     }
 
-    private func locked<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return body()
-    }
-
-    /// The next set to dump; nil when none is left or a dump failed.
-    func next() -> Int? {
-        locked {
+    private func next() -> Int? {
+        mutex.locked {
             guard error == nil, nextIndex < dumps.count else { return nil }
             defer { nextIndex += 1 }
             return nextIndex
         }
     }
 
-    func store(_ dump: NftConnection.ElementDump, at i: Int) { locked { dumps[i] = dump } }
+    func fail(_ e: any Error) { mutex.locked { if error == nil { error = e } } }
 
-    func fail(_ e: any Error) { locked { if error == nil { error = e } } }
-
-    /// Every dump, or the first error (call once both threads are done).
+    /// Every dump, or the first error (once every thread is done).
     func results() throws -> [NftConnection.ElementDump] {
-        let (failure, done) = locked { (error, dumps) }
+        let (failure, done) = mutex.locked { (error, dumps) }
         if let failure { throw failure }
         return done.map { $0 ?? NftConnection.ElementDump() }
     }
 }
 
-/// A POSIX thread running one closure (this module has no Foundation); nil-safe to join.
-private final class HelperThread {
-    private final class Body {
-        let run: () -> Void
-        init(_ run: @escaping () -> Void) { self.run = run }
+/// A pthread mutex with its condition variable (this module has no Foundation).
+private final class Mutex {
+    private let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let c = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+
+    init() {
+        pthread_mutex_init(m, nil)
+        pthread_cond_init(c, nil)
     }
 
-    private var thread = pthread_t()
-    private var started = false
-
-    /// Starts `body` on a new thread; when no thread can be made, runs nothing (the caller's
-    /// own loop then does all the work).
-    init(_ body: @escaping () -> Void) {
-        let context = Unmanaged.passRetained(Body(body)).toOpaque()
-        started = pthread_create(&thread, nil, { raw in
-            Unmanaged<Body>.fromOpaque(raw!).takeRetainedValue().run()
-            return nil
-        }, context) == 0
-        if !started { Unmanaged<Body>.fromOpaque(context).release() }
+    deinit {
+        pthread_cond_destroy(c)
+        pthread_mutex_destroy(m)
+        c.deallocate()
+        m.deallocate()
     }
 
-    func join() {
-        if started { pthread_join(thread, nil) }
-        started = false
+    func locked<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(m)
+        defer { pthread_mutex_unlock(m) }
+        return body()
     }
+
+    /// Inside `locked`: waits for a broadcast.
+    func wait() { pthread_cond_wait(c, m) }
+
+    /// Inside `locked`.
+    func broadcast() { pthread_cond_broadcast(c) }
 }
