@@ -20,11 +20,9 @@ extension NftConnection {
     /// The dumps of `sets` of table `ref`, in the order given.
     func dumpElements(of sets: [String], table ref: TableRef) throws -> [ElementDump] {
         let work = ElementDumpWork(sets: sets, table: ref, netnsPath: netnsPath)
-        // One set is one dump: nothing to share.
-        let help = sets.count > 1 ? dumpHelp : nil
-        help?.offer(work)
-        work.run { self }
-        help?.withdraw()
+        dumpHelp?.offer(work)
+        work.run(on: self)
+        dumpHelp?.withdraw()
         return try work.results()
     }
 
@@ -54,7 +52,7 @@ public final class DumpHelp: @unchecked Sendable {
             return self.work
         }
         guard let work else { return }
-        work.run { try NftConnection(netnsPath: work.netnsPath) }
+        do { work.run(on: try NftConnection(netnsPath: work.netnsPath)) } catch { work.fail(error) }
         mutex.locked {
             helping -= 1
             mutex.broadcast()
@@ -103,14 +101,11 @@ private final class ElementDumpWork: @unchecked Sendable {
         dumps = Array(repeating: nil, count: sets.count)
     }
 
-    /// Dumps the next set until none is left or a dump failed, on the connection `connect`
-    /// gives when there is a first set to dump.
-    func run(_ connect: () throws -> NftConnection) {
-        var connection: NftConnection?
+    /// Dumps the next set on `connection` until none is left or a dump failed.
+    func run(on connection: NftConnection) {
         while let i = next() {
             do {
-                if connection == nil { connection = try connect() }
-                let dump = try connection!.dumpElements(of: sets[i], table: ref)
+                let dump = try connection.dumpElements(of: sets[i], table: ref)
                 mutex.locked { dumps[i] = dump }
             } catch {
                 fail(error)
