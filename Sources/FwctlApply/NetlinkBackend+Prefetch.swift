@@ -9,8 +9,6 @@ final class Prefetch: @unchecked Sendable {
     let done = DispatchGroup()
     /// Written by the reading thread before `done` is left; read only after waiting on it.
     var result: Result<TableRead, any Error>?
-    /// The waiting thread's share of the read's set dumps.
-    let help = DumpHelp()
 
     init(ref: TableRef) { self.ref = ref }
 }
@@ -31,11 +29,7 @@ extension NetlinkBackend {
         let exclusive = Exclusive(backend: self)
         p.done.enter()
         Thread.detachNewThread {
-            let connection = exclusive.backend.connection
-            connection.dumpHelp = p.help
             p.result = Result { try exclusive.backend.readUsingRecord(ref) }
-            connection.dumpHelp = nil
-            p.help.finish()
             p.done.leave()
         }
         prefetched = p
@@ -47,11 +41,9 @@ extension NetlinkBackend {
         records?.tableHint() ?? TableRef(family: .inet, name: "fwctl")
     }
 
-    /// Waits for a prefetch in flight, taking part in its set dumps meanwhile; its outcome
-    /// when it read `ref`.
+    /// Waits for a prefetch in flight; its outcome when it read `ref`.
     func joinPrefetch(for ref: TableRef?) -> Result<TableRead, any Error>? {
         guard let p = prefetched else { return nil }
-        p.help.help()
         p.done.wait()
         prefetched = nil
         return p.ref == ref ? p.result : nil

@@ -26,12 +26,12 @@ extension NftConnection {
                            message: "the ruleset kept changing during the dump")
     }
 
-    private func dumpTable(_ ref: TableRef, generation: UInt32, known given: KnownSetElements?, into read: inout TableRead,
+    private func dumpTable(_ ref: TableRef, generation: UInt32, known: KnownSetElements?, into read: inout TableRead,
                            consistent: inout Bool) throws -> Table? {
         var interrupted = false
         var generations = Set<UInt16>()
-        func dump(_ type: UInt16, _ filter: NftnlObject, _ what: String) throws -> [NetlinkMessage] {
-            let r = try request(type, family: ref.family, flags: NftMsg.dump, object: filter, operation: what)
+        func dump(_ type: UInt16, _ filter: NftnlObject, elements: Bool = false, _ what: String) throws -> [NetlinkMessage] {
+            let r = try request(type, family: ref.family, flags: NftMsg.dump, object: filter, elements: elements, operation: what)
             interrupted = interrupted || r.interrupted
             for m in r.messages { if let g = m.generationLow16 { generations.insert(g) } }
             return r.messages
@@ -55,32 +55,20 @@ extension NftConnection {
 
         var context = DecodeContext()
         context.interfaceName = { [netnsPath] in NetworkNamespace.interfaceName($0, in: netnsPath) }
-        // Headers first, so that the sets whose elements are not known are dumped together.
-        var headers: [TableDecoder.SetHeader] = []
-        var known: [String: [SetElement]] = [:]
         for m in try dump(NftMsg.getSet, try NftnlBuild.setRef(ref, name: nil), "dump sets") {
             let header = try TableDecoder.setHeader(m)
             guard header.table == ref.name else { continue }
-            headers.append(header)
             if header.isNamedModelSet, header.onlyChangedByCommits { read.recordable.insert(header.name) }
-            if let given = given, header.isNamedModelSet, header.onlyChangedByCommits, let type = header.key.keyType,
-               let elements = given.elements(of: header.name, generation: generation, table: table.handle, handle: header.handle,
-                                             keyType: type, interval: header.isInterval) {
-                known[header.name] = elements
-            }
-        }
-        let toDump = headers.map(\.name).filter { known[$0] == nil }
-        let dumped = Dictionary(zip(toDump, try dumpElements(of: toDump, table: ref)), uniquingKeysWith: { a, _ in a })
-        for header in headers {
-            if let elements = known[header.name], let type = header.key.keyType {
+            if let known, header.isNamedModelSet, header.onlyChangedByCommits, let type = header.key.keyType,
+               let given = known.elements(of: header.name, generation: generation, table: table.handle, handle: header.handle,
+                                          keyType: type, interval: header.isInterval) {
                 table.sets.append(NamedSet(name: header.name, keyType: type, isInterval: header.isInterval,
-                                           comment: header.comment, elements: elements, extras: header.extras, handle: header.handle))
+                                           comment: header.comment, elements: given, extras: header.extras, handle: header.handle))
                 read.reused.insert(header.name)
                 continue
             }
-            let messages = dumped[header.name]?.messages ?? []
-            interrupted = interrupted || dumped[header.name]?.interrupted == true
-            for m in messages { if let g = m.generationLow16 { generations.insert(g) } }
+            let messages = try dump(NftMsg.getSetElem, try NftnlBuild.setRef(ref, name: header.name), elements: true,
+                                    "dump elements of set \(header.name)")
             if header.isNamedModelSet, let type = header.key.keyType, let (keys, length) = ElementDumpDecoder.keys(messages) {
                 // The fast way for named sets (the big ones): straight from the attributes. It
                 // takes only elements as fwctl writes them, so their extras are the header's.

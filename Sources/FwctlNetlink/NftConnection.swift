@@ -12,8 +12,6 @@ public final class NftConnection {
     /// The namespace the socket lives in (nil: the caller's); also where interface names resolve.
     let netnsPath: String?
     private var seq: UInt32
-    /// Where a thread waiting for this connection's read can take part in its element dumps.
-    public var dumpHelp: DumpHelp?
 
     /// Opens a NETLINK_NETFILTER socket; if `netnsPath` (e.g. "/run/netns/NAME") is given, the
     /// socket is opened inside that namespace (setns on this thread, socket, setns back — synchronously).
