@@ -71,7 +71,11 @@ ansible-lint: deps
 deb: deps
 	@SWIFT=$(SWIFT) scripts/build-deb.sh
 
-demo: build
+# The demo's own story only: installing packages and building go to a log, named here.
+DEMO_LOG := .build/demo-setup.log
+demo:
+	@mkdir -p .build; echo "Preparing the demo: packages and build (log: $(DEMO_LOG)) ..."; \
+	{ $(MAKE) --no-print-directory deps && $(SWIFT) build; } >$(DEMO_LOG) 2>&1 || { tail -n 30 $(DEMO_LOG); echo "make demo: setup failed, see $(DEMO_LOG)"; exit 1; }
 	@scripts/demo.sh "$$($(SWIFT) build --show-bin-path)/fwctl" "$(POLICY)" "$(DEMO_HOST)"
 
 bench: release

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Generates a large fleet policy for benchmarks: HOSTS hosts in ROLES roles, FLOWS flows.
 # Deterministic (no randomness): the same arguments give the same policy.
-# usage: gen-fleet.sh HOSTS ROLES FLOWS > fleet.policy
+# With a fourth argument `tests`, a test block follows whose expectations span whole roles
+# and the whole fleet (each passes on the generated policy; needs ROLES >= 51).
+# usage: gen-fleet.sh HOSTS ROLES FLOWS [tests] > fleet.policy
 set -euo pipefail
-hosts=${1:-10000} roles=${2:-100} flows=${3:-1000}
-awk -v H="$hosts" -v R="$roles" -v F="$flows" 'BEGIN {
+hosts=${1:-10000} roles=${2:-100} flows=${3:-1000} tests=${4:-}
+awk -v H="$hosts" -v R="$roles" -v F="$flows" -v T="$tests" 'BEGIN {
   print "# generated: " H " hosts, " R " roles, " F " flows"
   print "network internet = 0.0.0.0/0, ::/0"
   print "network ops = 198.51.100.0/24, 2001:db8:ff::/48"
@@ -27,5 +29,17 @@ awk -v H="$hosts" -v R="$roles" -v F="$flows" 'BEGIN {
       printf "allow r%d -> r%d : svc%d, tcp/%d\n", r, (r + d) % R, (r + d) % 50, 30000 + n
       n++
     }
+  }
+  if (T == "tests") {
+    print "test \"fleet\" {"
+    print "  expect allow ops -> * : tcp/22"
+    print "  expect allow * -> internet : udp/123"
+    print "  expect allow r0 -> r1 : svc1, tcp/30002"
+    print "  expect only r0 -> r1 : svc1, tcp/30002"
+    print "  expect deny r1 -> r0 : svc0, tcp/30002"
+    print "  expect deny r0 -> r50 : any"
+    print "  expect deny * -> internet : tcp/80"
+    print "  expect allow r0, r1, r2 -> r3 : svc3"
+    print "}"
   }
 }'

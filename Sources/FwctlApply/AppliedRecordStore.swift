@@ -40,14 +40,17 @@ public struct AppliedRecordStore: Sendable {
         loadWithState()?.record
     }
 
-    /// The record and the file it came from.
-    public func loadWithState() -> (record: AppliedRecord, file: FileState)? {
+    /// The record and the file it came from; with `generation`, nil at once when the file's
+    /// record does not reach that generation (it cannot stand for a read made there).
+    public func loadWithState(at generation: UInt32? = nil) -> (record: AppliedRecord, file: FileState)? {
         guard let fd = try? StateFile.open(path, O_RDONLY).fd else { return nil }
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         var st = stat()
-        guard fstat(fd, &st) == 0, let data = try? handle.readToEnd(),
-              let d = AppliedRecord.decode([UInt8](data)) else { return nil }
-        let file = FileState(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: data.count,
+        guard fstat(fd, &st) == 0, let data = try? handle.readToEnd() else { return nil }
+        let bytes = [UInt8](data)
+        if let generation, AppliedRecord.reachedGeneration(bytes) != generation { return nil }
+        guard let d = AppliedRecord.decode(bytes) else { return nil }
+        let file = FileState(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: bytes.count,
                              generation: d.record.generation, baseSize: d.baseSize, deltas: d.deltas,
                              deltaBytes: d.deltaBytes, clean: d.clean)
         return (d.record, file)

@@ -38,23 +38,37 @@ extension ApplySession {
     /// The result entry once the kernel changed. Returns a warning instead of throwing: the
     /// apply happened, and its `started` entry is already in the log.
     ///
-    /// An apply without a confirm window is kept for good first: its table becomes the one
-    /// `fwctl restore` loads at boot (a provisional one waits for `fwctl confirm`), so an
-    /// `applied` entry means the table was kept or a warning said why not.
+    /// An apply without a confirm window is kept for good too: its table becomes the one
+    /// `fwctl restore` loads at boot (a provisional one waits for `fwctl confirm`), written
+    /// on the other core while the entry is, so an `applied` entry means the table was kept
+    /// or a warning said why not.
     func recordApplied(_ plan: Plan, confirmationID: String?, generation: UInt32?) -> String? {
         Self.pauseAfterCommitForTests()
-        let kept = confirmationID == nil ? keepConfirmed(plan.table) : nil
+        let keeping = confirmationID == nil ? startKeeping(plan.table) : nil
+        var warnings: [String] = []
         do {
             try recorder?.finished(plan, confirmationID: confirmationID, generationAfter: generation, failure: nil)
-            return kept
         } catch {
-            return ["the apply went through, but its result could not be logged: \(error)", kept].compactMap { $0 }.joined(separator: "; ")
+            warnings.append("the apply went through, but its result could not be logged: \(error)")
         }
+        if let w = keeping?() { warnings.append(w) }
+        return warnings.isEmpty ? nil : warnings.joined(separator: "; ")
     }
 
-    /// Saves the table now loaded as the one `fwctl restore` brings back (see
-    /// `ConfirmedTable`): after an apply without confirm window, and by `fwctl confirm`.
-    /// Returns a warning when it could not be saved.
+    /// Starts keeping the table this process's commit left in `ref` (see `ConfirmedTable`):
+    /// worked out from the plan and written on another thread, or read back when the commit
+    /// does not tell. The returned closure waits for it and gives its warning, if any.
+    private func startKeeping(_ ref: TableRef) -> () -> String? {
+        guard let commit = backend.lastCommit(to: ref) else { return { self.keepConfirmed(ref) } }
+        let host = recorder?.host ?? "", directory = state.path
+        let work = BackgroundWork { commit.table().map { ConfirmedTable.keep($0, host: host, stateDirectory: directory) } }
+        // nil: the plan's outcome could not be worked out, so only the kernel can say.
+        return { work.wait() ?? self.keepConfirmed(ref) }
+    }
+
+    /// Saves the table now loaded, read back from the kernel, as the one `fwctl restore`
+    /// brings back (see `ConfirmedTable`): by `fwctl confirm`, and after an apply whose
+    /// outcome cannot be worked out. Returns a warning when it could not be saved.
     public func keepConfirmed(_ ref: TableRef) -> String? {
         ConfirmedTable.keep(ref, backend: backend, host: recorder?.host ?? "", stateDirectory: state.path)
     }
@@ -77,14 +91,14 @@ extension ApplySession {
         return "the apply log's last entry (seq \(last.seq), apply started at \(last.time)) has no result: that fwctl was killed midway. The kernel holds \(entry.loaded ?? "?") (table \(ref), generation \(generation)); recorded as seq \(entry.seq) (recovered)"
     }
 
-    /// Test-only: kernel tests kill fwctl between the commit and the result entry. With
-    /// FWCTL_TEST_PAUSE_AFTER_COMMIT=PATH set, creates PATH and waits (60 s at most) right
-    /// after the commit; without it, does nothing.
+    /// Test-only: kernel tests kill fwctl, or change the table, between the commit and the
+    /// result entry. With FWCTL_TEST_PAUSE_AFTER_COMMIT=PATH set, creates PATH right after the
+    /// commit and waits until PATH is gone (60 s at most); without it, does nothing.
     static func pauseAfterCommitForTests() {
         guard let marker = ProcessInfo.processInfo.environment["FWCTL_TEST_PAUSE_AFTER_COMMIT"], !marker.isEmpty else { return }
         let fd = open(marker, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         if fd >= 0 { close(fd) }
-        sleep(60)
+        for _ in 0..<600 where access(marker, F_OK) == 0 { usleep(100_000) }
     }
 
     /// Restores the table saved by an unconfirmed apply and records it. The rollback never

@@ -35,14 +35,13 @@ public final class ApplySession {
         try Self.explained { try backend.plan(toward: desired) }
     }
 
-    /// Base chains of other tables on the hooks fwctl uses: a drop there is final whatever
-    /// fwctl admits, so the user is told; they are never touched.
+    /// Base chains of other tables on the hooks that matter (see `OtherBaseChain`); they are
+    /// never touched.
     public func otherTablesWarnings(for desired: Table) -> [String] {
-        let hooks = Set(desired.chains.compactMap { $0.hook?.hook })
         let others = (try? backend.otherBaseChains(excluding: desired.ref)) ?? []
-        return others.filter { hooks.contains($0.hook) }.map {
-            "table \($0.family.rawValue) \($0.table) has base chain \($0.chain) on hook \($0.hook.rawValue) (priority \($0.priority), policy \($0.policy.rawValue)): its drops apply too; fwctl leaves it alone"
-        }
+        return OtherBaseChain.warnings(for: desired, others: others.map {
+            OtherBaseChain(family: $0.family, table: $0.table, chain: $0.chain, hook: $0.hook, priority: $0.priority, policy: $0.policy)
+        })
     }
 
     /// What `apply` did.

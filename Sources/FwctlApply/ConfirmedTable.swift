@@ -9,9 +9,12 @@ import Glibc
 /// confirm window, or confirmed with `fwctl confirm`. Never a provisional table: an apply
 /// waiting for confirmation leaves the file as it was. `fwctl restore` loads it at boot.
 ///
-/// The table is stored as the kernel listed it right after the commit, without handles or
+/// The table is stored as the kernel lists it right after the commit, without handles or
 /// counter values, in the binary form of `SnapshotWriter` with a checksum, written
-/// atomically and flushed to disk (a crash leaves the old file or the new one).
+/// atomically and flushed to disk (a crash leaves the old file or the new one). After an
+/// apply whose commit was the only one (`CommittedPlan`) it is worked out from the plan and
+/// the table the plan was made from, not read back: exactly what the batch made, never an
+/// edit someone made right after it.
 public struct ConfirmedTable: Sendable {
     public var table: Table
     /// The policy host it was applied for.
@@ -67,9 +70,15 @@ public struct ConfirmedTable: Sendable {
             return "the table is applied, but reading it back for `fwctl restore` failed (\(error)); at boot, restore loads the table kept before"
         }
         guard let table else { return "table \(ref) is gone right after the commit; at boot, restore loads the table kept before" }
+        return keep(table, host: host, stateDirectory: stateDirectory)
+    }
+
+    /// After a commit that is kept: saves `table`, what the commit left (see `CommittedPlan`),
+    /// touching no kernel (safe on another thread). Returns a warning instead of throwing.
+    public static func keep(_ table: Table, host: String, stateDirectory: String) -> String? {
         // A rule fwctl does not model cannot be re-created: keep the last table that can be.
         if table.chains.contains(where: { $0.rules.contains(where: \.hasUnknownExpression) }) {
-            return "table \(ref) holds rules fwctl did not write; at boot, restore loads the table kept before"
+            return "table \(table.ref) holds rules fwctl did not write; at boot, restore loads the table kept before"
         }
         do { try save(table, host: host, stateDirectory: stateDirectory) } catch {
             return "the table is applied, but could not be kept for `fwctl restore`: \(error)"

@@ -1,4 +1,5 @@
 import Foundation
+import FwctlNet
 
 /// `fwctl status` output: text for people, JSON for scripts, and the Prometheus text
 /// exposition format (version 0.0.4) for node_exporter's textfile collector.
@@ -7,7 +8,7 @@ extension HostStatus {
         var out = "Host \(host), table \(table): "
         out += loaded ? "loaded (kernel generation \(generation.map(String.init) ?? "?"))\n" : "not loaded\n"
         out += inSync ? "In sync with the policy.\n"
-            : "DRIFT: apply would make \(driftChanges) changes (\(drift.add) to add, \(drift.change) to change, \(drift.remove) to remove); see `fwctl plan`.\n"
+            : "DRIFT: apply would make \(counted(driftChanges, "change")) (\(drift.add) to add, \(drift.change) to change, \(drift.remove) to remove); see `fwctl plan`.\n"
         if let e = lastApply {
             out += "Last apply: \(e.time) by \(e.actor.text), \(e.summary?.line ?? "")"
             out += e.policy.commit.map { " policy commit \($0.prefix(12))\(e.policy.dirty == true ? "+dirty" : "")" } ?? ""
@@ -21,11 +22,11 @@ extension HostStatus {
         if let logProblem { out += "Apply log: \(logProblem)\n" }
         let used = flows.filter(\.used), unused = flows.filter { !$0.used }
         out += "\nUsed flows (\(used.count)):\n"
-        for f in used { out += "  \(Self.row(f))  \(f.packets) packets, \(f.bytes) bytes\n" }
+        for f in used { out += "  \(Self.row(f))  \(counted(f.packets, "packet")), \(counted(f.bytes, "byte"))\n" }
         out += "\nNever used since loaded (\(unused.count)):\n"
         for f in unused { out += "  \(Self.row(f))\n" }
         out += "\nDropped by chain policy:\n"
-        for d in drops { out += "  \(d.chain): \(d.packets) packets, \(d.bytes) bytes\n" }
+        for d in drops { out += "  \(d.chain): \(counted(d.packets, "packet")), \(counted(d.bytes, "byte"))\n" }
         return out
     }
 

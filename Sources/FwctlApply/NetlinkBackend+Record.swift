@@ -17,7 +17,9 @@ extension NetlinkBackend {
     /// `refresh`), and records what was read.
     func readUsingRecord(_ ref: TableRef) throws -> TableRead {
         let here = place
-        let loaded = records.flatMap { store in refresh ? nil : store.loadWithState() }
+        // A record of another generation than the kernel's is stale: not worth decoding.
+        let now = records != nil && !refresh ? try connection.generation() : nil
+        let loaded = records.flatMap { store in refresh ? nil : store.loadWithState(at: now) }
         let record = loaded?.record
         let known = here.flatMap { h in record?.known(for: ref, at: h) }
         var read = try connection.readTable(family: ref.family, name: ref.name, known: known)

@@ -27,6 +27,8 @@ public final class NetlinkBackend: RulesetBackend {
     /// The generation the last committed or checked batch was sent at: the plan's, or a later
     /// one after a retry. Nil until a batch went through.
     public private(set) var sentAtGeneration: UInt32?
+    /// The last batch this process committed, when nothing else committed with it.
+    var lastCommit: CommittedPlan?
 
     /// Opens a netlink socket in this process's network namespace, or in `netnsPath`.
     public init(netnsPath: String? = nil) throws {
@@ -41,6 +43,7 @@ public final class NetlinkBackend: RulesetBackend {
     public func apply(_ plan: Plan, expectedGeneration: UInt32, checkOnly: Bool) throws -> UInt32? {
         _ = joinPrefetch(for: nil)
         sentAtGeneration = nil
+        lastCommit = nil
         if plan.changes.isEmpty { return checkOnly ? nil : try connection.generation() }
         // The read the plan was made from, when this process made it: what a retry compares
         // the kernel's table with.
@@ -55,7 +58,10 @@ public final class NetlinkBackend: RulesetBackend {
         let tx = Self.transaction(for: plan, hooks: hooks)
         return try conflictRetry.run(from: expectedGeneration, send: { expected in
             let generation = try commit(tx, at: expected, checkOnly: checkOnly)
-            if !checkOnly { recordAfterCommit(of: plan, expected: expected, generation: generation) }
+            if !checkOnly {
+                noteCommit(of: plan, at: expected, generation: generation)
+                recordAfterCommit(of: plan, expected: expected, generation: generation)
+            }
             sentAtGeneration = expected
             return generation
         }, rebase: {

@@ -96,6 +96,9 @@ extension SnapshotWriter {
         case .verdict(let v): u8(11); verdict(v)
         case .unknown(let text): u8(12); string(text)
         case .dispatch(let map): u8(13); string(map)
+        case .originalDestination(let family, let set): u8(14); string(family.rawValue); string(set)
+        case .originalPort(let proto, let p): u8(15); string(proto.rawValue); element(.port(p))
+        case .sameLinkRoute: u8(16)
         }
     }
 }
@@ -244,6 +247,9 @@ extension SnapshotReader {
         case 11: return verdict().map(Expression.verdict)
         case 12: return string().map(Expression.unknown)
         case 13: return string().map(Expression.dispatch)
+        case 14: if let family = raw(IPFamily.self), let set = string() { return .originalDestination(family: family, set: set) }; return nil
+        case 15: if let proto = raw(PortProtocol.self), let p = port() { return .originalPort(proto: proto, range: p) }; return nil
+        case 16: return .sameLinkRoute
         default: return nil
         }
     }

@@ -11,21 +11,38 @@ struct AuditFlows {
     let fleet: Fleet
     let today: CalendarDate
 
+    /// A host's flows, each peer with the hosts and addresses it stands for (schema 1).
     func entries(for host: String) -> [AuditReport.FlowEntry] {
+        entries(naming: { fleet.endpoints($0, include: host) }, peer: { peer($0, excluding: host) })
+    }
+
+    /// A host's flows, each peer by name only (schema 2: `reference`). The same for every
+    /// host of one role set (and one name, when a flow names the host), so worked out once for
+    /// a class of alike hosts.
+    func entries(of host: FwctlPolicy.Host) -> [AuditReport.FlowEntry] {
+        let roles = Set(host.roles)
+        return entries(naming: { ends in
+            ends.contains { end in
+                switch end {
+                case .fleet: true
+                case .role(let r): roles.contains(r)
+                case .host(let h): h == host.name
+                case .network, .addresses: false
+                }
+            }
+        }, peer: reference)
+    }
+
+    private func entries(naming: ([Endpoint]) -> Bool, peer: (Endpoint) -> AuditReport.Peer) -> [AuditReport.FlowEntry] {
         var inbound: [AuditReport.FlowEntry] = [], outbound: [AuditReport.FlowEntry] = []
         for flow in fleet.flows {
-            if fleet.endpoints(flow.destinations, include: host) {
-                inbound += entries(flow, .inbound, peers: flow.sources, host: host)
-            }
-            if fleet.endpoints(flow.sources, include: host) {
-                outbound += entries(flow, .outbound, peers: flow.destinations, host: host)
-            }
+            if naming(flow.destinations) { inbound += entries(flow, .inbound, peers: flow.sources.map(peer)) }
+            if naming(flow.sources) { outbound += entries(flow, .outbound, peers: flow.destinations.map(peer)) }
         }
         return inbound + outbound
     }
 
-    private func entries(_ flow: Flow, _ direction: AuditReport.Direction, peers: [Endpoint], host: String) -> [AuditReport.FlowEntry] {
-        let peerList = peers.map { peer($0, excluding: host) }
+    private func entries(_ flow: Flow, _ direction: AuditReport.Direction, peers peerList: [AuditReport.Peer]) -> [AuditReport.FlowEntry] {
         let flags = flow.action == .allow ? Self.flags(flow.metadata, today: today) : []
         return flow.services.map { service in
             AuditReport.FlowEntry(
@@ -59,6 +76,17 @@ struct AuditFlows {
             addresses = fleet.addresses(of: endpoint)
         }
         return AuditReport.Peer(kind: Self.kind(endpoint), name: endpoint.description, hosts: hosts, addresses: Self.addressList(addresses))
+    }
+
+    /// A peer by name (schema 2): a role's, a host's and `*`'s hosts are in the report's
+    /// `roles[]` and `hosts[]`, listed once; a network's or literal's addresses are here.
+    func reference(_ endpoint: Endpoint) -> AuditReport.Peer {
+        let addresses: [String]
+        switch endpoint {
+        case .network, .addresses: addresses = Self.addressList(fleet.addresses(of: endpoint))
+        case .role, .host, .fleet: addresses = []
+        }
+        return AuditReport.Peer(kind: Self.kind(endpoint), name: endpoint.description, hosts: [], addresses: addresses)
     }
 
     static func kind(_ endpoint: Endpoint) -> String {

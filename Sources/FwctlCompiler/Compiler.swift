@@ -55,7 +55,11 @@ public struct Compiler: Sendable {
             builder.filterChain(direction: .output, policy: d.egressFiltering ? .drop : .accept,
                                 logDrops: d.logDrops && d.egressFiltering, extra: &extra),
         ]
-        if d.manageForward { chains.append(builder.forwardChain()) }
+        switch d.forward {
+        case .unmanaged: break
+        case .drop: chains.append(builder.forwardChain())
+        case .policy: chains.append(builder.policyForwardChain())
+        }
         let sets = (builder.sets + extra.maps).sorted { $0.name < $1.name }
         return Table(family: .inet, name: d.tableName, comment: Table.ownershipComment, sets: sets, chains: chains + extra.chains)
     }

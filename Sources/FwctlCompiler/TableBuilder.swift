@@ -114,7 +114,7 @@ struct TableBuilder {
     /// The named set of every fleet host's addresses of one family.
     static func fleetSetName(_ family: IPFamily) -> String { family == .v4 ? "fleet_v4" : "fleet_v6" }
 
-    private mutating func namedSet(_ name: String, family: IPFamily, elements: [SetElement], comment: String) -> AddressMatch {
+    mutating func namedSet(_ name: String, family: IPFamily, elements: [SetElement], comment: String) -> AddressMatch {
         if setsByName[name] == nil {
             setsByName[name] = NamedSet(name: name, keyType: family == .v4 ? .ipv4Addr : .ipv6Addr, isInterval: true,
                                         comment: comment, elements: elements)

@@ -1,8 +1,8 @@
 import Foundation
 import FwctlNet
 
-/// Listeners on every probed port of every end: TCP accepts and closes, UDP echoes each
-/// datagram back. One thread serves them all with poll(2) until `stop()`.
+/// Listeners on every probed port of every end, and on every published port of every
+/// container: TCP accepts and closes, UDP echoes each datagram back. One thread serves them all with poll(2) until `stop()`.
 final class LabListeners: @unchecked Sendable {
     private var tcp: [Int32] = []
     private var udp: [Int32] = []
@@ -17,6 +17,14 @@ final class LabListeners: @unchecked Sendable {
                 try LabSocket.inNamespace(path) {
                     for address in end.addresses {
                         for port in plan.ports { try open(address, port) }
+                    }
+                }
+            }
+            for container in plan.containers {
+                guard let path = network.containerPath(of: container.host) else { continue }
+                try LabSocket.inNamespace(path) {
+                    for address in container.addresses {
+                        for port in container.ports { try open(address, port) }
                     }
                 }
             }

@@ -9,8 +9,10 @@ import FwctlNet
 public final class LabNetwork: @unchecked Sendable {
     /// Namespace name per end name.
     public private(set) var namespaces: [String: String] = [:]
+    /// Namespace name of each host's container (`LabPlan.Container`), by host name.
+    public internal(set) var containers: [String: String] = [:]
     public let bridge: String
-    private let prefix: String
+    let prefix: String
     private var counter = 0
 
     /// Creates the namespaces for `plan`; removes what it made when a step fails.
@@ -21,6 +23,7 @@ public final class LabNetwork: @unchecked Sendable {
             try Self.ip(["-n", bridge, "link", "add", "br0", "type", "bridge"])
             try Self.ip(["-n", bridge, "link", "set", "br0", "up"])
             for (i, end) in plan.ends.enumerated() { try add(end, index: i) }
+            for container in plan.containers { try add(container, plan: plan) }
         } catch {
             remove()
             throw error
@@ -57,6 +60,8 @@ public final class LabNetwork: @unchecked Sendable {
     /// Deletes every namespace of this lab. Safe to call more than once.
     public func remove() {
         for ns in namespaces.values { LabRegistry.delete(ns) }
+        for ns in containers.values { LabRegistry.delete(ns) }
+        containers = [:]
         LabRegistry.delete(bridge)
         namespaces = [:]
     }

@@ -12,7 +12,8 @@ extension LabPlan {
                 for (from, to) in [(source.v4, destination.v4), (source.v6, destination.v6)] {
                     guard let from, let to else { continue }
                     for port in ports {
-                        probes.append(LabProbe(source: source.name, destination: destination.name, from: from, to: to, port: port))
+                        let published = destination.name != source.name && isPublished(port, on: destination.name)
+                        probes.append(LabProbe(source: source.name, destination: destination.name, from: from, to: to, port: port, published: published))
                     }
                 }
             }
@@ -21,9 +22,10 @@ extension LabPlan {
     }
 
     /// The verifier's verdict for the probe's NEW packet: the source host's output chain and
-    /// the destination host's input chain must both admit it (a network end has no chain).
-    /// A host's packet to itself is loopback, admitted whatever the chains say (see
-    /// `Reachability.admits`).
+    /// the destination host's input chain must both admit it (a network end has no chain);
+    /// for a port the destination publishes for its container, its forward chain as such
+    /// connections see it instead of its input chain. A host's packet to itself is loopback,
+    /// admitted whatever the chains say (see `Reachability.admits`).
     public static func predict(_ probe: LabProbe, _ model: FleetModel) -> Bool {
         if probe.isLoopback { return true }
         let packet = Packet(family: probe.to.family, source: probe.from, destination: probe.to,
@@ -31,7 +33,8 @@ extension LabPlan {
         let source = model.hosts.first { $0.name == probe.source }
         let destination = model.hosts.first { $0.name == probe.destination }
         let out = source?.output?.verdict(for: packet).verdict.admits ?? true
-        let into = destination?.input?.verdict(for: packet).verdict.admits ?? true
+        let chain = probe.published ? destination?.forwarded : destination?.input
+        let into = chain?.verdict(for: packet).verdict.admits ?? true
         return out && into
     }
 }

@@ -30,6 +30,8 @@ public struct LabPlan: Hashable, Sendable {
     public var ports: [Port]
     /// The policy's services (names, or inline text) that name each probed port.
     public var services: [Port: [String]]
+    /// With `forward = policy`: one container per host, behind a DNAT (`LabPlan+Containers`).
+    public var containers: [Container]
 
     public init(fleet: Fleet) {
         var ends: [End] = fleet.hosts.map { host in
@@ -60,6 +62,7 @@ public struct LabPlan: Hashable, Sendable {
             }
         }
         self.services = services
+        containers = Self.containers(fleet, ends: self.ends, ports: ports)
     }
 
     /// A plain unicast address of `set`: the middle of a huge range (avoids 0/8, ::, ::1),

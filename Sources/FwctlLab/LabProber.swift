@@ -8,6 +8,8 @@ public struct LabProbe: Hashable, Sendable {
     public var from: IPAddress
     public var to: IPAddress
     public var port: LabPlan.Port
+    /// The destination host publishes the port for its container (DNAT, then forward).
+    public var published = false
 }
 
 /// Sends probes in parallel batches: every socket of a batch is started at once and the whole

@@ -18,6 +18,10 @@ enum KernelExpr: Hashable, Sendable {
     case vmapLookup(sreg: UInt32, set: String)
     /// `ct load <key> => reg` (original direction unspecified).
     case ct(key: UInt32, dreg: UInt32)
+    /// `ct load <key> => reg , dir original` (NFTA_CT_DIRECTION = IP_CT_DIR_ORIGINAL).
+    case ctOriginal(key: UInt32, dreg: UInt32)
+    /// `fib <flags> <result> => reg` (`fib daddr . iif oif present`).
+    case fib(result: UInt32, flags: UInt32, dreg: UInt32)
     case counter(packets: UInt64, bytes: UInt64)
     /// `limit rate <rate>/<unit seconds> burst <burst> type <0 packets, 1 bytes> flags`.
     case limit(rate: UInt64, unit: UInt64, burst: UInt32, type: UInt32, flags: UInt32)
@@ -53,6 +57,13 @@ enum NFT {
     static let cmpGte: UInt32 = 5
 
     static let ctState: UInt32 = 0           // NFT_CT_STATE
+    static let ctProtoDst: UInt32 = 12       // NFT_CT_PROTO_DST
+    static let ctDstIP: UInt32 = 20          // NFT_CT_DST_IP
+    static let ctDstIP6: UInt32 = 22         // NFT_CT_DST_IP6
+
+    // nft_fib: NFT_FIB_RESULT_OIF; NFTA_FIB_F_DADDR | NFTA_FIB_F_IIF | NFTA_FIB_F_PRESENT
+    static let fibResultOIF: UInt32 = 1
+    static let fibDaddrIifPresent: UInt32 = 0x2 | 0x8 | 0x20
 
     // verdict codes: NF_DROP, NF_ACCEPT, NFT_JUMP, NFT_GOTO, NFT_RETURN
     static let drop: Int32 = 0
@@ -87,6 +98,8 @@ extension KernelExpr {
         case .lookup(let r, let s, _): return "lookup reg \(r) set \(s)"
         case .vmapLookup(let r, let s): return "lookup reg \(r) set \(s) dreg 0"
         case .ct(let k, let r): return "ct load \(k) => reg \(r)"
+        case .ctOriginal(let k, let r): return "ct load \(k) => reg \(r) , dir original"
+        case .fib(let res, let f, let r): return "fib flags \(f) result \(res) => reg \(r)"
         case .counter(let p, let b): return "counter pkts \(p) bytes \(b)"
         case .limit(let r, let u, let b, let t, let f): return "limit rate \(r)/\(u)s burst \(b) type \(t) flags \(f)"
         case .log(let p, let l): return "log" + (p.map { " prefix \($0)" } ?? "") + (l.map { " level \($0)" } ?? "")

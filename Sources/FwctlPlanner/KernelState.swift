@@ -12,6 +12,7 @@ struct KernelState {
     private(set) var tables: [KernelTable] = []
     /// Table handles come from one counter for the whole namespace, like the kernel's.
     private var lastTableHandle: UInt64 = 0
+    private var trusted = false
 
     init(generation: UInt32) {
         self.generation = generation
@@ -34,8 +35,23 @@ struct KernelState {
             return c
         }
         var k = KernelTable(table: t)
+        k.committed = trusted
         k.assignMissingHandles()
         tables.append(k)
+    }
+
+    /// Adds a table read from a kernel as it is, handles included (a plan refers to its
+    /// rules by them). New objects then take handles above the highest one present, which
+    /// the kernel may not (its counter also counted objects since deleted).
+    mutating func hold(_ table: Table) {
+        lastTableHandle = max(lastTableHandle, table.handle ?? 0)
+        tables.append(KernelTable(table: table))
+    }
+
+    /// Skips the element checks from now on (see `KernelTable.committed`).
+    mutating func trustCommittedBatches() {
+        trusted = true
+        for i in tables.indices { tables[i].committed = true }
     }
 
     @discardableResult

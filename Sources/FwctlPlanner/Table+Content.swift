@@ -29,10 +29,8 @@ extension Rule {
     public var referencedSets: Set<String> {
         var names: Set<String> = []
         for e in expressions {
-            switch e {
-            case .address(_, _, .set(let name)), .dispatch(let name): names.insert(name)
-            default: break
-            }
+            if let lookup = e.addressSetLookup { names.insert(lookup.set) }
+            if case .dispatch(let name) = e { names.insert(name) }
         }
         return names
     }

@@ -1,17 +1,20 @@
 /// Suggestions for misspelt names, by edit distance (insertions, deletions, substitutions
-/// and transpositions of adjacent characters each cost one).
-enum DidYouMean {
+/// and transpositions of adjacent characters each cost one): policy names and command-line
+/// names (hosts) alike.
+public enum DidYouMean {
     /// The closest candidate, when it is close enough to be a plausible typo: at most one
     /// edit per three characters (at least one, at most three). Ties go to the candidate
     /// that comes first: callers list the likelier kinds first, each sorted, so suggestions
-    /// are deterministic.
-    static func suggestion(for name: String, among candidates: some Sequence<String>) -> String? {
-        let a = Array(name.unicodeScalars)
+    /// are deterministic. `ignoringCase`: letters compare without case (host names, which
+    /// DNS compares so).
+    public static func suggestion(for name: String, among candidates: some Sequence<String>, ignoringCase: Bool = false) -> String? {
+        let fold: (String) -> [Unicode.Scalar] = { Array((ignoringCase ? $0.lowercased() : $0).unicodeScalars) }
+        let a = fold(name)
         guard a.count <= 64 else { return nil }
         let limit = min(3, max(1, a.count / 3))
         var best: (distance: Int, name: String)? = nil
         for c in candidates where c != name {
-            let b = Array(c.unicodeScalars)
+            let b = fold(c)
             // One-letter names are one edit from every other: no suggestion is better.
             if a.count < 2 || b.count < 2 { continue }
             if abs(a.count - b.count) > limit { continue }

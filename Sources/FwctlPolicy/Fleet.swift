@@ -248,8 +248,8 @@ public struct Defaults: Hashable, Sendable {
     public var echoRate: Rate = Rate(5, per: .second)
     /// The nftables table fwctl owns (family inet).
     public var tableName: String = "fwctl"
-    /// Manage a forward chain (policy drop, only established/related forwarded).
-    public var manageForward: Bool = false
+    /// What fwctl does with forwarded traffic (see `ForwardMode`).
+    public var forward: ForwardMode = .unmanaged
     /// Dispatch new connections by a verdict map keyed by protocol and port, to a chain of
     /// that port's flows, so a new connection's cost does not grow with the number of flows
     /// (see docs/COMPILER.md). `dispatch = rules` walks one rule per flow instead.

@@ -5,7 +5,7 @@ extension Parser {
         "log": "log = off | N/second | N/minute | N/hour | N/day",
         "echo": "echo = off | N/second | N/minute | N/hour | N/day",
         "table": "table = NAME",
-        "forward": "forward = unmanaged | drop",
+        "forward": "forward = unmanaged | drop | policy",
         "dispatch": "dispatch = rules | map",
     ]
     static let defaultsKeys = ["egress", "log", "echo", "table", "forward", "dispatch"]
@@ -51,8 +51,8 @@ extension Parser {
             guard value == "filter" || value == "open" else { return false }
             d.egressFiltering = value == "filter"
         case "forward":
-            guard value == "unmanaged" || value == "drop" else { return false }
-            d.manageForward = value == "drop"
+            guard let mode = ForwardMode(rawValue: value) else { return false }
+            d.forward = mode
         case "dispatch":
             guard value == "rules" || value == "map" else { return false }
             d.dispatchByMap = value == "map"

@@ -18,7 +18,17 @@ extension Sema {
 
     /// What the entry is when it lies wholly inside one of the blocks; nil for unicast.
     static func nonUnicast(_ r: AddressRange) -> String? {
-        nonUnicastBlocks.first { $0.range.family == r.family && !(r.lower < $0.range.lower) && !($0.range.upper < r.upper) }?.what
+        guard mayBeNonUnicast(r.lower) else { return nil }
+        return nonUnicastBlocks.first { $0.range.family == r.family && !(r.lower < $0.range.lower) && !($0.range.upper < r.upper) }?.what
+    }
+
+    /// False for an address in none of the blocks, from its first byte (or, in IPv6, its
+    /// value): the common case, answered without walking the blocks.
+    static func mayBeNonUnicast(_ a: IPAddress) -> Bool {
+        switch a {
+        case .v4(let v): v >> 24 == 0 || v >> 24 == 127 || v >> 24 >= 224
+        case .v6(let v): v <= 1 || v >> 120 == 0xff
+        }
     }
 
     /// Whether any address of `set` is in one of the blocks (what the fast path declines).
@@ -32,7 +42,7 @@ extension Sema {
 
     mutating func checkUnicastHosts() {
         for r in roles {
-            for h in r.hosts {
+            for h in r.hosts where h.addresses.contains(where: { Self.mayBeNonUnicast($0.value.lower) }) {
                 // Once per host: at its first definition (another role repeats the same entry).
                 guard let symbol = ends[h.name.text], symbol.kind == .host, hostInfos[symbol.index].range == h.range else { continue }
                 for a in h.addresses {

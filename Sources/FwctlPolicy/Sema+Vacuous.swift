@@ -3,9 +3,11 @@ import FwctlNet
 /// Flows that do less than they say: ones no packet can ever match, and denies that cannot
 /// stop a host reaching itself.
 extension Sema {
-    /// The address families of ends, remembered per role (a role's are its hosts').
+    /// The address families of ends, remembered per role (a role's are its hosts') and for
+    /// `*`, each worked out in one pass over the hosts when first asked.
     struct EndFamilies {
         var roles: [String: FamilyBits]?
+        var fleet: FamilyBits?
     }
 
     /// Which address families an end has addresses of.
@@ -46,7 +48,9 @@ extension Sema {
         case .host(let h): return ends[h].map { FamilyBits(hostInfos[$0.index].addresses) } ?? []
         case .network(let n): return FamilyBits(networkSets[n] ?? AddressSet())
         case .addresses(let set, _): return FamilyBits(set)
-        case .fleet: return hostInfos.reduce(into: FamilyBits()) { $0.formUnion(FamilyBits($1.addresses)) }
+        case .fleet:
+            if memo.fleet == nil { memo.fleet = hostInfos.reduce(into: FamilyBits()) { $0.formUnion(FamilyBits($1.addresses)) } }
+            return memo.fleet!
         }
     }
 

@@ -47,6 +47,8 @@ struct Sema {
     var hostInfos: [HostInfo] = []
     var usedNames: Set<String> = []
     var usedServices: Set<String> = []
+    /// Definitions that clash with one in another file (see `reportSeparateFleets`).
+    var crossFileClashes: [CrossFileClash] = []
 
     init(files: [FileSyntax], today: CalendarDate, warnings: Bool = true, sink: DiagnosticSink) {
         self.files = files
@@ -58,6 +60,7 @@ struct Sema {
     /// Runs every check; the fleet is nil when there is any error (in parsing too).
     mutating func run() -> Fleet? {
         collectDefinitions()
+        if reportSeparateFleets() { return nil }
         checkSharedAddresses()
         checkUnicastHosts()
         let flows = resolveFlows()
@@ -94,6 +97,7 @@ struct Sema {
             for s in f.services {
                 checkLength(s.name, "service")
                 if let first = services[s.name.text] {
+                    if crossFileClash("service '\(s.name.text.clipped)'", at: s.name.range, first: first.name.range) { continue }
                     sink.error("E-duplicate", "service '\(s.name.text.clipped)' is defined twice", at: s.name.range, notes: [.init(message: "first defined here", range: first.name.range)])
                 } else {
                     services[s.name.text] = s
@@ -128,6 +132,7 @@ struct Sema {
     }
 
     private mutating func report(_ name: NameSyntax, as kind: EndKind, existing: EndSymbol) {
+        if crossFileClash("\(kind) '\(name.text.clipped)'", at: name.range, first: range(of: existing)) { return }
         if existing.kind == kind {
             sink.error("E-duplicate", "\(kind) '\(name.text.clipped)' is defined twice", at: name.range, notes: [.init(message: "first defined here", range: range(of: existing))])
         } else {

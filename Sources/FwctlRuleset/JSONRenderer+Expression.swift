@@ -38,6 +38,13 @@ extension NftJSON {
             // A bitmask test: nft writes `in` with a plain list (not an anonymous set).
             return match(.object([("ct", .object([("key", .string("state"))]))]),
                          names.count == 1 ? names[0] : .array(names), op: "in")
+        case .originalDestination(let family, let set):
+            return match(originalCt("\(family.nftKeyword) daddr"), .string("@" + set))
+        case .originalPort(_, let range):
+            // Its `meta l4proto` match comes first, from `objects(_:)`.
+            return match(originalCt("proto-dst"), port(range))
+        case .sameLinkRoute:
+            return match(.object([("fib", .object([("result", .string("oif")), ("flags", .array([.string("daddr"), .string("iif")]))]))]), .bool(true))
         case .interface(let direction, let name):
             return match(meta(direction.rawValue), .string(name))
         case .counter(let packets, let bytes):
@@ -67,6 +74,17 @@ extension NftJSON {
 
     static func match(_ left: JSONValue, _ right: JSONValue, op: String = "==") -> JSONValue {
         .object([("match", .object([("op", .string(op)), ("left", left), ("right", right)]))])
+    }
+
+    /// The JSON objects of one expression: one, but two for `.originalPort`, whose protocol
+    /// match nft lists as a match of its own.
+    static func objects(_ e: Expression) -> [JSONValue] {
+        if case .originalPort(let proto, _) = e { return [match(meta("l4proto"), .string(proto.rawValue)), expression(e)] }
+        return [expression(e)]
+    }
+
+    static func originalCt(_ key: String) -> JSONValue {
+        .object([("ct", .object([("key", .string(key)), ("dir", .string("original"))]))])
     }
 
     static func payload(_ proto: String, _ field: String) -> JSONValue {

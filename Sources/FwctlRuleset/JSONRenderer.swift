@@ -67,7 +67,7 @@ public enum NftJSON {
     static func expressions(_ exprs: [Expression]) -> [JSONValue] {
         exprs.enumerated()
             .filter { !NftText.isElidedDependency($0.element, before: exprs[($0.offset + 1)...]) }
-            .map { expression($0.element) }
+            .flatMap { objects($0.element) }
     }
 
     /// A set element or match value: `"10.0.0.1"`, `{"prefix": ...}`, `{"range": [a, b]}`.

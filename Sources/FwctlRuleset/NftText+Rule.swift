@@ -62,6 +62,12 @@ extension NftText {
             return "\(keyword) type \(anonymousSet(names))"
         case .ctState(let states):
             return "ct state \(NftNames.ctState(states))"
+        case .originalDestination(let family, let set):
+            return "ct original \(family.nftKeyword) daddr @\(set)"
+        case .originalPort(let proto, let range):
+            return "meta l4proto \(proto.rawValue) ct original proto-dst \(range)"
+        case .sameLinkRoute:
+            return "fib daddr . iif oif exists"
         case .interface(let direction, let name):
             return "\(direction.rawValue) \"\(name)\""
         case .counter(let packets, let bytes):

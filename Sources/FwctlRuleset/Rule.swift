@@ -42,6 +42,15 @@ public enum Expression: Hashable, Sendable, Codable {
     case icmpType(family: IPFamily, types: [UInt8])
     /// `ct state established,related`, `ct state invalid`, `ct state new`.
     case ctState(CtStates)
+    /// `ct original ip daddr @self_v4`: the destination the connection's first packet had
+    /// before any DNAT (what the client asked for) is in a named set of the table.
+    case originalDestination(family: IPFamily, set: String)
+    /// `meta l4proto tcp ct original proto-dst 8080`: the protocol and the destination port
+    /// before any DNAT. One range only: nft cannot list an anonymous set of `proto-dst`.
+    case originalPort(proto: PortProtocol, range: PortRange)
+    /// `fib daddr . iif oif exists`: the destination is routed out of the interface the
+    /// packet came in by (traffic between two containers of one bridge).
+    case sameLinkRoute
     /// `iif "lo"` / `oif "lo"`.
     case interface(direction: InterfaceDirection, name: String)
     /// `counter packets N bytes N`.
@@ -59,6 +68,15 @@ public enum Expression: Hashable, Sendable, Codable {
     /// Something fwctl does not generate (read back from a hand-edited table): kept as the
     /// best description available so it can be shown and removed, never re-encoded.
     case unknown(String)
+
+    /// The named address set the expression looks up, and the family of its keys: what the
+    /// kernel requires to exist while the rule does.
+    public var addressSetLookup: (family: IPFamily, set: String)? {
+        switch self {
+        case .address(let family, _, .set(let name)), .originalDestination(let family, let name): (family, name)
+        default: nil
+        }
+    }
 
     /// The expression with kernel state (counter values) zeroed.
     public var withoutState: Expression {

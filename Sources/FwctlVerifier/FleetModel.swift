@@ -27,8 +27,12 @@ public struct FleetModel: Sendable {
         public let input: ChainAnalysis?
         /// The evaluated output chain (peer = destination address); nil when it has none.
         public let output: ChainAnalysis?
+        /// With `forward = policy`: the forward chain as NEW connections addressed to this host
+        /// see it (a published port, `Chain.forwardedToHost`; peer = source address).
+        public let forwarded: ChainAnalysis?
         let inputIndex: AdmissionIndex
         let outputIndex: AdmissionIndex
+        let forwardedIndex: AdmissionIndex?
 
         public init(name: String, addresses: AddressSet, ruleset: Ruleset?) {
             self.name = name
@@ -36,8 +40,10 @@ public struct FleetModel: Sendable {
             self.ruleset = ruleset
             input = ruleset.flatMap { Self.evaluate($0, hook: .input, peerField: .saddr) }
             output = ruleset.flatMap { Self.evaluate($0, hook: .output, peerField: .daddr) }
+            forwarded = ruleset.flatMap { Self.evaluateForwarded($0, local: addresses) }
             inputIndex = input.map(AdmissionIndex.init) ?? .all
             outputIndex = output.map(AdmissionIndex.init) ?? .all
+            forwardedIndex = forwarded.map(AdmissionIndex.init)
         }
 
         /// A host whose ruleset equals `twin`'s: its evaluated chains, shared.
@@ -47,8 +53,11 @@ public struct FleetModel: Sendable {
             ruleset = twin.ruleset
             input = twin.input
             output = twin.output
+            // The forward view depends on the host's own addresses, not only on the ruleset.
+            forwarded = ruleset.flatMap { Self.evaluateForwarded($0, local: addresses) }
             inputIndex = twin.inputIndex
             outputIndex = twin.outputIndex
+            forwardedIndex = forwarded.map(AdmissionIndex.init)
         }
 
         static func evaluate(_ ruleset: Ruleset, hook: Hook, peerField: AddressField) -> ChainAnalysis? {
@@ -57,6 +66,17 @@ public struct FleetModel: Sendable {
                 if let chain = table.chains.first(where: { $0.hook?.hook == hook && $0.hook?.type == .filter }) {
                     return ChainEvaluator.evaluate(chain: chain, in: table, peerField: peerField)
                 }
+            }
+            return nil
+        }
+
+        /// The forward chain seen by connections addressed to the host, when it is the policy's
+        /// (it matches `ct original ... daddr`); nil otherwise.
+        static func evaluateForwarded(_ ruleset: Ruleset, local: AddressSet) -> ChainAnalysis? {
+            for table in ruleset.tables where table.family == .inet {
+                guard let chain = table.chains.first(where: { $0.hook?.hook == .forward && $0.hook?.type == .filter }) else { continue }
+                guard chain.rules.contains(where: { $0.expressions.contains { if case .originalDestination = $0 { true } else { false } } }) else { return nil }
+                return ChainEvaluator.evaluate(chain: chain.forwardedToHost(in: table, local: local), in: table, peerField: .saddr)
             }
             return nil
         }

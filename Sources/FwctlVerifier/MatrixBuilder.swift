@@ -27,7 +27,7 @@ extension Reachability {
 /// only hosts whose chains admit something of a probe are visited (`ProbeHits`), source hosts
 /// are enumerated from the addresses a destination admits, and a pair that both chains admit
 /// wholly is settled with two look-ups; only mixed pairs get exact per-port interval work.
-/// Network ends exclude the fleet's own addresses (see `Reachability.admits`).
+/// A network end is its own addresses (`FleetModel.endAddresses`), as in `fwctl test`.
 struct MatrixBuilder {
     let model: FleetModel
     let ends: [String]
@@ -35,7 +35,7 @@ struct MatrixBuilder {
     /// `[group]`: the roles of a group's hosts.
     let hostRoles: [[Int]]
     let groups: HostGroups
-    /// `[family][network]`, fleet addresses left out.
+    /// `[family][network]`: the addresses each network end stands for.
     let networks: [[Spans<UInt128>]]
     let services: [(name: String, probes: [Int])]
     let probes: [ServiceProbe]
@@ -56,7 +56,7 @@ struct MatrixBuilder {
         }
         self.roleHosts = roleHosts
         ends = fleet.roles.map(\.name) + fleet.networks.map(\.name)
-        let outside = fleet.networks.map { $0.addresses.subtracting(model.fleetAddresses) }
+        let outside = fleet.networks.map { model.endAddresses(ofNetwork: $0.name) }
         networks = IPFamily.allCases.map { f in outside.map { f.wide($0) } }
 
         var probes: [ServiceProbe] = []

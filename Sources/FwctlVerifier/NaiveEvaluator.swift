@@ -120,7 +120,13 @@ public enum NaiveEvaluator {
                 case .accept, .drop: verdict = v
                 default: unsure = true
                 }
-            case .unknown, .dispatch:
+            case .originalDestination(let family, _):
+                guard packet.family == family else { matched = false; break }
+                unsure = true
+            case .originalPort(let proto, _):
+                guard packet.proto == proto.number else { matched = false; break }
+                unsure = true
+            case .unknown, .dispatch, .sameLinkRoute:
                 unsure = true
             }
         }

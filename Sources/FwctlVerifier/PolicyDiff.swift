@@ -35,8 +35,9 @@ public struct PolicyDiff: Sendable {
         rows.sort { ($0.source, $0.destination, $0.added ? 1 : 0) < ($1.source, $1.destination, $1.added ? 1 : 0) }
     }
 
-    /// One `+`/`-` row a line.
-    public func text() -> String { rows.map { $0.text + "\n" }.joined() }
+    /// One `+`/`-` row a line; `no differences` when both admit the same, so an empty
+    /// answer is never mistaken for a failure to compare.
+    public func text() -> String { rows.isEmpty ? "no differences\n" : rows.map { $0.text + "\n" }.joined() }
 
     /// `{"added":N,"removed":N,"rows":[{"change":"+","source":..,"destination":..,"service":..,"lines":[..]}]}`.
     public func json() -> String {

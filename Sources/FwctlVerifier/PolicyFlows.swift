@@ -6,7 +6,7 @@ import FwctlPolicy
 ///
 /// A role stands for its hosts (a value passes when it passes between some host of one role
 /// and some other host of the other); a network for its own addresses (see
-/// `PolicyTestRunner.ownAddresses`). Network to network is not filtered by the fleet: left out.
+/// `FleetModel.endAddresses`). Network to network is not filtered by the fleet: left out.
 /// Computed by groups of alike hosts (`FlowSweep`), not pair by pair.
 public struct PolicyFlows: Sendable {
     /// A source end, a destination end and a protocol.

@@ -11,7 +11,7 @@ import FwctlRuleset
 ///
 /// 1. `deny` flows naming the host on this side: drop (deny wins over everything below);
 /// 2. the baseline fwctl adds on purpose (see `PolicyBaseline`): essential ICMP, and on input
-///    echo-request up to a rate;
+///    echo-request up to a rate (none on forward: ICMP errors there are related traffic);
 /// 3. `allow` flows naming the host on this side: accept (output: only with egress filtering);
 /// 4. everything else: drop (output without egress filtering: accept).
 ///
@@ -19,13 +19,22 @@ import FwctlRuleset
 /// they are outside this comparison (conntrack is checked on its own). A host takes part in
 /// a flow only over the address families it has addresses of.
 public struct PolicyIntent: Sendable {
-    /// Which chain of the host.
+    /// Which chain of the host. `forward` is the forward chain as NEW connections the client
+    /// addressed to this host see it (a published port behind DNAT, `forward = policy`).
     public enum Direction: String, Hashable, Sendable, CaseIterable {
-        case input, output
+        case input, output, forward
 
+        /// Whether the host is the destination the peer asked for.
+        public var inbound: Bool { self != .output }
         /// The address that names the peer in this direction.
-        public var peerField: AddressField { self == .input ? .saddr : .daddr }
-        public var hook: Hook { self == .input ? .input : .output }
+        public var peerField: AddressField { inbound ? .saddr : .daddr }
+        public var hook: Hook {
+            switch self {
+            case .input: .input
+            case .output: .output
+            case .forward: .forward
+            }
+        }
     }
 
     public let host: String
@@ -62,11 +71,11 @@ public struct PolicyIntent: Sendable {
             }
         }
         add(fleet.flows.filter { $0.action == .deny })
-        for (rule, origin) in PolicyBaseline.rules(direction: direction, defaults: fleet.defaults) {
+        for (rule, origin) in direction == .forward ? [] : PolicyBaseline.rules(direction: direction, defaults: fleet.defaults) {
             rules.append(rule)
             origins.append(origin)
         }
-        let filtering = direction == .input || fleet.defaults.egressFiltering
+        let filtering = direction.inbound || fleet.defaults.egressFiltering
         if filtering { add(fleet.flows.filter { $0.action == .allow }) }
         chain = Chain(name: "intent-\(direction.rawValue)",
                       hook: BaseChainHook(hook: direction.hook, policy: filtering ? .drop : .accept), rules: rules)
@@ -81,11 +90,11 @@ public struct PolicyIntent: Sendable {
 
     /// One rule per (peer end, family, service atom) of a flow that names `host` on this side.
     static func boxes(_ flow: Flow, index: Index, host: String, direction: Direction, families: [IPFamily]) -> [Rule] {
-        let local = direction == .input ? flow.destinations : flow.sources
+        let local = direction.inbound ? flow.destinations : flow.sources
         guard local.contains(where: { index.names($0, host: host) }) else { return [] }
         let verdict: Verdict = flow.action == .allow ? .accept : .drop
         var rules: [Rule] = []
-        for peer in direction == .input ? flow.sources : flow.destinations {
+        for peer in direction.inbound ? flow.sources : flow.destinations {
             let addresses = index.addresses(of: peer)
             for family in families where !addresses.isEmpty(family) {
                 let head = Expression.address(family: family, field: direction.peerField, match: .anonymousSet(addresses.ranges(family)))

@@ -8,7 +8,7 @@ extension PolicyTestRunner {
         let src = families(sources), dst = families(destinations)
         if src.isEmpty || dst.isEmpty {
             let side = src.isEmpty ? e.sources : e.destinations
-            // A network in a test stands for its addresses outside the fleet (`ownAddresses`).
+            // A network in a test stands for its addresses outside the fleet (`FleetModel.endAddresses`).
             let networks = side.allSatisfy { if case .network = $0 { true } else { false } }
             return "\(Self.list(side)) \(side.count == 1 ? "has" : "have") no addresses" + (networks ? " outside the fleet's hosts" : "")
         }

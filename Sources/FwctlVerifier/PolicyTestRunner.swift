@@ -12,10 +12,11 @@ import FwctlRuleset
 /// answers are exact, not sampled: a value passes between two ends when the source's output
 /// chain admits it for some destination address and the destination's input chain for some
 /// source address (each chain looks at one address only). A network end means its own
-/// addresses (see `ownAddresses`); other ends are taken host by host. A host's traffic to
+/// addresses (see `FleetModel.endAddresses`); other ends are taken host by host. A host's traffic to
 /// itself is loopback, which every table admits before any policy rule: `deny` fails on it.
 /// Ends that can never exchange a packet (see `vacuity`) fail `allow` and `only`, and pass
-/// `deny` marked vacuous.
+/// `deny` marked vacuous. With `forward = policy` a destination host is judged twice: by its
+/// input chain, and by its forward chain as a port it publishes for a container sees it.
 public struct PolicyTestRunner: Sendable {
     public let fleet: Fleet
     public let model: FleetModel
@@ -24,10 +25,17 @@ public struct PolicyTestRunner: Sendable {
     /// or it carries ports or ICMP types, else the lowest protocol no chain names (a chain's
     /// admission index shares one entry list among the protocols its rules do not name).
     let sameAs: [UInt8]
+    /// Judge the destination by its forward chain as a published port sees it (`forward =
+    /// policy`) instead of its input chain: port protocols only, as DNAT publishes ports.
+    private var viaForward = false
+    /// Hosts any check treats alike (nil: every pair of hosts is checked on its own, the
+    /// oracle `SharedTestRunTests` holds the grouped search to).
+    let groups: TestHostGroups?
 
-    public init(fleet: Fleet, model: FleetModel) {
+    public init(fleet: Fleet, model: FleetModel, groupAlike: Bool = true) {
         self.fleet = fleet
         self.model = model
+        groups = groupAlike ? TestHostGroups(model: model) : nil
         var named = [Bool](repeating: false, count: 256)
         for p in [1, 6, 17, 58, 132] { named[p] = true }
         // Hosts of one ruleset class share their indexes: each class looked at once.
@@ -49,29 +57,46 @@ public struct PolicyTestRunner: Sendable {
         })
     }
 
-    /// One expectation: passed, or the first packet that shows it does not hold.
+    /// One expectation: passed, or the first packet (in the order of the ends) that shows it
+    /// does not hold.
     public func evaluate(_ e: Expectation) -> ExpectationResult {
         let sources = e.sources.flatMap(ends), destinations = e.destinations.flatMap(ends)
         if let why = vacuity(e, sources, destinations) {
             return ExpectationResult(expectation: e, failure: nil, vacuous: why)
         }
         let probes = e.services.flatMap(\.atoms).map(ServiceProbe.init)
+        if let groups {
+            return ExpectationResult(expectation: e, failure: firstFailure(e.kind, sources, destinations, probes, groups))
+        }
+        return ExpectationResult(expectation: e, failure: firstFailure(e.kind, sources, destinations, probes))
+    }
+
+    /// Every pair of ends in order, each checked on its own.
+    func firstFailure(_ kind: Expectation.Kind, _ sources: [Reachability.End], _ destinations: [Reachability.End], _ probes: [ServiceProbe]) -> ExpectationFailure? {
         for s in sources {
             for d in destinations {
                 if sameHost(s, d) {
                     // Loopback: admitted whatever the chains say, which only a deny contradicts.
-                    guard e.kind == .deny, let failure = loopbackFailure(s, probes) else { continue }
-                    return ExpectationResult(expectation: e, failure: failure)
+                    guard kind == .deny, let failure = loopbackFailure(s, probes) else { continue }
+                    return failure
                 }
-                if let failure = check(e.kind, s, d, probes) {
-                    return ExpectationResult(expectation: e, failure: failure)
-                }
+                if let failure = check(kind, s, d, probes) { return failure }
             }
         }
-        return ExpectationResult(expectation: e, failure: nil)
+        return nil
     }
 
-    private func check(_ kind: Expectation.Kind, _ s: Reachability.End, _ d: Reachability.End, _ probes: [ServiceProbe]) -> ExpectationFailure? {
+    /// One pair of ends, judged by the destination's input chain and, where the destination
+    /// publishes ports for containers (`forward = policy`), by its forward chain as well.
+    func check(_ kind: Expectation.Kind, _ s: Reachability.End, _ d: Reachability.End, _ probes: [ServiceProbe]) -> ExpectationFailure? {
+        if let failure = checkChain(kind, s, d, probes) { return failure }
+        guard Reachability.host(model, d)?.forwardedIndex != nil else { return nil }
+        var published = self
+        published.viaForward = true
+        return published.checkChain(kind, s, d, probes)
+    }
+
+    private func checkChain(_ kind: Expectation.Kind, _ s: Reachability.End, _ d: Reachability.End, _ probes: [ServiceProbe]) -> ExpectationFailure? {
         for f in IPFamily.allCases {
             let src = f.wide(Reachability.addresses(model, s)), dst = f.wide(Reachability.addresses(model, d))
             guard !src.isEmpty, !dst.isEmpty else { continue }
@@ -87,7 +112,7 @@ public struct PolicyTestRunner: Sendable {
                     for proto in p.protocols { anyWanted[proto] = Self.minus(anyWanted[proto] ?? Spans(), p.spans(proto, f)) }
                 }
             }
-            for proto in wanted.keys.sorted() {
+            for proto in wanted.keys.sorted() where !viaForward || hasPorts(proto) {
                 let want = wanted[proto]!, got = admitted(s, d, f, proto, src, dst)
                 if kind == .deny {
                     let explicit = Self.minus(want, anyWanted[proto] ?? Spans())
@@ -100,7 +125,7 @@ public struct PolicyTestRunner: Sendable {
             let everything = kind == .deny && probes.contains { $0.description == "any" }
             guard kind == .only || everything else { continue }
             var shared: [UInt8: Spans<UInt16>] = [:]
-            for p in 0...255 {
+            for p in 0...255 where !viaForward || hasPorts(UInt8(p)) {
                 let proto = UInt8(p), rep = sameAs[p]
                 let got = shared[rep] ?? admitted(s, d, f, rep, src, dst)
                 if rep != proto { shared[rep] = got }
@@ -128,7 +153,7 @@ public struct PolicyTestRunner: Sendable {
     func admitted(_ s: Reachability.End, _ d: Reachability.End, _ f: IPFamily, _ proto: UInt8, _ src: Spans<UInt128>, _ dst: Spans<UInt128>) -> Spans<UInt16> {
         let full = Spans(ServiceProbe.domain(proto, f))
         let out = Reachability.host(model, s).map { $0.outputIndex.values(f, proto: proto, peers: dst) } ?? full
-        let inp = Reachability.host(model, d).map { $0.inputIndex.values(f, proto: proto, peers: src) } ?? full
+        let inp = Reachability.host(model, d).map { inbound($0).values(f, proto: proto, peers: src) } ?? full
         return out.intersection(inp).intersection(full)
     }
 
@@ -137,7 +162,7 @@ public struct PolicyTestRunner: Sendable {
     func failure(_ what: String, _ s: Reachability.End, _ d: Reachability.End, _ f: IPFamily, _ proto: UInt8, _ v: UInt16, _ src: Spans<UInt128>, _ dst: Spans<UInt128>) -> ExpectationFailure {
         let one = Spans(v...v)
         let source = Reachability.host(model, s), destination = Reachability.host(model, d)
-        let sAddr = destination.map { $0.inputIndex.peers(f, proto: proto, values: one, all: false).intersection(src) }?.lowest ?? src.lowest!
+        let sAddr = destination.map { inbound($0).peers(f, proto: proto, values: one, all: false).intersection(src) }?.lowest ?? src.lowest!
         let dAddr = source.map { $0.outputIndex.peers(f, proto: proto, values: one, all: false).intersection(dst) }?.lowest ?? dst.lowest!
         let packet = Packet(family: f, source: f.address(sAddr), destination: f.address(dAddr), proto: proto,
                             port: hasPorts(proto) ? v : nil, icmpType: proto == f.icmpProtocol ? UInt8(truncatingIfNeeded: v) : nil)
@@ -145,38 +170,30 @@ public struct PolicyTestRunner: Sendable {
         if let h = source, let chain = h.output {
             ends.append(.init(host: h.name, chain: chain.chain.name, verdict: chain.verdict(for: packet), rules: chain.chain.rules))
         }
-        if let h = destination, let chain = h.input {
+        if let h = destination, let chain = viaForward ? h.forwarded : h.input {
             ends.append(.init(host: h.name, chain: chain.chain.name, verdict: chain.verdict(for: packet), rules: chain.chain.rules))
         }
         return ExpectationFailure(reason: what, packet: packet, ends: ends)
     }
 
+    private func inbound(_ host: FleetModel.Host) -> AdmissionIndex {
+        viaForward ? host.forwardedIndex ?? .all : host.inputIndex
+    }
+
     /// Hosts of an endpoint one by one; networks and literal addresses as one end each.
     func ends(_ e: Endpoint) -> [Reachability.End] {
         switch e {
-        case .network(let n): [ownAddresses(of: n).map { .addresses($0) } ?? .network(n)]
+        case .network(let n): [model.ownAddresses(ofNetwork: n).map { .addresses($0) } ?? .network(n)]
         case .addresses(let set, _): [.addresses(set)]
         default: fleet.hostNames(in: e).map { .host($0) }
         }
-    }
-
-    /// A network named in a test stands for the addresses only it describes: not the fleet's,
-    /// and not those of a smaller named network inside it (`internet` in a test is not `ops`,
-    /// which a policy usually treats apart). Nil when nothing is left: the whole network then.
-    func ownAddresses(of name: String) -> AddressSet? {
-        guard let all = model.networks[name] else { return nil }
-        var own = all.subtracting(model.fleetAddresses)
-        for (other, addresses) in model.networks where other != name && !addresses.isEmpty {
-            if all.isSuperset(of: addresses) && !addresses.isSuperset(of: all) { own = own.subtracting(addresses) }
-        }
-        return own.isEmpty ? nil : own
     }
 
     static func minus(_ a: Spans<UInt16>, _ b: Spans<UInt16>) -> Spans<UInt16> {
         Spans(a.intervalSet.subtracting(b.intervalSet))
     }
 
-    private func sameHost(_ a: Reachability.End, _ b: Reachability.End) -> Bool {
+    func sameHost(_ a: Reachability.End, _ b: Reachability.End) -> Bool {
         if case .host(let x) = a, case .host(let y) = b { return x == y }
         return false
     }

@@ -6,7 +6,9 @@ import FwctlRuleset
 /// `fwctl verify` for one host: does its ruleset (compiled, or read from the kernel) admit
 /// exactly the policy's flows, nothing more, nothing less, over IPv4 and IPv6?
 ///
-/// Each of the input and output chains is compared with the policy's intent for that side
+/// Each of the input and output chains (and with `forward = policy` the forward chain, as
+/// connections addressed to the host see it: `Chain.forwardedToHost`) is compared with the
+/// policy's intent for that side
 /// (`PolicyIntent`) over one exact partition of the packet space (`ChainEvaluator.compare`):
 /// every class decided differently is a `Discrepancy` with an example packet, the rule that
 /// decided it and the policy line that says otherwise. Beside that, the conntrack rules are
@@ -26,12 +28,27 @@ public enum PolicyVerifier {
     /// the same result but for their name and example packets (which carry the host's own
     /// address): each such class is verified once, and its result given to every member.
     public static func verify(fleet: Fleet, hosts: [String], rulesets: [String: Ruleset]) -> [HostVerification] {
+        let classes = verifyClasses(fleet: fleet, hosts: hosts, rulesets: rulesets)
+        return hosts.enumerated().map { i, host in
+            let c = classes.of[i]
+            return classes.leaders[c] == i ? classes.results[c] : classes.results[c].moved(to: host, local: classes.index.addresses(ofHost: host) ?? AddressSet())
+        }
+    }
+
+    /// `verify(fleet:hosts:rulesets:)` by class: each host's class, each class's first host
+    /// (its position in `hosts`) and that host's result, which is every member's but for the
+    /// name and the examples' local address. `rulesetClasses`, when the caller knows them (the
+    /// compiler's classes), number the hosts' rulesets so that equal numbers mean equal
+    /// rulesets; otherwise the rulesets are compared here.
+    public static func verifyClasses(fleet: Fleet, hosts: [String], rulesets: [String: Ruleset], rulesetClasses: [Int]? = nil) -> VerifiedClasses {
         let index = PolicyIntent.Index(fleet)
         let tables = hosts.map { rulesets[$0] ?? Ruleset() }
-        let rulesetClass = FleetModel.classes(tables).of
+        let rulesetClass = rulesetClasses ?? FleetModel.classes(tables).of
         var classOf: [ClassKey: Int] = [:], firsts: [Int] = [], of: [Int] = []
         for (i, host) in hosts.enumerated() {
-            let key = ClassKey(ruleset: rulesetClass[i], intent: index.intentClass(of: host))
+            // The forward chain is seen through the host's own addresses (`forwardedToHost`).
+            let own = fleet.defaults.forward == .policy ? index.addresses(ofHost: host) : nil
+            let key = ClassKey(ruleset: rulesetClass[i], intent: index.intentClass(of: host), own: own)
             if let c = classOf[key] { of.append(c); continue }
             classOf[key] = firsts.count
             of.append(firsts.count)
@@ -42,10 +59,7 @@ public enum PolicyVerifier {
         DispatchQueue.concurrentPerform(iterations: leaders.count) { c in
             results.set(c, verify(index: index, host: hosts[leaders[c]], ruleset: tables[leaders[c]]))
         }
-        let shared = results.values()
-        return hosts.enumerated().map { i, host in
-            firsts[of[i]] == i ? shared[of[i]] : shared[of[i]].moved(to: host, local: index.addresses(ofHost: host) ?? AddressSet())
-        }
+        return VerifiedClasses(of: of, leaders: leaders, results: results.values(), index: index)
     }
 
     static func verify(index: PolicyIntent.Index, host: String, ruleset: Ruleset) -> HostVerification {
@@ -54,7 +68,9 @@ public enum PolicyVerifier {
         let local = index.addresses(ofHost: host) ?? AddressSet()
         let table = ruleset.tables.first { $0.family == .inet && $0.name == fleet.defaults.tableName }
             ?? ruleset.tables.first { $0.family == .inet }
-        for direction in PolicyIntent.Direction.allCases {
+        // The forward chain is the policy's only with `forward = policy`; otherwise it forwards
+        // nothing new (`drop`) or is not fwctl's (`unmanaged`).
+        for direction in PolicyIntent.Direction.allCases where direction != .forward || fleet.defaults.forward == .policy {
             let intent = PolicyIntent(index: index, host: host, direction: direction)
             guard let table, let hooked = table.chains.first(where: { $0.hook?.hook == direction.hook && $0.hook?.type == .filter }) else {
                 // No chain: the kernel filters nothing that way, which the comparison shows.
@@ -64,7 +80,8 @@ public enum PolicyVerifier {
                 compare(intent, with: open, in: Table(name: fleet.defaults.tableName, chains: [open]), local: local, into: &result)
                 continue
             }
-            let chain = hooked.inliningDispatch(in: table)   // rule indices as the evaluator reports them
+            // Rule indices as the evaluator reports them.
+            let chain = direction == .forward ? hooked.forwardedToHost(in: table, local: local) : hooked.inliningDispatch(in: table)
             compare(intent, with: chain, in: table, local: local, into: &result)
             let analysis = ChainEvaluator.evaluate(chain: chain, in: table, peerField: direction.peerField)
             check(analysis, direction: direction, into: &result)
@@ -128,10 +145,22 @@ public enum PolicyVerifier {
     }
 }
 
+/// Hosts verified once per class (`PolicyVerifier.verifyClasses`).
+public struct VerifiedClasses: Sendable {
+    /// Per host (in the order given), its class.
+    public let of: [Int]
+    /// Per class, the position of its first host.
+    public let leaders: [Int]
+    /// Per class, its first host's result.
+    public let results: [HostVerification]
+    let index: PolicyIntent.Index
+}
+
 /// Hosts verified once for all: equal rulesets, equal intents.
 private struct ClassKey: Hashable {
     var ruleset: Int
     var intent: PolicyIntent.Index.IntentClass
+    var own: AddressSet?
 }
 
 /// What makes two compared classes one discrepancy: all but the peer addresses.

@@ -89,6 +89,15 @@ final class RuleCondition: @unchecked Sendable {
         case .ctState(let states):
             // Evaluated packets are NEW: only a state set naming `new` can match them.
             if !states.contains(.new) { outOfScope = outOfScope ?? "matches only ct state \(states.rawValue) (not new)" }
+        case .originalDestination(let family, _):
+            // Only a chain seen through `forwardedToHost(local:)` knows what this stands for.
+            restrict(to: family)
+            uncertain.append("matches the destination a forwarded connection had before DNAT")
+        case .originalPort(let proto, let range):
+            restrictProtos(proto.number)
+            uncertain.append("matches the destination port a forwarded connection had before DNAT (\(proto.rawValue)/\(range))")
+        case .sameLinkRoute:
+            uncertain.append("matches a route lookup (fib daddr . iif oif exists)")
         case .interface(let direction, let name):
             if name == "lo" { outOfScope = outOfScope ?? "matches only loopback traffic (\(direction.rawValue) lo)" }
             else { uncertain.append("matches interface \(name)") }

@@ -26,7 +26,7 @@ public struct VerificationReport: Sendable {
         for h in hosts {
             let n = h.discrepancies.count + h.problems.count
             lines.append(h.isClean ? "\(h.host): ok: \(source) ruleset admits exactly the policy's flows"
-                                   : "\(h.host): FAILED: \(n) discrepanc\(n == 1 ? "y" : "ies") with the policy (\(source) ruleset)")
+                                   : "\(h.host): FAILED: \(counted(n, "discrepancy", "discrepancies")) with the policy (\(source) ruleset)")
             for d in h.discrepancies { lines.append("  " + d.description) }
             for p in h.problems {
                 lines.append("  \(p.direction.rawValue) \(p.kind.rawValue): \(p.message)")

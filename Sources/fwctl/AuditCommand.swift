@@ -10,4 +10,6 @@ struct AuditCommand: ParsableCommand {
         abstract: "Reports for auditors: what the policy allows, why, and whether the hosts enforce it.",
         subcommands: subcommands
     )
+
+    func run() throws { UsageRules.missingCommand(Self.self, root: Fwctl.self) }
 }

@@ -22,13 +22,12 @@ struct AuditExportCommand: ParsableCommand {
             verifier's result and the SHA-256 of its compiled ruleset. For the policy: its content \
             hash and git commit, the policy tests' results and the role x role reachability matrix. \
             With --live (root, on the host itself), whether the loaded table matches the policy. \
-            JSON follows docs/audit-schema.json (schema "fwctl-audit/1", see docs/AUDIT.md); HTML \
+            JSON follows docs/audit-schema-2.json (schema "fwctl-audit/2", see docs/AUDIT.md; \
+            --schema 1 for docs/audit-schema.json, every peer host listed in every flow); HTML \
             is one self-contained page with the matrix and a diagram of the tiers. \
             Exit status: 0 the report was written (findings are not errors), 1 error, 64 usage.
             """
     )
-
-    enum Format: String, ExpressibleByArgument, CaseIterable { case json, csv, md, html }
 
     @OptionGroup var policy: PolicyOptions
 
@@ -39,7 +38,10 @@ struct AuditExportCommand: ParsableCommand {
     var all = false
 
     @Option(name: .long, help: "Output format: json, csv, md (Markdown) or html.")
-    var format: Format = .json
+    var format: AuditFormat = .json
+
+    @Option(name: .long, help: "JSON schema version: 2 (peers by name, alike hosts share their class) or 1 (peers expanded).")
+    var schema = 2
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write the report to this file (replaced atomically) instead of standard output.", valueName: "file"))
     var output: String?
@@ -56,6 +58,7 @@ struct AuditExportCommand: ParsableCommand {
     func validate() throws {
         if all && !host.isEmpty { throw ValidationError("--host and --all exclude each other") }
         if thisHost != nil && !live { throw ValidationError("--this-host only matters with --live") }
+        if ![1, 2].contains(schema) || (schema == 1 && format != .json) { throw ValidationError("--schema is 1 or 2, for --format json") }
     }
 
     func run() throws {
@@ -66,33 +69,30 @@ struct AuditExportCommand: ParsableCommand {
                 names = []
                 for h in host where !names!.contains(h) { names!.append(try HostOptions.resolve(h, all: false, in: fleet)[0]) }
             }
-            var liveStates: [String: AuditReport.Live] = [:]
-            var reason = "not requested (run with --live as root on the host)"
+            var (liveStates, reason): ([String: AuditReport.Live], String) = ([:], "not requested (run with --live as root on the host)")
             if live {
-                let me = thisHost ?? Terminal.shortHostname()
-                if fleet.host(named: me) == nil {
-                    reason = "this machine (\(me)) is not a host of the policy; pass --this-host NAME"
-                } else if geteuid() != 0 {
-                    reason = "needs root (CAP_NET_ADMIN) to read the kernel's table"
+                do {
+                    (liveStates, reason) = try AuditLive.states(fleet: fleet, me: thisHost ?? Terminal.shortHostname(), isRoot: geteuid() == 0) { try NetlinkBackend() }
+                } catch let e as CompileError { throw CLIError(e.description) }
+            }
+            let (now, git, applies) = (Date(), PolicyGit.state(of: policy.policy), try lastApplies())
+            try write { out in
+                if format == .json && schema == 2 {
+                    try AuditExport(fleet: fleet, files: result.files, hosts: names, now: now, git: git,
+                                    live: liveStates, liveReason: reason, lastApply: applies).write(out)
                 } else {
-                    reason = "not this machine (checked on \(me) only)"
-                    liveStates[me] = try Self.liveState(fleet: fleet, host: me)
+                    try out(format.render(AuditReportBuilder(fleet: fleet, files: result.files).build(
+                        hosts: names, now: now, git: git, live: liveStates, liveReason: reason, lastApply: applies)))
                 }
             }
-            let report = AuditReportBuilder(fleet: fleet, files: result.files).build(
-                hosts: names, now: Date(), git: PolicyGit.state(of: policy.policy),
-                live: liveStates, liveReason: reason, lastApply: try lastApplies())
-            let text: String
-            switch format {
-            case .json: text = AuditJSON.render(report)
-            case .csv: text = AuditCSV.render(report)
-            case .md: text = AuditMarkdown.render(report)
-            case .html: text = AuditHTML.render(report)
-            }
-            guard let output else { return Terminal.writeOut(text) }
-            try CompileCommand.writeReplacing(output, text)
-            Terminal.writeError("fwctl: wrote the audit report (\(format.rawValue)) to \(output)")
+            if let output { Terminal.writeError("fwctl: wrote the audit report (\(format.rawValue)) to \(output)") }
         }
+    }
+
+    /// To standard output as it is made, or to the -o file, replaced once complete.
+    func write(_ body: ((String) throws -> Void) throws -> Void) throws {
+        guard let output else { return try body { Terminal.writeOut($0) } }
+        do { try AtomicFile.stream(to: output, body) } catch let failure as AtomicFile.Failure { throw CLIError(failure.description) }
     }
 
     /// Each host's latest concluded entry (apply, rollback or confirm) in the apply log. A log
@@ -124,20 +124,6 @@ struct AuditExportCommand: ParsableCommand {
         }
         return last
     }
-
-    /// The loaded table against the compiled one: the plan `fwctl plan` would show, read-only
-    /// (no lock, no state directory: an audit never changes the host).
-    static func liveState(fleet: Fleet, host: String) throws -> AuditReport.Live {
-        let desired: Table
-        do { desired = try Compiler(fleet: fleet).compile(host: host).tables[0] } catch { throw CLIError(error.description) }
-        do {
-            let current = try NetlinkBackend().readAndPlan(toward: desired)
-            let summary = current.plan.summary
-            if summary.add + summary.change + summary.remove == 0 { return AuditReport.Live(state: .matched) }
-            let why = current.current == nil ? "table \(desired.ref) is not loaded" : "the loaded table differs from the policy"
-            return AuditReport.Live(state: .drift, reason: why, add: summary.add, change: summary.change, remove: summary.remove)
-        } catch {
-            return AuditReport.Live(state: .notChecked, reason: "cannot read table \(desired.ref) from the kernel: \(error)")
-        }
-    }
 }
+
+extension AuditFormat: ExpressibleByArgument {}

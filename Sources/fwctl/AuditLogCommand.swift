@@ -49,33 +49,13 @@ struct AuditLogCommand: ParsableCommand {
             if verify {
                 let report = ApplyLogVerifier.verify(data, anchor: anchor)
                 broken = !report.intact
-                Terminal.writeOut(format == .json ? try Self.json(report) : Self.text(report, path: log.path))
+                Terminal.writeOut(format == .json ? try Self.json(report) : report.text(path: log.path))
             } else {
-                let entries: [ApplyLogEntry]
-                do { entries = try log.entries() } catch { throw CLIError("\(error)") }
-                Terminal.writeOut(format == .json ? try Self.json(entries) : entries.map(Self.text).joined())
+                let entries = try log.entries()   // any error prints as `fwctl: error: …` (UsageRules.report)
+                Terminal.writeOut(format == .json ? try Self.json(entries) : entries.map(\.text).joined())
             }
         }
         if broken { throw ExitCode(2) }
-    }
-
-    static func text(_ report: ApplyLogVerifier.Report, path: String) -> String {
-        var out = report.problems.map { "\(path): \($0.kind.rawValue): \($0.message)\n" }.joined()
-        out += report.unfinished.map { "\(path): note: seq \($0) is an apply that started and recorded no result (fwctl died midway?): check the loaded ruleset\n" }.joined()
-        out += report.intact ? "\(path): intact, \(report.entries) entries.\n" : "\(path): BROKEN: \(report.problems.count) problems in \(report.entries) entries.\n"
-        out += "head \(report.head ?? ApplyLogEntry.genesis)\n"
-        return out
-    }
-
-    static func text(_ e: ApplyLogEntry) -> String {
-        var out = "#\(e.seq) \(e.time) \(e.host) \(e.action.rawValue) \(e.outcome) by \(e.actor.text)"
-        if let before = e.generationBefore { out += " generation \(before)" + (e.generationAfter.map { " -> \($0)" } ?? "") }
-        out += "\n"
-        if let s = e.summary { out += "    \(s.line)\n" }
-        if let c = e.policy.commit { out += "    policy commit \(c)\(e.policy.dirty == true ? " (with uncommitted changes)" : "")\n" }
-        if let h = e.policy.sha256 { out += "    policy sha256 \(h)\n" }
-        for line in e.changes { out += "    \(line)\n" }
-        return out
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FwctlNet
 import FwctlPolicy
 
 /// `fwctl check`: parse and check the policy, print every diagnostic.
@@ -18,10 +19,9 @@ struct CheckCommand: ParsableCommand {
         try runReportingErrors {
             let (fleet, result) = try PolicyLoading.load(policy)
             let warnings = result.diagnostics.filter { $0.severity == .warning }.count
-            let hosts = fleet.hosts.count, roles = fleet.roles.count
-            let flows = fleet.flows.count, tests = fleet.tests.count
-            Terminal.writeOut("\(policy.policy): ok: \(hosts) host\(hosts == 1 ? "" : "s") in \(roles) role\(roles == 1 ? "" : "s"), \(flows) flow\(flows == 1 ? "" : "s"), \(tests) test\(tests == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n")
-            if strict && warnings > 0 { throw CLIError("\(warnings) warning\(warnings == 1 ? "" : "s") with --strict") }
+            let counts = [counted(fleet.hosts.count, "host") + " in " + counted(fleet.roles.count, "role"), counted(fleet.flows.count, "flow"), counted(fleet.tests.count, "test")]
+            Terminal.writeOut("\(policy.policy): ok: \(counts.joined(separator: ", ")), \(counted(warnings, "warning"))\n")
+            if strict && warnings > 0 { throw CLIError("\(counted(warnings, "warning")) with --strict") }
         }
     }
 }

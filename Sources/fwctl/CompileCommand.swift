@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FwctlCompiler
+import FwctlNet
 import FwctlPlanner
 import FwctlPolicy
 import FwctlRuleset
@@ -52,10 +53,7 @@ struct CompileCommand: ParsableCommand {
     }
 
     private func write(names: [String], compiler: Compiler, render: (Ruleset) -> String, to dir: String) throws {
-        let fm = FileManager.default
-        do {
-            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        } catch {
+        do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
             throw CLIError("cannot create directory '\(dir)': \(error.localizedDescription)")
         }
         for name in names {
@@ -64,7 +62,7 @@ struct CompileCommand: ParsableCommand {
             // Write to a temporary file and rename, so a reader never sees half a ruleset.
             try Self.writeReplacing(path, text)
         }
-        Terminal.writeError("fwctl: wrote \(names.count) ruleset\(names.count == 1 ? "" : "s") to \(dir)/")
+        Terminal.writeError("fwctl: wrote \(counted(names.count, "ruleset")) to \(dir)/")
     }
 
     /// Writes `text` to `path + ".tmp"` with plain POSIX calls, then renames it over `path`.

@@ -27,11 +27,11 @@ struct ConfirmCommand: ParsableCommand {
             if let id = watchdog { return try runWatchdog(id) }
             let session = try ApplySession(stateDirectory: kernel.stateDir, lockTimeout: kernel.lockTimeout)
             defer { session.release() }
-            if let note = try session.recoverUnfinished(log: logOptions.applyLog(stateDir: kernel.stateDir)) { Terminal.writeError("fwctl: warning: \(note)") }
+            Terminal.warn(try session.recoverUnfinished(log: logOptions.applyLog(stateDir: kernel.stateDir)))
             // The confirm entry takes host and policy from the apply it confirms.
             session.recorder = ApplyRecorder(log: logOptions.applyLog(stateDir: kernel.stateDir), host: Terminal.shortHostname())
             let pending = try session.confirm()
-            if let warning = session.keepConfirmed(pending.table) { Terminal.writeError("fwctl: warning: \(warning)") }
+            Terminal.warn(session.keepConfirmed(pending.table))
             Terminal.writeOut("Confirmed: table \(pending.table) stays as applied.\n")
         }
     }

@@ -1,9 +1,6 @@
 import ArgumentParser
-import Dispatch
-import Foundation
 import FwctlCompiler
 import FwctlPolicy
-import FwctlRuleset
 import FwctlVerifier
 
 /// `fwctl diff OLD NEW`: the flows one policy admits and the other does not, for code review.
@@ -33,10 +30,7 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         var differ = false
         try runReportingErrors {
-            let fleets = [try Self.fleet(old), try Self.fleet(new)]
-            // Equal versions admit the same (compiling is a function of the fleet): nothing to compile.
-            let flows = fleets[0] == fleets[1] ? nil : Self.flows(fleets)
-            let diff = flows.map { PolicyDiff(old: $0[0], new: $0[1]) } ?? .none
+            let diff = PolicyDiff.between(old: try Self.fleet(old), new: try Self.fleet(new)) { Compiler(fleet: $0).rulesetsByHost() }
             Terminal.writeOut(format == .json ? diff.json() : diff.text())
             differ = !diff.isEmpty
         }
@@ -47,27 +41,6 @@ struct DiffCommand: ParsableCommand {
     static func fleet(_ spec: String) throws -> Fleet {
         let revision = try PolicyRevision(spec)
         defer { revision.remove() }
-        return try PolicyLoading.load(try PolicyOptions.parse(["--policy", revision.path]), quietWarnings: true).fleet
+        return try PolicyLoading.load(path: revision.path, quietWarnings: true).fleet
     }
-
-    /// Both versions compiled (each distinct table once), modelled and their flows computed side by side.
-    static func flows(_ fleets: [Fleet]) -> [PolicyFlows] {
-        let results = Slots<PolicyFlows>(count: fleets.count)
-        DispatchQueue.concurrentPerform(iterations: fleets.count) { v in
-            let fleet = fleets[v]
-            let rulesets = Dictionary(Compiler(fleet: fleet).compileAll().map { ($0.host, $0.ruleset) }, uniquingKeysWith: { a, _ in a })
-            results.set(v, PolicyFlows(fleet: fleet, model: FleetModel(fleet: fleet, rulesets: rulesets)))
-        }
-        return results.values.map { $0! }
-    }
-}
-
-/// Results that parallel workers fill, one slot each, read when all are done.
-final class Slots<T>: @unchecked Sendable {
-    private(set) var values: [T?]
-    private let lock = NSLock()
-
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ value: T) { lock.withLock { values[i] = value } }
 }

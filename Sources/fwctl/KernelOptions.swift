@@ -7,7 +7,7 @@ import Glibc
 struct KernelOptions: ParsableArguments {
     static let defaultStateDirectory = "/var/lib/fwctl"
 
-    @Option(name: .long, help: ArgumentHelp("Where fwctl keeps its lock and pending confirmations.", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("Where fwctl keeps its state: the host lock, a pending confirmation, the confirmed table (restored at boot), the caches of the last compilation and of the sets' elements, and the apply log (apply-log.jsonl).", valueName: "dir"))
     var stateDir: String = KernelOptions.defaultStateDirectory
 
     @Option(name: .long, help: ArgumentHelp("Seconds to wait for another fwctl run on this host to finish (0: fail at once).", valueName: "seconds"))

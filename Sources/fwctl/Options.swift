@@ -40,11 +40,18 @@ struct HostOptions: ParsableArguments {
         let name = host ?? Terminal.shortHostname()
         guard fleet.host(named: name) != nil else {
             let known = fleet.hosts.map(\.name)
-            let suggestion = Suggest.closest(to: name, in: known).map { " Did you mean '\($0)'?" } ?? ""
+            let suggestion = DidYouMean.suggestion(for: name, among: known, ignoringCase: true).map { " Did you mean '\($0)'?" } ?? ""
             let list = known.isEmpty ? "The policy defines no hosts." : "Known hosts: \(known.joined(separator: ", "))."
             let origin = host == nil ? " (this machine's hostname; pass --host NAME or --all)" : ""
             throw CLIError("unknown host '\(name)'\(origin).\(suggestion) \(list)")
         }
         return [name]
+    }
+}
+
+extension PolicyLoading {
+    /// The checked fleet of the policy `--policy` names.
+    static func load(_ options: PolicyOptions, quietWarnings: Bool = false) throws -> (fleet: Fleet, result: CheckResult) {
+        try load(path: options.policy, quietWarnings: quietWarnings)
     }
 }

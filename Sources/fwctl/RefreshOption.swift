@@ -72,7 +72,7 @@ extension DesiredTable {
     }
 
     /// The cache write started by `load`, if any. Only the command's thread touches it.
-    nonisolated(unsafe) private static var cacheWrite: BackgroundWork?
+    nonisolated(unsafe) private static var cacheWrite: BackgroundWork<Void>?
 
     /// Waits until the compiled table is saved: plan and apply call it before they return,
     /// while they still hold the host lock.

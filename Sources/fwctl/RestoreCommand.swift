@@ -30,11 +30,11 @@ struct RestoreCommand: ParsableCommand {
                 let session = try ApplySession(stateDirectory: kernel.stateDir, lockTimeout: kernel.lockTimeout)
                 defer { session.release() }
                 let log = logOptions.applyLog(stateDir: kernel.stateDir)
-                if let note = try? session.recoverUnfinished(log: log) { Terminal.writeError("fwctl: warning: \(note)") }
+                Terminal.warn(try? session.recoverUnfinished(log: log))
                 let restore = BootRestore(backend: session.backend, state: session.state,
                                           recorder: ApplyRecorder(log: log, host: host ?? Terminal.shortHostname()))
                 let outcome = try restore.run(policyPath: policy.policy) { try DesiredTable.compile(policy: policy, host: host) }
-                for w in outcome.warnings { Terminal.writeError("fwctl: warning: \(w)") }
+                Terminal.warn(outcome.warnings)
                 if let id = outcome.discarded { Terminal.writeOut("Discarded the unconfirmed apply \(id).\n") }
                 let done = outcome.plan.isEmpty ? "Already loaded" : "Restored"
                 Terminal.writeOut("\(done): \(outcome.source.text)\(outcome.generation.map { ", kernel generation \($0)" } ?? "").\n")

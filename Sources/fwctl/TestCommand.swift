@@ -31,8 +31,8 @@ struct TestCommand: ParsableCommand {
         try runReportingErrors {
             let (fleet, _) = try PolicyLoading.load(policy, quietWarnings: true)
             // Without test blocks there is nothing to evaluate, so nothing to compile.
-            let report = fleet.tests.isEmpty ? PolicyTestReport.none : PolicyTestRunner(fleet: fleet, model: FleetModel(
-                fleet: fleet, rulesets: Dictionary(Compiler(fleet: fleet).compileAll().map { ($0.host, $0.ruleset) }, uniquingKeysWith: { a, _ in a }))).run()
+            let report = fleet.tests.isEmpty ? PolicyTestReport.none
+                : PolicyTestRunner(fleet: fleet, model: FleetModel(fleet: fleet, rulesets: Compiler(fleet: fleet).rulesetsByHost())).run()
             if let junit { try CompileCommand.writeReplacing(junit, report.junit()) }
             Terminal.writeOut(format == .json ? report.json() : report.text())
             failed = report.failed > 0

@@ -10,8 +10,8 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Prove the compiled (or loaded) rulesets admit exactly the policy's flows.",
         discussion: """
-            Compares each host's input and output chains with what the policy says, over every \
-            IPv4 and IPv6 packet (exactly, not by sampling): every class of packets admitted \
+            Compares each host's input and output chains (forward chain too, with forward = policy) \
+            with what the policy says, over every IPv4 and IPv6 packet (exactly, not by sampling): every class of packets admitted \
             more or less than the policy says is reported with an example packet, the rule that \
             decided it and the policy line that says otherwise. Also checks the conntrack rules \
             and lists shadowed and redundant rules (warnings). With --live, reads this machine's \

@@ -19,18 +19,26 @@ import Testing
         again.release()
     }
 
+    /// The second lock is granted only once the first is released: a lock that never blocks
+    /// is granted before the release and fails this.
     @Test func waitsForTheLockUntilReleased() throws {
         let path = tempPath()
         defer { unlink(path) }
         nonisolated(unsafe) let first = try HostLock(path: path, timeout: 0)
+        let released = NSLock()
+        nonisolated(unsafe) var releasing = false
         // A plain thread: the waiting below blocks its own thread, and Swift's cooperative
         // pool (two threads on two cores) may be busy with other tests.
         Thread.detachNewThread {
             usleep(200_000)
+            released.withLock { releasing = true }
             first.release()
         }
+        let start = Date()
         let second = try HostLock(path: path, timeout: 30)
-        second.release()
+        defer { second.release() }
+        #expect(released.withLock { releasing }, "the second lock was granted while the first was held")
+        #expect(Date().timeIntervalSince(start) >= 0.15)
     }
 
     @Test func unwritableLockPathIsAClearError() {

@@ -59,6 +59,15 @@ import FwctlRuleset
         #expect(s.lastApply?.timestamp == 1_795_867_201.5)
     }
 
+    /// One of a thing is singular: one packet, one change.
+    @Test func textCountsInTheRightNumber() {
+        let s = Self.status(changes: [.deleteChain(name: "forward")])
+        #expect(s.text.contains("DRIFT: apply would make 1 change (0 to add, 0 to change, 1 to remove)"), "\(s.text)")
+        #expect(s.text.contains("output ipv6 a.policy:9: allow lb -> web : \"https\"  1 packet, 80 bytes\n"), "\(s.text)")
+        #expect(s.text.contains("input ipv4 a.policy:9: allow lb -> web : \"https\"  7 packets, 420 bytes\n"), "\(s.text)")
+        #expect(!s.text.contains(" 1 packets") && !s.text.contains(" 1 changes"))
+    }
+
     @Test(arguments: [
         ("plain", "plain"), ("a\"b", "a\\\"b"), ("back\\slash", "back\\\\slash"), ("two\nlines", "two\\nlines"),
     ])

@@ -1,4 +1,5 @@
 import Foundation
+import FwctlTestSupport
 import Testing
 @testable import FwctlApply
 import FwctlPlanner
@@ -127,7 +128,7 @@ import FwctlRuleset
         #expect(!p.exists(p.state + "/lock"), "a lock was created in an unsafe state directory")
     }
 
-    @Test(.enabled(if: getuid() == 0, "needs root: gives the directory to another user"))
+    @Test(.enabled(if: TestNamespace.isRoot, "needs root: gives the directory to another user"))
     func stateDirectoryOwnedByAnotherUserIsRefusedWithTheFix() throws {
         let p = try Place()
         chown(p.state, 1000, 1000)

@@ -136,7 +136,7 @@ enum F {
         d.logDrops = false
         d.echoRequest = false
         d.tableName = "edge"
-        d.manageForward = true
+        d.forward = .drop
         let fleet = F.small(flows: [F.allow([.role("lb")], [.role("web")], [https], line: 3, "allow lb -> web : https")], defaults: d)
         let table = try Compiler(fleet: fleet).compile(host: "lb-01").tables[0]
         #expect(table.name == "edge" && table.family == .inet)

@@ -15,7 +15,7 @@ struct KernelJudgeTests {
                           .ports(.tcp, [PortRange(22)]))
         let any = ServiceRef(name: "any", isInline: true, atoms: [.any])
         var d = Defaults()
-        d.manageForward = true
+        d.forward = .drop
         let fleet = F.small(flows: [
             F.allow([.role("lb")], [.role("web")], [F.svc("https", .ports(.tcp, [PortRange(443)]))], line: 1, "allow lb -> web : https"),
             F.allow([.host("lb-02")], [.host("lb-01")], [mixed], line: 2, "allow lb-02 -> lb-01 : mixed"),

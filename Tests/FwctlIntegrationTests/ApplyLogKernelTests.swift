@@ -9,6 +9,15 @@ import FwctlTestSupport
 struct ApplyLogKernelTests {
     typealias Host = ApplyKernelTests.Host
 
+    /// The compiled table's hash an audit export (`fwctl-audit/2`) gives `host`: through the
+    /// host's class.
+    static func rulesetSHA256(_ report: [String: Any]?, host: String) -> String? {
+        let entry = (report?["hosts"] as? [[String: Any]])?.first { $0["name"] as? String == host }
+        guard let id = entry?["class"] as? Int else { return nil }
+        let c = (report?["classes"] as? [[String: Any]])?.first { $0["id"] as? Int == id }
+        return c?["ruleset_sha256"] as? String
+    }
+
     static func entries(_ path: String) throws -> [[String: Any]] {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         return try text.split(separator: "\n").map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
@@ -34,8 +43,7 @@ struct ApplyLogKernelTests {
         let reportJSON = try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any]
         let logged = e[1]["policy"] as? [String: Any]
         #expect(logged?["sha256"] as? String == (reportJSON?["policy"] as? [String: Any])?["sha256"] as? String)
-        let reportHost = (reportJSON?["hosts"] as? [[String: Any]])?.first { $0["name"] as? String == "web-01" }
-        #expect(logged?["tableSHA256"] as? String == reportHost?["ruleset_sha256"] as? String, "\(String(describing: logged))")
+        #expect(logged?["tableSHA256"] as? String == Self.rulesetSHA256(reportJSON, host: "web-01"), "\(String(describing: logged))")
         #expect((logged?["tableSHA256"] as? String)?.count == 64)
 
         let edited = try ApplyKernelTests.editedScaleUp { $0.replacingOccurrences(of: "service https         = tcp/443", with: "service https         = tcp/8444") }

@@ -7,11 +7,13 @@ import FwctlApply
 import FwctlTestSupport
 
 /// `fwctl audit export` as a user runs it: every bundled policy in every format, the JSON
-/// validated against docs/audit-schema.json (python3-jsonschema), the CSV read back, the
+/// validated against docs/audit-schema-2.json (and with --schema 1 against
+/// docs/audit-schema.json; python3-jsonschema), the CSV read back, the
 /// HTML parsed as XML; host selection, -o, git state, and --live in a network namespace.
 @Suite struct AuditExportCLITests {
     static func path(_ policy: String) -> String { Repo.policies.appendingPathComponent(policy).path }
-    static let schema = Repo.root.appendingPathComponent("docs/audit-schema.json").path
+    static let schema = Repo.root.appendingPathComponent("docs/audit-schema-2.json").path
+    static let schema1 = Repo.root.appendingPathComponent("docs/audit-schema.json").path
     /// An apply log with no entries (not the machine's: tests never read /var/lib/fwctl).
     static let noLog = "/dev/null"
 
@@ -29,7 +31,7 @@ import FwctlTestSupport
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fwctl-audit-\(getpid())-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        var jsonFiles: [String] = []
+        var jsonFiles: [String] = [], json1Files: [String] = []
         #expect(Repo.bundledPolicies.count >= 3)
         // A log of the test's own, written as apply writes it (times with milliseconds): one
         // host of each policy has a last apply, so the schema sees `last_apply` filled in.
@@ -54,6 +56,14 @@ import FwctlTestSupport
             let file = dir.appendingPathComponent("\(p).json")
             try j.stdout.write(to: file, atomically: false, encoding: .utf8)
             jsonFiles.append(file.path)
+            #expect(doc["schema"] as? String == "fwctl-audit/2", "\(p)")
+
+            let j1 = try CLI.run(["audit", "export", "--policy", Self.path(p), "--all", "--format", "json", "--schema", "1", "--log", log.path])
+            #expect(j1.status == 0, "\(p): \(j1.stderr)")
+            #expect(try Self.json(j1.stdout)["schema"] as? String == "fwctl-audit/1", "\(p)")
+            let file1 = dir.appendingPathComponent("\(p).v1.json")
+            try j1.stdout.write(to: file1, atomically: false, encoding: .utf8)
+            json1Files.append(file1.path)
 
             let c = try CLI.run(["audit", "export", "--policy", Self.path(p), "--format", "csv", "--log", log.path])
             #expect(c.status == 0, "\(p): \(c.stderr)")
@@ -79,9 +89,13 @@ import FwctlTestSupport
                 jsonschema.Draft202012Validator(schema).validate(json.load(open(f)))
             print("valid", len(sys.argv) - 2)
             """
-        let r = try Self.run(["/usr/bin/python3", "-c", script, Self.schema] + jsonFiles, stdin: nil)
-        #expect(r.status == 0, "schema validation (needs python3-jsonschema: make deps): \(r.stderr)")
-        #expect(r.stdout == "valid \(jsonFiles.count)\n")
+        for (schema, files) in [(Self.schema, jsonFiles), (Self.schema1, json1Files)] {
+            let r = try Self.run(["/usr/bin/python3", "-c", script, schema] + files, stdin: nil)
+            #expect(r.status == 0, "schema validation of \(schema) (needs python3-jsonschema: make deps): \(r.stderr)")
+            #expect(r.stdout == "valid \(files.count)\n")
+        }
+        let csvSchema = try CLI.run(["audit", "export", "--policy", Self.path("scale-up.policy"), "--format", "csv", "--schema", "1", "--log", Self.noLog])
+        #expect(csvSchema.status == 64 && csvSchema.stderr.contains("--schema"), "\(csvSchema.stderr)")
     }
 
     @Test func outputFileHostSelectionAndGitState() throws {

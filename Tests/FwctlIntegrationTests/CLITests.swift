@@ -1,4 +1,5 @@
 import Foundation
+import FwctlTestSupport
 import Testing
 
 /// The built `fwctl` binary, run as a user would.
@@ -17,10 +18,11 @@ enum CLI {
 
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 
-    static func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
+    static func run(_ args: [String], env: [String: String] = [:], in directory: URL? = nil) throws -> Result {
         try refuseMachineDefaults(args)
         let p = Process()
         p.executableURL = binary
+        p.currentDirectoryURL = directory
         p.arguments = args
         var e = ProcessInfo.processInfo.environment
         e["NO_COLOR"] = "1"
@@ -132,7 +134,7 @@ enum CLI {
 }
 
 /// What an unprivileged user sees from the commands that need the kernel.
-@Suite(.enabled(if: getuid() == 0, "needs root to switch to an unprivileged user with setpriv"))
+@Suite(.enabled(if: TestNamespace.isRoot, "needs root to switch to an unprivileged user with setpriv"))
 struct UnprivilegedCLITests {
     @Test(arguments: ["plan", "apply", "confirm", "status"])
     func kernelCommandsSayTheyNeedRoot(command: String) throws {

@@ -6,7 +6,7 @@ import FwctlTestSupport
 
 /// The live lab on the kernel (root only): observed against predicted, a hand-broken host,
 /// and nothing left behind.
-@Suite(.serialized, .enabled(if: getuid() == 0, "needs root: creates network namespaces and loads nftables tables"))
+@Suite(.serialized, .enabled(if: TestNamespace.isRoot, "needs root: creates network namespaces and loads nftables tables"))
 struct LabKernelTests {
     /// The lab's namespaces still listed by `ip netns list`.
     static func leftovers() throws -> [String] {
@@ -52,6 +52,28 @@ struct LabKernelTests {
             #expect(m.probe.destination == "s3" && m.probe.port.description == "tcp/9" && m.observed && !m.predicted, "\(m)")
         }
         #expect(report.cells.contains { $0.destination == "web" && $0.port == "tcp/9" && $0.observed > $0.predicted })
+        #expect(try Self.leftovers().isEmpty)
+    }
+
+    @Test("a published container port is probed through the forward chain: a hole there shows, the input chain's ports do not move")
+    func holeInTheForwardChain() throws {
+        var lab = Lab(fleet: try Bundled.fleet("containers.policy"))
+        lab.afterApply = { network in
+            let ns = try #require(network.namespaces["web1"])
+            #expect(network.containers["web1"] != nil)
+            let (status, _, err) = try runProcess(["ip", "netns", "exec", ns, "nft", "insert rule inet fwctl forward meta l4proto tcp accept"], stdin: nil)
+            try #require(status == 0, "nft: \(err)")
+        }
+        let report = try lab.run()
+        #expect(report.results.contains { $0.probe.published && $0.observed })
+        #expect(!report.mismatches.isEmpty)
+        // Every mismatch is a published port of web1 opened by the hole: the DNAT sent it
+        // past the input chain, so only the forward chain stood in its way.
+        for m in report.mismatches {
+            #expect(m.probe.destination == "web1" && m.probe.published && m.observed && !m.predicted, "\(m)")
+        }
+        #expect(report.mismatches.contains { $0.probe.source == "office" && $0.probe.port.description == "tcp/8080" })
+        #expect(report.mismatches.contains { $0.probe.to.family == .v6 })
         #expect(try Self.leftovers().isEmpty)
     }
 

@@ -8,7 +8,7 @@ import FwctlPolicy
 enum Bundled {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("policies")
-    static let names = ["stacked.policy", "scale-up.policy", "ipv6-only.policy"]
+    static let names = ["stacked.policy", "scale-up.policy", "ipv6-only.policy", "containers.policy"]
 
     static func fleet(_ name: String) throws -> Fleet {
         try #require(try PolicyFrontEnd.load(path: directory.appendingPathComponent(name).path,
@@ -70,5 +70,22 @@ enum Bundled {
             #expect(text.contains(expected), "\(expected) missing")
         }
         #expect(!plan.ports.contains { $0.proto == .sctp })
+    }
+
+    @Test("forward = policy: every host has a container publishing the ports from 1024 up, on a link no end uses")
+    func containers() throws {
+        let plan = LabPlan(fleet: try Bundled.fleet("containers.policy"))
+        #expect(plan.containers.map(\.host) == plan.ends.filter { $0.kind == .host }.map(\.name))
+        for c in plan.containers {
+            #expect(c.ports.map(\.description) == ["tcp/8080", "tcp/9100"])
+            #expect(c.v4 == IPAddress("100.127.255.2") && c.gateway4 == IPAddress("100.127.255.1"))
+            #expect(c.v6 == IPAddress("fd00:fc::2") && c.gateway6 == IPAddress("fd00:fc::1"))
+        }
+        let probes = plan.probes
+        #expect(probes.contains { $0.source == "lb1" && $0.destination == "web1" && $0.port.port == 8080 && $0.published })
+        #expect(!probes.contains { $0.port.port == 22 && $0.published })
+        #expect(!probes.contains { $0.source == $0.destination && $0.published })
+        // Other policies run no containers.
+        #expect(LabPlan(fleet: try Bundled.fleet("stacked.policy")).containers.isEmpty)
     }
 }

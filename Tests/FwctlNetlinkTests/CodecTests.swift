@@ -50,6 +50,18 @@ import Testing
         (.limit(rate: 10, per: .minute, burst: 20), [.limit(rate: 10, unit: 60, burst: 20, type: 0, flags: 0)]),
         (.log(prefix: "x: ", level: .info), [.log(prefix: "x: ", level: 6)]),
         (.verdict(.jump("sub")), [.verdict(code: -3, chain: "sub")]),
+        // ct original ip daddr @self_v4: no meta nfproto, ct key dst_ip, direction original
+        (.originalDestination(family: .v4, set: "self_v4"), [.ctOriginal(key: 20, dreg: reg), .lookup(sreg: reg, set: "self_v4", setID: nil)]),
+        (.originalDestination(family: .v6, set: "self_v6"), [.ctOriginal(key: 22, dreg: reg), .lookup(sreg: reg, set: "self_v6", setID: nil)]),
+        // meta l4proto tcp ct original proto-dst 8080
+        (.originalPort(proto: .tcp, range: PortRange(8080)),
+         [.meta(key: 16, dreg: reg), .cmp(op: 0, sreg: reg, data: [6]), .ctOriginal(key: 12, dreg: reg), .cmp(op: 0, sreg: reg, data: [0x1f, 0x90])]),
+        // meta l4proto udp ct original proto-dst 1000-2000
+        (.originalPort(proto: .udp, range: PortRange(1000, 2000)),
+         [.meta(key: 16, dreg: reg), .cmp(op: 0, sreg: reg, data: [17]), .ctOriginal(key: 12, dreg: reg),
+          .cmp(op: 5, sreg: reg, data: [0x03, 0xe8]), .cmp(op: 3, sreg: reg, data: [0x07, 0xd0])]),
+        // fib daddr . iif oif exists: flags daddr|iif|present, result oif, compared with 1
+        (.sameLinkRoute, [.fib(result: 1, flags: 0x2a, dreg: reg), .cmp(op: 0, sreg: reg, data: [1, 0, 0, 0])]),
     ]
 
     @Test(arguments: 0..<lowering.count)

@@ -1,12 +1,14 @@
+import Foundation
 import FwctlNet
 import FwctlRuleset
+import FwctlTestSupport
 import Testing
 @testable import FwctlNetlink
 
 /// The attribute-level element decoder against libnftnl's, on the same dump messages of sets
 /// nft loaded: the same ranges for every kind of set fwctl models, and a refusal (so the
 /// caller falls back to libnftnl) for elements carrying anything else.
-@Suite(.enabled(if: isRoot, "needs root: creates network namespaces and changes their nftables rulesets"))
+@Suite(.enabled(if: TestNamespace.isRoot, "needs root: creates network namespaces and changes their nftables rulesets"))
 struct ElementDumpDecoderTests {
     static let ruleset = """
         table inet t {
@@ -27,7 +29,7 @@ struct ElementDumpDecoderTests {
 
     @Test(arguments: [("v4", true), ("v6", true), ("ports", true), ("single", false), ("empty", true)])
     func sameRangesAsLibnftnl(set: String, interval: Bool) throws {
-        try TestNamespace.with { ns in
+        try ScratchNamespace.with { ns in
             try ns.nft("-f", "-", input: Self.ruleset)
             let c = try NftConnection(netnsPath: ns.path)
             let messages = try Self.messages(c, set)
@@ -40,8 +42,24 @@ struct ElementDumpDecoderTests {
         }
     }
 
+    /// Records the dump messages of every set above for `RecordedElementDumpTests` (no root
+    /// needed there): only with `FWCTL_RECORD=1`, and then it fails, so nobody records by accident.
+    @Test(.enabled(if: RecordedElementDumpTests.recording, "records only with FWCTL_RECORD=1"))
+    func recordDumps() throws {
+        try ScratchNamespace.with { ns in
+            try ns.nft("-f", "-", input: Self.ruleset)
+            let c = try NftConnection(netnsPath: ns.path)
+            var text = "# GETSETELEM dump messages of ElementDumpDecoderTests.ruleset, as nft 1.0.6 loaded it: SET HEX per message.\n"
+            for set in ["v4", "v6", "ports", "single", "empty", "timed"] {
+                for m in try Self.messages(c, set) { text += set + " " + m.bytes.map { String(format: "%02x", $0) }.joined() + "\n" }
+            }
+            try text.write(to: RecordedElementDumpTests.file, atomically: true, encoding: .utf8)
+        }
+        Issue.record("recorded \(RecordedElementDumpTests.file.lastPathComponent); unset FWCTL_RECORD and run again")
+    }
+
     @Test func elementsWithTimeoutsAreLeftToLibnftnl() throws {
-        try TestNamespace.with { ns in
+        try ScratchNamespace.with { ns in
             try ns.nft("-f", "-", input: Self.ruleset)
             let c = try NftConnection(netnsPath: ns.path)
             #expect(ElementDumpDecoder.keys(try Self.messages(c, "timed")) == nil)

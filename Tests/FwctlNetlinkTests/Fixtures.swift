@@ -17,7 +17,7 @@ func net(_ s: String) -> AddressRange {
 func span(_ a: String, _ b: String) -> AddressRange { AddressRange(lower: ip(a), upper: ip(b)) }
 
 enum Fixtures {
-    static let all = [main, edge]
+    static let all = [main, edge, forwarded]
 
     static let main = Fixture(
         table: Table(name: "fwctl", sets: [
@@ -162,6 +162,47 @@ enum Fixtures {
         \t\tip daddr 0.0.0.0/0 accept
         \t\ttcp dport 0-65535 accept
         \t\ticmp type { echo-reply, echo-request } counter packets 0 bytes 0 accept comment "ping"
+        \t}
+        }
+
+        """)
+
+    /// What `forward = policy` generates: matches on the connection before DNAT.
+    static let forwarded = Fixture(
+        table: Table(name: "published", sets: [
+            NamedSet(name: "self_v4", keyType: .ipv4Addr, elements: [.address(host("192.0.2.20"))]),
+            NamedSet(name: "self_v6", keyType: .ipv6Addr, elements: [.address(host("2001:db8::20"))]),
+        ], chains: [
+            Chain(name: "forward", hook: BaseChainHook(hook: .forward, priority: -10, policy: .drop), rules: [
+                Rule([.address(family: .v4, field: .saddr, match: .range(net("10.0.0.0/24"))), .originalDestination(family: .v4, set: "self_v4"),
+                      .originalPort(proto: .tcp, range: PortRange(8080)), .counter(packets: 0, bytes: 0), .verdict(.accept)], comment: "p:3: lb -> web"),
+                Rule([.originalDestination(family: .v6, set: "self_v6"), .originalPort(proto: .udp, range: PortRange(1000, 2000)), .verdict(.accept)]),
+                Rule([.originalPort(proto: .sctp, range: PortRange(9)), .verdict(.drop)]),
+                Rule([.originalDestination(family: .v4, set: "self_v4"), .verdict(.drop)]),
+                Rule([.sameLinkRoute, .counter(packets: 0, bytes: 0), .verdict(.accept)]),
+            ]),
+        ]),
+        listing: """
+        table inet published {
+        \tset self_v4 {
+        \t\ttype ipv4_addr
+        \t\tflags interval
+        \t\telements = { 192.0.2.20 }
+        \t}
+
+        \tset self_v6 {
+        \t\ttype ipv6_addr
+        \t\tflags interval
+        \t\telements = { 2001:db8::20 }
+        \t}
+
+        \tchain forward {
+        \t\ttype filter hook forward priority filter - 10; policy drop;
+        \t\tip saddr 10.0.0.0/24 ct original ip daddr @self_v4 meta l4proto tcp ct original proto-dst 8080 counter packets 0 bytes 0 accept comment "p:3: lb -> web"
+        \t\tct original ip6 daddr @self_v6 meta l4proto udp ct original proto-dst 1000-2000 accept
+        \t\tmeta l4proto sctp ct original proto-dst 9 drop
+        \t\tct original ip daddr @self_v4 drop
+        \t\tfib daddr . iif oif exists counter packets 0 bytes 0 accept
         \t}
         }
 

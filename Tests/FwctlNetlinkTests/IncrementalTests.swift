@@ -1,11 +1,12 @@
 import FwctlNet
 import FwctlRuleset
+import FwctlTestSupport
 import Testing
 @testable import FwctlNetlink
 
 /// The incremental operations the planner uses: positions, replace in place, element
 /// changes, and large batches.
-@Suite(.enabled(if: isRoot, "needs root: creates network namespaces and changes their nftables rulesets"))
+@Suite(.enabled(if: TestNamespace.isRoot, "needs root: creates network namespaces and changes their nftables rulesets"))
 struct IncrementalTests {
     static let t = TableRef(name: "fwctl")
     static func port(_ p: UInt16) -> Rule {
@@ -19,7 +20,7 @@ struct IncrementalTests {
     }
 
     @Test func positionsReplaceAndDelete() throws {
-        try TestNamespace.with { ns in
+        try ScratchNamespace.with { ns in
             let conn = try NftConnection(netnsPath: ns.path)
             var tx = Transaction()
             tx.addTable(family: .inet, name: "fwctl")
@@ -50,7 +51,7 @@ struct IncrementalTests {
     }
 
     @Test func elementChangesKeepRules() throws {
-        try TestNamespace.with { ns in
+        try ScratchNamespace.with { ns in
             let conn = try NftConnection(netnsPath: ns.path)
             let set = NamedSet(name: "web_v4", keyType: .ipv4Addr, elements: [.address(net("10.0.0.0/24"))])
             var tx = Transaction()
@@ -77,7 +78,7 @@ struct IncrementalTests {
     /// batch (what a planner diffing exact element lists sends); deleting one of two adjacent
     /// ranges removes exactly that one.
     @Test func adjacentRanges() throws {
-        try TestNamespace.with { ns in
+        try ScratchNamespace.with { ns in
             let conn = try NftConnection(netnsPath: ns.path)
             let set = NamedSet(name: "hosts", keyType: .ipv4Addr, elements: [.address(host("10.0.0.1"))])
             var tx = Transaction()
@@ -105,7 +106,7 @@ struct IncrementalTests {
 
     /// NEWCHAIN on an existing base chain changes its policy and keeps its rules.
     @Test func addChainUpdatesPolicy() throws {
-        try TestNamespace.with { ns in
+        try ScratchNamespace.with { ns in
             let conn = try NftConnection(netnsPath: ns.path)
             var chain = Chain(name: "input", hook: BaseChainHook(hook: .input, priority: 0, policy: .accept))
             var tx = Transaction()
@@ -125,7 +126,7 @@ struct IncrementalTests {
 
     /// A batch far beyond the default socket buffers (thousands of rules and elements).
     @Test func largeBatch() throws {
-        try TestNamespace.with { ns in
+        try ScratchNamespace.with { ns in
             let conn = try NftConnection(netnsPath: ns.path)
             let elements = (0..<20_000).map { SetElement.address(AddressRange(.v4(0x0a00_0000 + UInt32($0) * 4))) }
             let set = NamedSet(name: "many", keyType: .ipv4Addr, isInterval: false, elements: elements)

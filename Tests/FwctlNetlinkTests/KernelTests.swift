@@ -1,5 +1,6 @@
 import FwctlNet
 import FwctlRuleset
+import FwctlTestSupport
 import Testing
 @testable import FwctlNetlink
 
@@ -34,13 +35,13 @@ func sortingHashSetElements(_ text: String) -> String {
 
 /// Kernel tests: each runs in its own fresh network namespace, with `nft` as the
 /// independent oracle in both directions.
-@Suite(.enabled(if: isRoot, "needs root: creates network namespaces and changes their nftables rulesets"))
+@Suite(.enabled(if: TestNamespace.isRoot, "needs root: creates network namespaces and changes their nftables rulesets"))
 struct KernelTests {
     /// (a) What fwctl commits is what nft lists, byte for byte (counters normalised).
     @Test(arguments: Fixtures.all.indices)
     func commitListsAsNftText(_ i: Int) throws {
         let f = Fixtures.all[i]
-        try TestNamespace.with { ns in
+        try ScratchNamespace.with { ns in
             let conn = try NftConnection(netnsPath: ns.path)
             let gen = try conn.generation()
             let tx = creating(f.table)
@@ -57,12 +58,12 @@ struct KernelTests {
     @Test(arguments: Fixtures.all.indices)
     func kernelObjectsEqualNfts(_ i: Int) throws {
         let f = Fixtures.all[i]
-        let ours = try TestNamespace.with { ns in
+        let ours = try ScratchNamespace.with { ns in
             let conn = try NftConnection(netnsPath: ns.path)
             _ = try conn.commit(creating(f.table), expectedGeneration: nil, checkOnly: false)
             return try ns.nft("--debug=netlink", "list", "table", "inet", f.table.name)
         }
-        let nfts = try TestNamespace.with { ns in
+        let nfts = try ScratchNamespace.with { ns in
             try ns.nft("-f", "-", input: f.listing)
             return try ns.nft("--debug=netlink", "list", "table", "inet", f.table.name)
         }
@@ -73,7 +74,7 @@ struct KernelTests {
     @Test(arguments: Fixtures.all.indices)
     func nftTextDecodesToModel(_ i: Int) throws {
         let f = Fixtures.all[i]
-        try TestNamespace.with { ns in
+        try ScratchNamespace.with { ns in
             try ns.nft("-f", "-", input: f.listing)
             let conn = try NftConnection(netnsPath: ns.path)
             let (read, gen) = try conn.readTable(family: .inet, name: f.table.name)
@@ -95,7 +96,7 @@ struct KernelTests {
     }
 
     @Test func absentTableReadsAsNil() throws {
-        try TestNamespace.with { ns in
+        try ScratchNamespace.with { ns in
             let conn = try NftConnection(netnsPath: ns.path)
             let (table, gen) = try conn.readTable(family: .inet, name: "fwctl")
             #expect(table == nil)
@@ -105,7 +106,7 @@ struct KernelTests {
 
     /// Counter values are read back (they are what a replace must carry over).
     @Test func countersAreRead() throws {
-        try TestNamespace.with { ns in
+        try ScratchNamespace.with { ns in
             try ns.nft("-f", "-", input: """
                 table inet fwctl { chain input { type filter hook input priority 0; policy accept; counter packets 7 bytes 420 accept; }; }
                 """)

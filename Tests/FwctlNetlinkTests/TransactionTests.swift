@@ -1,11 +1,12 @@
 import FwctlNet
 import FwctlRuleset
+import FwctlTestSupport
 import Testing
 @testable import FwctlNetlink
 
 /// Atomicity, generation ids, check mode and error reporting of `NftConnection.commit`,
 /// each in a fresh namespace.
-@Suite(.enabled(if: isRoot, "needs root: creates network namespaces and changes their nftables rulesets"))
+@Suite(.enabled(if: TestNamespace.isRoot, "needs root: creates network namespaces and changes their nftables rulesets"))
 struct TransactionTests {
     static let table = TableRef(name: "fwctl")
     static let input = Chain(name: "input", hook: BaseChainHook(hook: .input, policy: .drop))
@@ -15,8 +16,8 @@ struct TransactionTests {
                                       .address(family: .v4, field: .saddr, match: .set("nope")), .verdict(.accept)])
 
     /// A namespace holding `table inet fwctl` with an input chain and one rule.
-    func withBaseTable(_ body: (TestNamespace, NftConnection) throws -> Void) throws {
-        try TestNamespace.with { ns in
+    func withBaseTable(_ body: (ScratchNamespace, NftConnection) throws -> Void) throws {
+        try ScratchNamespace.with { ns in
             let conn = try NftConnection(netnsPath: ns.path)
             var tx = Transaction()
             tx.addTable(family: .inet, name: "fwctl")
@@ -71,7 +72,7 @@ struct TransactionTests {
 
     /// (e) One bad message in a big batch: nothing is applied, the error names the message.
     @Test func oneBadMessageAbortsTheBatch() throws {
-        try TestNamespace.with { ns in
+        try ScratchNamespace.with { ns in
             let conn = try NftConnection(netnsPath: ns.path)
             var tx = creating(Fixtures.main.table)
             tx.addRule(table: Self.table, chain: "sub", rule: Self.missingSetRule, position: .append)
@@ -109,7 +110,7 @@ struct TransactionTests {
 
     /// (g) Other tables are never touched: their listing is identical before and after.
     @Test func otherTablesAreUntouched() throws {
-        try TestNamespace.with { ns in
+        try ScratchNamespace.with { ns in
             try ns.nft("-f", "-", input: """
                 table ip nat {
                     chain postrouting { type nat hook postrouting priority srcnat; policy accept; oif "lo" masquerade; }

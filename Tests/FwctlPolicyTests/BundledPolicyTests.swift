@@ -14,11 +14,12 @@ import FwctlNet
     }
 
     @Test func directoryOfPoliciesIsOnePolicyInNameOrder() throws {
-        // The three bundled files define clashing names (internet, https...) when read together.
+        // The three bundled files define clashing names (internet, https...) when read together:
+        // separate fleets, said once per pair of files.
         let r = try PolicyFrontEnd.load(path: Here.policies.path, today: Here.today)
         #expect(r.files.map { $0.path.lastComponent } == Here.bundledPolicies)
         #expect(r.hasErrors)
-        #expect(r.diagnostics.contains { $0.id == "E-duplicate" && $0.message == "network 'internet' is defined twice" })
+        #expect(r.diagnostics.contains { $0.id == "E-separate-fleets" && $0.message.contains("(network 'internet',") })
     }
 
     @Test func scaleUpFleet() throws {

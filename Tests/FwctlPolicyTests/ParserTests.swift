@@ -91,7 +91,8 @@ import FwctlNet
         ("echo = off", with { $0.echoRequest = false }),
         ("echo = 1/day", with { $0.echoRate = Rate(1, per: .day) }),
         ("table = fw_main", with { $0.tableName = "fw_main" }),
-        ("forward = drop", with { $0.manageForward = true }),
+        ("forward = drop", with { $0.forward = .drop }),
+        ("forward = policy", with { $0.forward = .policy }),
         ("forward = unmanaged\n egress = filter", Defaults()),
     ])
     func defaults(text: String, expected: Defaults) throws {

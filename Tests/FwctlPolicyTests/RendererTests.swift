@@ -22,7 +22,7 @@ import Testing
         ("defaults { colour = red }", "valid keys: egress, log, echo, table, forward, dispatch"),
         ("defaults { egress = closed }", "write egress = filter | open"),
         ("defaults { echo = 5/fortnight }", "write echo = off | N/second | N/minute | N/hour | N/day"),
-        ("defaults { forward = yes }", "write forward = unmanaged | drop"),
+        ("defaults { forward = yes }", "write forward = unmanaged | drop | policy"),
         ("role a { host h = 192.0.2.1 }\nallow a -> a : tcp/1 { reviewer 2027-01-01 }", "did you mean 'review'? valid keys: owner \"TEAM\", because \"WHY\", review YYYY-MM-DD"),
         ("service s = proto udp", "write udp/PORT, or udp/1-65535 for every port"),
         ("service s = proto ipv6-icmp", "write icmpv6 (optionally with types: icmpv6 echo-request)"),

@@ -98,7 +98,12 @@ enum Catalog {
                 Chain(name: "input", hook: BaseChainHook(hook: .input, priority: 10, policy: .drop), rules: rules),
                 Chain(name: "sub", rules: [Rule([F.dport(.tcp, 22), .counter(packets: 0, bytes: 0), F.accept])], comment: "jump target"),
                 Chain(name: "out", hook: BaseChainHook(hook: .output, priority: -5, policy: .accept)),
-                Chain(name: "fw", hook: BaseChainHook(hook: .forward, priority: -200, policy: .accept)),
+                Chain(name: "fw", hook: BaseChainHook(hook: .forward, priority: -200, policy: .accept), rules: [
+                    Rule([F.saddrSet(.v4, "web_v4"), .originalDestination(family: .v4, set: "web_v4"),
+                          .originalPort(proto: .tcp, range: PortRange(8080)), F.counter, F.accept], comment: "p.fw:9: lb -> web"),
+                    Rule([.originalDestination(family: .v6, set: "web_v6"), .originalPort(proto: .udp, range: PortRange(1000, 2000)), F.drop]),
+                    Rule([.sameLinkRoute, F.accept]),
+                ]),
                 Chain(name: "pre", hook: BaseChainHook(hook: .prerouting, priority: -95, policy: .accept)),
                 Chain(name: "post", hook: BaseChainHook(hook: .postrouting, priority: 105, policy: .accept)),
                 Chain(name: "empty"),

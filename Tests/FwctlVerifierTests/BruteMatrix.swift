@@ -23,7 +23,7 @@ enum BruteMatrix {
         }
         let ends: [(String, [FleetModel.Host?], AddressSet?)] =
             fleet.roles.map { r in (r.name, r.hosts.map { model.host(named: $0) }, nil) }
-            + fleet.networks.map { ($0.name, [nil], $0.addresses.subtracting(hostAddresses)) }
+            + fleet.networks.map { ($0.name, [nil], ownAddresses($0, fleet.networks, hostAddresses)) }
         for (src, srcHosts, srcNet) in ends {
             for (dst, dstHosts, dstNet) in ends where srcNet == nil || dstNet == nil {
                 for (service, atoms) in services {
@@ -44,6 +44,15 @@ enum BruteMatrix {
             }
         }
         return out
+    }
+
+    /// A network end: its addresses outside the fleet and outside every smaller named network
+    /// inside it; when nothing is left, all of it outside the fleet.
+    static func ownAddresses(_ n: Network, _ all: [Network], _ hostAddresses: AddressSet) -> AddressSet {
+        let outside = n.addresses.subtracting(hostAddresses)
+        let own = all.filter { $0.name != n.name && !$0.addresses.isEmpty && n.addresses.isSuperset(of: $0.addresses) && $0.addresses != n.addresses }
+            .reduce(outside) { $0.subtracting($1.addresses) }
+        return own.isEmpty ? outside : own
     }
 
     /// (some packet admitted, every packet admitted in every family both ends have).

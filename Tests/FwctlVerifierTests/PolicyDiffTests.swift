@@ -69,6 +69,14 @@ import Testing
         #expect(got == c.rows, "\(got)")
     }
 
+    /// Identical versions say so: an empty output reads like a diff that did not run.
+    @Test func sameAdmissionsSayNoDifferences() throws {
+        let d = PolicyDiff(old: try Self.flows(Self.base, file: "old.policy"), new: try Self.flows(Self.base, file: "new.policy"))
+        #expect(d.isEmpty)
+        #expect(d.text() == "no differences\n")
+        #expect(PolicyDiff.none.text() == "no differences\n")
+    }
+
     @Test func jsonCountsRows() throws {
         let d = PolicyDiff(old: try Self.flows(Self.base, file: "old.policy"),
                            new: try Self.flows(Self.base + "allow db -> web : tcp/8080\n", file: "new.policy"))

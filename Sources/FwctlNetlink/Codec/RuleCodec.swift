@@ -118,6 +118,9 @@ enum RuleCodec {
             case .icmpType(let family, let types):
                 out += IcmpTypeCodec.encode(family: family, types: types, familyChecked: established == family, context: &context)
             case .ctState(let s): out += CtStateCodec.encode(s)
+            case .originalDestination(let family, let set): out += OriginalMatchCodec.encodeDestination(family: family, set: set)
+            case .originalPort(let proto, let range): out += OriginalMatchCodec.encodePort(proto: proto, range: range)
+            case .sameLinkRoute: out += OriginalMatchCodec.encodeSameLinkRoute()
             case .interface(let dir, let name):
                 guard let index = context.interfaceIndex(name) else {
                     throw EncodingError(object: "\(dir.rawValue) \"\(name)\"", reason: "no such interface in the namespace")
@@ -144,8 +147,8 @@ enum RuleCodec {
     static var decoders: [(inout ExprCursor, DecodeContext) -> Expression?] {
         [
             DispatchCodec.decode, AddressMatchCodec.decode, IcmpTypeCodec.decode, MetaMatchCodec.decodeNfproto,
-            PortMatchCodec.decode, MetaMatchCodec.decodeL4proto, MetaMatchCodec.decodeInterface,
-            CtStateCodec.decode, StatementCodec.decode,
+            OriginalMatchCodec.decodePort, PortMatchCodec.decode, MetaMatchCodec.decodeL4proto, MetaMatchCodec.decodeInterface,
+            CtStateCodec.decode, OriginalMatchCodec.decodeDestination, OriginalMatchCodec.decodeSameLinkRoute, StatementCodec.decode,
         ]
     }
 

@@ -14,7 +14,8 @@ extension KernelExpr {
         case .cmp: name = "cmp"
         case .bitwise: name = "bitwise"
         case .lookup, .vmapLookup: name = "lookup"
-        case .ct: name = "ct"
+        case .ct, .ctOriginal: name = "ct"
+        case .fib: name = "fib"
         case .counter: name = "counter"
         case .limit: name = "limit"
         case .log: name = "log"
@@ -47,6 +48,11 @@ extension KernelExpr {
             u32(NFTNL_EXPR_LOOKUP_DREG, 0)   // NFT_REG_VERDICT
         case .ct(let key, let dreg):
             u32(NFTNL_EXPR_CT_KEY, key); u32(NFTNL_EXPR_CT_DREG, dreg)
+        case .ctOriginal(let key, let dreg):
+            u32(NFTNL_EXPR_CT_KEY, key); u32(NFTNL_EXPR_CT_DREG, dreg)
+            nftnl_expr_set_u8(e, attr(NFTNL_EXPR_CT_DIR), 0)   // IP_CT_DIR_ORIGINAL
+        case .fib(let result, let flags, let dreg):
+            u32(NFTNL_EXPR_FIB_RESULT, result); u32(NFTNL_EXPR_FIB_FLAGS, flags); u32(NFTNL_EXPR_FIB_DREG, dreg)
         case .counter(let p, let b):
             nftnl_expr_set_u64(e, attr(NFTNL_EXPR_CTR_PACKETS), p)
             nftnl_expr_set_u64(e, attr(NFTNL_EXPR_CTR_BYTES), b)
@@ -98,6 +104,10 @@ extension KernelExpr {
             self = .vmapLookup(sreg: u32(NFTNL_EXPR_LOOKUP_SREG), set: str(NFTNL_EXPR_LOOKUP_SET) ?? "")
         case "ct" where has(NFTNL_EXPR_CT_DREG) && !has(NFTNL_EXPR_CT_DIR):
             self = .ct(key: u32(NFTNL_EXPR_CT_KEY), dreg: u32(NFTNL_EXPR_CT_DREG))
+        case "ct" where has(NFTNL_EXPR_CT_DREG) && nftnl_expr_get_u8(e, attr(NFTNL_EXPR_CT_DIR)) == 0:
+            self = .ctOriginal(key: u32(NFTNL_EXPR_CT_KEY), dreg: u32(NFTNL_EXPR_CT_DREG))
+        case "fib" where has(NFTNL_EXPR_FIB_DREG):
+            self = .fib(result: u32(NFTNL_EXPR_FIB_RESULT), flags: u32(NFTNL_EXPR_FIB_FLAGS), dreg: u32(NFTNL_EXPR_FIB_DREG))
         case "counter":
             self = .counter(packets: u64(NFTNL_EXPR_CTR_PACKETS), bytes: u64(NFTNL_EXPR_CTR_BYTES))
         case "limit":

@@ -1,17 +1,18 @@
 import FwctlPolicy
 
 /// Reads and checks the policy, printing every diagnostic to standard error.
-enum PolicyLoading {
-    /// The checked fleet; throws (exit 1) when the policy cannot be read or has errors.
-    static func load(_ options: PolicyOptions, quietWarnings: Bool = false) throws -> (fleet: Fleet, result: CheckResult) {
+public enum PolicyLoading {
+    /// The checked fleet of the policy at `path` (a file or a directory); throws (exit 1) when
+    /// the policy cannot be read or has errors.
+    public static func load(path: String, quietWarnings: Bool = false) throws -> (fleet: Fleet, result: CheckResult) {
         let result = try frontEnd { () throws(PolicyLoadError) in
-            try PolicyFrontEnd.load(path: options.policy, today: CalendarDate.today(), warnings: !quietWarnings)
+            try PolicyFrontEnd.load(path: path, today: CalendarDate.today(), warnings: !quietWarnings)
         }
         return try checked(result, quietWarnings: quietWarnings)
     }
 
     /// The same on policy files already read (their bytes as on disk), checked as of `today`.
-    static func load(files: [(path: String, bytes: [UInt8])], today: CalendarDate, quietWarnings: Bool) throws -> (fleet: Fleet, result: CheckResult) {
+    public static func load(files: [(path: String, bytes: [UInt8])], today: CalendarDate, quietWarnings: Bool) throws -> (fleet: Fleet, result: CheckResult) {
         let result = try frontEnd { () throws(PolicyLoadError) in
             var sources: [SourceFile] = []
             for f in files { sources.append(try PolicyFrontEnd.sourceFile(path: f.path, bytes: f.bytes)) }

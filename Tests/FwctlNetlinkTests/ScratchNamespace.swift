@@ -6,13 +6,13 @@ import Glibc
 
 /// A scratch network namespace for one test body, on top of the suite-wide
 /// `FwctlTestSupport.TestNamespace` (unique name, always removed, also when the body throws).
-struct TestNamespace {
+struct ScratchNamespace {
     let shared: FwctlTestSupport.TestNamespace
     var name: String { shared.name }
     var path: String { "/run/netns/\(name)" }
 
-    static func with<T>(_ body: (TestNamespace) throws -> T) throws -> T {
-        let ns = TestNamespace(shared: try FwctlTestSupport.TestNamespace(prefix: "fwctl-netlink"))
+    static func with<T>(_ body: (ScratchNamespace) throws -> T) throws -> T {
+        let ns = ScratchNamespace(shared: try FwctlTestSupport.TestNamespace(prefix: "fwctl-netlink"))
         defer { ns.shared.remove() }
         return try body(ns)
     }
@@ -26,8 +26,6 @@ struct TestNamespace {
 
 /// Counter values are kernel state: compare listings with them zeroed.
 func normalisingCounters(_ text: String) -> String { normaliseCounters(text) }
-
-let isRoot = getuid() == 0
 
 /// The lines that differ between two listings, for readable failure messages.
 func lineDiff(_ got: String, _ want: String) -> String {

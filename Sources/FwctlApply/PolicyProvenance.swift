@@ -1,17 +1,16 @@
-import Foundation
-import FwctlApply
-import FwctlAudit
+import Dispatch
 import FwctlPlanner
 import FwctlRuleset
+import FwctlSystem
 
 /// What the apply log records about the policy an apply was made from: its hash, its compiled
 /// table's hash and, when it lives in a git work tree, the commit and whether it differs from it.
 ///
 /// Every part is exactly what `fwctl audit export` reports: the policy's hash is
-/// `PolicyFingerprint`'s, the git state `PolicyGit`'s, and the table's hash
-/// (`ruleset_sha256`) the SHA-256 of its nft text, so an auditor can match a log entry to a
-/// report and to `fwctl compile` output.
-enum PolicyProvenance {
+/// `PolicyFingerprint`'s, the git state the probe's (`fwctl` passes the audit's `PolicyGit`),
+/// and the table's hash (`ruleset_sha256`) the SHA-256 of its nft text, so an auditor can
+/// match a log entry to a report and to `fwctl compile` output.
+public enum PolicyProvenance {
     /// The record worked out on another thread, each part as soon as its input exists: the
     /// git probe needs only the path, the policy hash the files' bytes, the table hash the
     /// compiled table. An apply starts it before loading the policy, so the probe (two git
@@ -24,33 +23,35 @@ enum PolicyProvenance {
     ///
     /// The parts run one after another on one serial queue (the second core is the only
     /// spare one); `wait()` returns the record once the table's part is done.
-    final class Pending: @unchecked Sendable {
+    public final class Pending: @unchecked Sendable {
         private let path: String
         private let queue = DispatchQueue(label: "fwctl.provenance")
         // Written and read only on `queue`.
-        private var git: AuditReport.Git?
+        private var git: Git?
         private var policySHA256: String?
         private var filesHashed = false
         private var tableSHA256: String?
 
-        /// Starts the git probe of the policy at `path`.
-        init(policy path: String) {
+        /// Starts the git probe of the policy at `path`. The probe runs at nice 10, so that
+        /// where it competes for a core with the compile or the kernel read it yields to them
+        /// (git inherits it).
+        init(policy path: String, git probe: @escaping @Sendable (String) -> Git?) {
             self.path = path
             queue.async { [self] in
-                Self.setNice(10)
-                git = PolicyGit.state(of: path)
-                Self.setNice(0)
+                ThreadPriority.setNice(10)
+                git = probe(path)
+                ThreadPriority.setNice(0)
             }
         }
 
         /// The policy's files as read for compiling (nil: the loader read none, then they are
         /// read here). Later calls are ignored: the first bytes are the ones compiled.
-        func filesRead(_ files: [(path: String, bytes: [UInt8])]?) {
+        public func filesRead(_ files: [(path: String, bytes: [UInt8])]?) {
             queue.async { [self] in settleFiles(files) }
         }
 
         /// The compiled table: its hash starts now (after the parts before it).
-        func tableCompiled(_ desired: Table) {
+        public func tableCompiled(_ desired: Table) {
             queue.async { [self] in
                 settleFiles(nil)
                 tableSHA256 = SHA256.hex(NftText.utf8(Ruleset(tables: [desired])))
@@ -64,23 +65,20 @@ enum PolicyProvenance {
             policySHA256 = (files ?? CompiledTableCache.policyFiles(at: path)).map { PolicyFingerprint.compute($0).policy }
         }
 
-        /// This thread's nice value (Linux: PRIO_PROCESS with 0 is the calling thread). The
-        /// early work runs at 10, so that where it competes for a core with the compile or the
-        /// kernel read it yields to them (git inherits it); failure only costs that.
-        static func setNice(_ n: Int32) {
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, n)
-        }
-
         /// The record, once every part queued so far is done; call it after `tableCompiled`.
-        func wait() -> ApplyLogEntry.Policy {
+        public func wait() -> ApplyLogEntry.Policy {
             queue.sync {
                 ApplyLogEntry.Policy(sha256: policySHA256, tableSHA256: tableSHA256, commit: git?.commit, dirty: git?.dirty)
             }
         }
     }
 
-    /// Starts working out the record of an apply of the policy at `path`.
-    static func start(policy path: String) -> Pending {
-        Pending(policy: path)
+    /// The git state of a policy: the commit of its work tree and whether its files differ.
+    public typealias Git = (commit: String, dirty: Bool)
+
+    /// Starts working out the record of an apply of the policy at `path`; `git` probes its
+    /// git state (nil: not in a work tree, or no git).
+    public static func start(policy path: String, git: @escaping @Sendable (String) -> Git?) -> Pending {
+        Pending(policy: path, git: git)
     }
 }

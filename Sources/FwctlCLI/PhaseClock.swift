@@ -3,13 +3,13 @@ import Foundation
 /// `FWCTL_TIMINGS=1` in the environment: plan and apply print how long each phase took to
 /// standard error (`fwctl: timing: front end: 12.3 ms`), to see where a slow run spends its
 /// time without a profiler. Off, a mark costs one Boolean test.
-enum PhaseClock {
-    static let enabled = ProcessInfo.processInfo.environment["FWCTL_TIMINGS"].map { !$0.isEmpty && $0 != "0" } ?? false
+public enum PhaseClock {
+    public static let enabled = ProcessInfo.processInfo.environment["FWCTL_TIMINGS"].map { !$0.isEmpty && $0 != "0" } ?? false
     /// Milliseconds (monotonic) of the last mark; nil before the first.
     nonisolated(unsafe) private static var last: Double?
 
     /// Prints the time since the previous mark (the first mark prints 0 and starts the clock).
-    static func mark(_ phase: String) {
+    public static func mark(_ phase: String) {
         guard enabled else { return }
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
