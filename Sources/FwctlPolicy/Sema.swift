@@ -181,6 +181,8 @@ struct Sema {
             } else if existing.kind == .host {
                 let info = hostInfos[existing.index]
                 guard info.addresses == addresses else {
+                    // In another file: most often another fleet's host of the same name.
+                    if crossFileClash("host '\(h.name.text.clipped)'", at: h.name.range, first: info.nameRange) { continue }
                     sink.error("E-host-conflict", "host '\(h.name.text.clipped)' has different addresses in role '\(r.name.text.clipped)' than in role '\(info.roles.first ?? "")'", at: h.range,
                                help: "a host in several roles must list the same addresses in each",
                                notes: [.init(message: "defined here with other addresses", range: info.range)])

@@ -20,6 +20,17 @@ import Testing
         #expect(first.notes.count == 1)
     }
 
+    /// A host of one name with other addresses in another file (roles of different names)
+    /// is a clash of fleets too, not a host conflict inside one fleet.
+    @Test func aHostOfAnotherFileWithOtherAddresses() {
+        let a = SourceFile(path: "d/a.policy", text: "role dns { host ns1 = 192.0.2.53 }\nallow dns -> dns : tcp/53\n")
+        let b = SourceFile(path: "d/b.policy", text: "role resolver { host ns1 = 198.51.100.53 }\nallow resolver -> resolver : udp/53\n")
+        let r = PolicyFrontEnd.check(files: [a, b], today: Here.today)
+        #expect(r.diagnostics.map { "\($0.range.file):\($0.range.start.line): \($0.id)" } == ["d/b.policy:1: E-separate-fleets"])
+        let one = SourceFile(path: "d/a.policy", text: "role dns { host ns1 = 192.0.2.53 }\nrole resolver { host ns1 = 198.51.100.53 }\n")
+        #expect(PolicyFrontEnd.check(files: [one], today: Here.today).diagnostics.map(\.id) == ["E-host-conflict"])
+    }
+
     @Test func twoFleetsInTwoFiles() {
         let a = SourceFile(path: "d/a.policy", text: "network internet = 0.0.0.0/0\nrole web { host w1 = 192.0.2.1 }\nallow internet -> web : tcp/443\n")
         let b = SourceFile(path: "d/b.policy", text: "network internet = 0.0.0.0/0\nrole web { host s1 = 192.0.2.9 }\nallow s1 -> internet : tcp/443\n")
