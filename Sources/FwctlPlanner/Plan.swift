@@ -18,11 +18,13 @@ public struct Plan: Hashable, Sendable, Codable {
     }
 
     /// Counts of objects to add, change and remove. A set whose elements change counts once
-    /// as changed however many elements move; a re-created set or chain counts as one removed
-    /// and one added, as Terraform counts a replacement.
+    /// as changed however many elements move (not at all when the plan creates it); a
+    /// re-created set or chain counts as one removed and one added, as Terraform counts a
+    /// replacement.
     public var summary: PlanSummary {
         var s = PlanSummary()
-        var changedSets: Set<String> = []
+        // A set this plan creates counts as added, whatever elements it gets after its creation.
+        var changedSets = Set(changes.compactMap { if case .addSet(let set) = $0 { set.name } else { nil } })
         for c in changes {
             switch c {
             case .addElements(let set, _, _), .removeElements(let set, _, _):

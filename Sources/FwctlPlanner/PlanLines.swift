@@ -38,9 +38,20 @@ struct PlanLines {
         let deleted = changes.contains { if case .deleteSet = $0 { true } else { false } }
         let drift = changes.lazy.compactMap { if case .deleteSet(_, let d) = $0, !d.isEmpty { d } else { nil } }.first
         let added = changes.lazy.compactMap { if case .addSet(let s) = $0 { s } else { nil } }.first
-        if let set = added {
+        // A dispatch map is created empty and gets its elements once the chains they jump to
+        // exist: they are shown with it, as what it is created with.
+        let keyType = changes.lazy.compactMap { c -> SetKeyType? in
+            switch c {
+            case .addSet(let s): s.keyType
+            case .addElements(_, let k, _), .removeElements(_, let k, _): k
+            default: nil
+            }
+        }.first
+        let noun = keyType == .protoService ? "map" : "set"
+        if var set = added {
+            for case .addElements(_, _, let more) in changes { set.elements += more }
             let why = drift.map { ": recreated without " + $0.joined(separator: ", ") } ?? ""
-            lines.append(Line(symbol: deleted ? .replace : .add, depth: 0, text: "set \(name)\(why) (\(Self.header(set)))"))
+            lines.append(Line(symbol: deleted ? .replace : .add, depth: 0, text: "\(noun) \(name)\(why) (\(Self.header(set)))"))
             let shown = renderer.newSetElementLimit.map { min($0, set.elements.count) } ?? set.elements.count
             for e in set.elements.prefix(shown) { lines.append(Line(symbol: .add, depth: 1, text: "element \(renderer.elementText(e))")) }
             if shown < set.elements.count {
@@ -49,10 +60,10 @@ struct PlanLines {
             return
         }
         if deleted {
-            lines.append(Line(symbol: .remove, depth: 0, text: "set \(name)"))
+            lines.append(Line(symbol: .remove, depth: 0, text: "\(noun) \(name)"))
             return
         }
-        lines.append(Line(symbol: .change, depth: 0, text: "set \(name)"))
+        lines.append(Line(symbol: .change, depth: 0, text: "\(noun) \(name)"))
         for change in changes {
             switch change {
             case .removeElements(_, _, let elements):
@@ -107,7 +118,7 @@ struct PlanLines {
     }
 
     private static func header(_ set: NamedSet) -> String {
-        var parts = ["type \(set.keyType.rawValue)"]
+        var parts = ["type \(set.keyType.rawValue)" + (set.keyType == .protoService ? " : verdict" : "")]
         if set.isInterval { parts.append("flags interval") }
         if let c = set.comment { parts.append("comment \"\(c)\"") }
         parts.append(set.elements.count == 1 ? "1 element" : "\(set.elements.count) elements")

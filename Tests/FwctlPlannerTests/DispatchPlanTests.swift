@@ -36,6 +36,21 @@ import FwctlRuleset
         #expect(plan.changes.contains(.addElements(set: "in_ports", keyType: .protoService, elements: [element])))
         #expect(try backend.plan(toward: Self.desired).isEmpty)
     }
+
+    /// A first load creates the map empty and fills it once its chains exist: the plan shows
+    /// the map with its elements where it is added, and counts it as added, not changed.
+    @Test func aNewMapIsShownWithItsElements() throws {
+        let plan = try InMemoryBackend().plan(toward: Self.desired)
+        let text = PlanRenderer().render(plan)
+        #expect(text.contains("""
+              + map in_ports (type inet_proto . inet_service : verdict, 2 elements)
+                  + element tcp . 80 : jump in_tcp_80
+                  + element tcp . 443 : jump in_tcp_443
+            """), "\(text)")
+        #expect(!text.contains("~ map in_ports") && !text.contains("set in_ports"))
+        #expect(plan.summary.change == 0, "\(plan.summary)")
+        #expect(plan.changes.contains { if case .addElements(set: "in_ports", _, _) = $0 { true } else { false } })
+    }
 }
 
 /// A table read back after an incremental apply lists new port chains after the kept ones;
