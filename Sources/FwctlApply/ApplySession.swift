@@ -1,4 +1,5 @@
 import Foundation
+import FwctlNetlink
 import FwctlPlanner
 import FwctlRuleset
 #if canImport(Glibc)
@@ -25,7 +26,7 @@ public final class ApplySession {
         do {
             backend = try NetlinkBackend(netnsPath: netnsPath)
         } catch {
-            throw ApplyError("cannot open a netlink socket to nf_tables: \(error)")
+            throw ApplyError((error as? NetlinkError).flatMap { Self.advice($0.errno) } ?? "cannot open a netlink socket to nf_tables: \(error)")
         }
         backend.records = AppliedRecordStore(directory: state.path)
     }
@@ -68,11 +69,11 @@ public final class ApplySession {
             throw ApplyError("an earlier apply is waiting for `fwctl confirm` (it rolls back at \(Self.time(p.deadline))); confirm it or let it roll back first")
         }
         if check {
-            return Outcome(generation: try Self.explained { try backend.apply(plan, checkOnly: true) }, pending: nil)
+            return Outcome(generation: try Self.explained(plan) { try backend.apply(plan, checkOnly: true) }, pending: nil)
         }
         guard let seconds = confirmSeconds else {
             try recordStarted(plan, confirmationID: nil)
-            let generation = try recordingFailure(plan, confirmationID: nil) { try Self.explained { try backend.apply(plan) } }
+            let generation = try recordingFailure(plan, confirmationID: nil) { try Self.explained(plan) { try backend.apply(plan) } }
             return Outcome(generation: generation, pending: nil, logWarning: recordApplied(sent(plan), confirmationID: nil, generation: generation))
         }
         let previous = try previousTable(for: plan)
@@ -96,7 +97,7 @@ public final class ApplySession {
                 throw error
             }
             do {
-                return try Self.explained { try backend.apply(plan) }
+                return try Self.explained(plan) { try backend.apply(plan) }
             } catch {
                 // Nothing changed: the watchdog finds no pending confirmation and exits.
                 state.removePending()
@@ -151,26 +152,6 @@ public final class ApplySession {
     static func isRunning(_ pid: Int32?) -> Bool {
         guard let pid, pid > 0 else { return false }
         return kill(pid, 0) == 0 || errno == EPERM
-    }
-
-    /// Kernel errors as one line the user can act on.
-    static func explained<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let e as BackendError {
-            throw ApplyError(e.description)
-        } catch let e as ApplyError {
-            throw e
-        } catch {
-            let text = "\(error)"
-            if text.contains("Operation not permitted") {
-                throw ApplyError("the kernel refused: operation not permitted. Reading or changing nf_tables needs root (CAP_NET_ADMIN): run fwctl with sudo")
-            }
-            if text.contains("Protocol not supported") || text.contains("Address family not supported") {
-                throw ApplyError("this kernel has no nf_tables (netlink NETLINK_NETFILTER unavailable): load the nf_tables module or use a kernel built with it")
-            }
-            throw ApplyError(text)
-        }
     }
 
     static func time(_ t: Double) -> String {

@@ -62,7 +62,7 @@ public struct BootRestore {
             // Only fwctl's own table: one another unit loaded under the name is theirs.
             try Ownership.check(current)
             outcome.plan = Planner.plan(current: current, desired: desired, generation: generation)
-            if !outcome.plan.isEmpty { outcome.generation = try ApplySession.explained { try backend.apply(outcome.plan) } }
+            if !outcome.plan.isEmpty { outcome.generation = try ApplySession.explained(outcome.plan) { try backend.apply(outcome.plan) } }
         } catch {
             // Nothing changed: the pending apply (if any) stays pending.
             outcome.discarded = nil

@@ -55,9 +55,9 @@ public final class NetlinkBackend: RulesetBackend {
             let current = base != nil ? base?.table : try read(table: plan.table).table
             for chain in current?.chains ?? [] { hooks[chain.name] = chain.hook }
         }
-        let tx = Self.transaction(for: plan, hooks: hooks)
+        let batch = PlanTransaction(plan, hooks: hooks)
         return try conflictRetry.run(from: expectedGeneration, send: { expected in
-            let generation = try commit(tx, at: expected, checkOnly: checkOnly)
+            let generation = try commit(batch, at: expected, checkOnly: checkOnly)
             if !checkOnly {
                 noteCommit(of: plan, at: expected, generation: generation)
                 recordAfterCommit(of: plan, expected: expected, generation: generation)
@@ -82,7 +82,8 @@ public final class NetlinkBackend: RulesetBackend {
         var tx = Transaction()
         tx.deleteTable(family: ref.family, name: ref.name)
         forgetRecord()
-        _ = try conflictRetry.run(from: generation, send: { try commit(tx, at: $0, checkOnly: false) }, rebase: {
+        let batch = PlanTransaction(tx: tx, changeIndex: [])
+        _ = try conflictRetry.run(from: generation, send: { try commit(batch, at: $0, checkOnly: false) }, rebase: {
             let now = try readFully(ref)
             try Ownership.check(now.table)
             return now.table != nil ? now.generation : nil
@@ -90,16 +91,17 @@ public final class NetlinkBackend: RulesetBackend {
         forgetRecord()
     }
 
-    /// Sends `tx` as one batch guarded by `generation`, kernel errors as `BackendError`.
-    private func commit(_ tx: Transaction, at generation: UInt32, checkOnly: Bool) throws -> UInt32? {
+    /// Sends the batch guarded by `generation`; kernel errors as `BackendError`, a refused
+    /// message attributed to the plan change it came from.
+    private func commit(_ batch: PlanTransaction, at generation: UInt32, checkOnly: Bool) throws -> UInt32? {
         do {
-            return try connection.commit(tx, expectedGeneration: generation, checkOnly: checkOnly)
+            return try connection.commit(batch.tx, expectedGeneration: generation, checkOnly: checkOnly)
         } catch let e as NetlinkError where e.isGenerationConflict {
             throw BackendError.generationChanged(expected: generation, actual: try? connection.generation())
         } catch let e as NetlinkError {
-            throw BackendError.rejected(changeIndex: nil, errno: e.errno, reason: e.description)
+            throw batch.rejection(e)
         } catch let e as EncodingError {
-            throw BackendError.rejected(changeIndex: nil, errno: EINVAL, reason: e.description)
+            throw batch.rejection(e)
         }
     }
 
@@ -107,53 +109,5 @@ public final class NetlinkBackend: RulesetBackend {
     public func otherBaseChains(excluding ref: TableRef) throws -> [(family: TableFamily, table: String, chain: String, hook: Hook, priority: Int32, policy: ChainPolicy)] {
         _ = joinPrefetch(for: nil)
         return try connection.listBaseChains().filter { !($0.family == ref.family && $0.table == ref.name) }
-    }
-
-    /// One transaction operation per change, in plan order.
-    static func transaction(for plan: Plan, hooks: [String: BaseChainHook]) -> Transaction {
-        var tx = Transaction()
-        let t = plan.table
-        var localIDs: [Int: Int] = [:]   // plan rule id -> transaction rule id
-        for change in plan.changes {
-            switch change {
-            case .createTable(let ref):
-                tx.addTable(family: ref.family, name: ref.name, comment: Table.ownershipComment)
-            case .changeTableFlags(_, let to):
-                tx.setTableFlags(table: t, flags: to)
-            case .deleteObject(let object):
-                tx.deleteObject(table: t, object: object)
-            case .addSet(let set):
-                tx.addSet(table: t, set: set)
-            case .deleteSet(let name, _):
-                tx.deleteSet(table: t, name: name)
-            case .addElements(let set, let keyType, let elements):
-                tx.addElements(table: t, set: NamedSet(name: set, keyType: keyType), elements: elements)
-            case .removeElements(let set, let keyType, let elements):
-                tx.deleteElements(table: t, set: NamedSet(name: set, keyType: keyType), elements: elements)
-            case .addChain(let chain):
-                tx.addChain(table: t, chain: chain)
-            case .changeChainPolicy(let name, _, let to):
-                // NEWCHAIN on an existing base chain updates its policy in place.
-                var hook = hooks[name] ?? BaseChainHook(hook: .input, policy: to)
-                hook.policy = to
-                tx.addChain(table: t, chain: Chain(name: name, hook: hook))
-            case .deleteChain(let name):
-                tx.deleteChain(table: t, name: name)
-            case .addRule(let chain, let rule, let anchor, let id):
-                let position: RulePosition = switch anchor {
-                case .top: .top
-                case .append: .append
-                case .afterHandle(let h): .afterHandle(h)
-                case .beforeHandle(let h): .beforeHandle(h)
-                case .afterNew(let other): .afterNew(localIDs[other] ?? 0)
-                }
-                localIDs[id] = tx.addRule(table: t, chain: chain, rule: rule, position: position)
-            case .deleteRule(let chain, let handle, _):
-                tx.deleteRule(table: t, chain: chain, handle: handle)
-            case .replaceRule(let chain, let handle, _, let rule):
-                tx.replaceRule(table: t, chain: chain, handle: handle, rule: rule)
-            }
-        }
-        return tx
     }
 }

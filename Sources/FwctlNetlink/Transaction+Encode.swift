@@ -1,16 +1,35 @@
 import FwctlRuleset
 
 extension Transaction {
-    /// Encodes every operation into nf_tables messages (without BATCH_BEGIN/END), in order.
-    /// Anonymous sets a rule needs come right before the rule, as nft sends them.
-    func encode(_ b: MessageBuilder, interfaceIndex: @escaping (String) -> UInt32?) throws -> [BatchMessage] {
+    /// Encodes every operation into nf_tables messages (without BATCH_BEGIN/END), in order,
+    /// each with the index of the operation it encodes (an operation may take several).
+    /// Anonymous sets a rule needs come right before the rule, as nft sends them. An
+    /// `EncodingError` carries the index of the operation that could not be encoded.
+    func encode(_ b: MessageBuilder, interfaceIndex: @escaping (String) -> UInt32?) throws -> [(operation: Int, message: BatchMessage)] {
+        var operation = 0
+        var owners: [Int] = []
+        do {
+            let messages = try encodeMessages(b, interfaceIndex: interfaceIndex, operation: &operation, owners: &owners)
+            return Array(zip(owners, messages))
+        } catch var e as EncodingError {
+            e.operationIndex = operation
+            throw e
+        }
+    }
+
+    /// `encode`'s work: `operation` is the operation being encoded, `owners` gets one entry
+    /// per message.
+    private func encodeMessages(_ b: MessageBuilder, interfaceIndex: @escaping (String) -> UInt32?,
+                                operation: inout Int, owners: inout [Int]) throws -> [BatchMessage] {
         var context = EncodeContext(interfaceIndex: interfaceIndex)
         var rulesPerChain: [String: Int] = [:]
         var out: [BatchMessage] = []
         func send(_ type: UInt16, _ t: TableRef, _ flags: UInt16, _ o: NftnlObject, _ op: String, _ what: String) {
             out.append(b.message(type, family: t.family, flags: flags, object: o, operation: op, describing: what))
         }
-        for op in operations {
+        for (index, op) in operations.enumerated() {
+            operation = index
+            defer { owners += repeatElement(index, count: out.count - owners.count) }
             switch op {
             case .addTable(let t, let comment):
                 send(NftMsg.newTable, t, NftMsg.create, try NftnlBuild.table(t, flags: 0, comment: comment), "add table", "table \(t)")

@@ -106,6 +106,10 @@ public struct Transaction: Hashable, Sendable {
 
     public var isEmpty: Bool { operations.isEmpty }
 
+    /// Number of operations recorded so far; a refusal's `NetlinkError.operationIndex`
+    /// counts in the same order.
+    public var operationCount: Int { operations.count }
+
     /// Number of nf_tables messages the batch will carry (without BATCH_BEGIN/END):
     /// anonymous sets and large element lists take extra messages.
     public var messageCount: Int {

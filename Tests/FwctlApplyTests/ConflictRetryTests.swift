@@ -1,5 +1,8 @@
 import FwctlPlanner
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import FwctlApply
 
 /// `ConflictRetry` with a scripted kernel: which generations the batch is sent at, when it
@@ -64,10 +67,10 @@ struct ConflictRetryTests {
 
     @Test func otherRefusalsAreNotRetried() throws {
         var sends = 0
-        #expect(throws: BackendError.rejected(changeIndex: nil, errno: 22, reason: "bad")) {
+        #expect(throws: BackendError.rejected(changeIndex: nil, errno: EINVAL, reason: "bad")) {
             try ConflictRetry().run(from: 1, send: { (_: UInt32) -> Int in
                 sends += 1
-                throw BackendError.rejected(changeIndex: nil, errno: 22, reason: "bad")
+                throw BackendError.rejected(changeIndex: nil, errno: EINVAL, reason: "bad")
             }, rebase: { 2 }, notice: { _ in })
         }
         #expect(sends == 1)

@@ -154,7 +154,7 @@ import Testing
         let tx = creating(Fixtures.all[i].table)
         let messages = try tx.encode(MessageBuilder(firstSeq: 1)) { $0 == "lo" ? 1 : nil }
         #expect(tx.messageCount == messages.count)
-        #expect(Set(messages.map(\.seq)).count == messages.count)
+        #expect(Set(messages.map(\.message.seq)).count == messages.count)
     }
 
     @Test func rangesInPlainSetsAreRefused() {

@@ -2,6 +2,9 @@ import FwctlNet
 import FwctlRuleset
 import FwctlTestSupport
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import FwctlNetlink
 
 /// Atomicity, generation ids, check mode and error reporting of `NftConnection.commit`,
@@ -64,7 +67,7 @@ struct TransactionTests {
             }
             #expect(error?.operation == "add rule")
             #expect(error?.object == "rule 2 of chain input, expression 2 of the rule (kernel lookup)")
-            #expect(error?.errno == 2)   // ENOENT: no such set
+            #expect(error?.errno == ENOENT)   // no such set
             #expect(try ns.nft("list", "ruleset") == before)
             #expect(try conn.generation() == gen)
         }

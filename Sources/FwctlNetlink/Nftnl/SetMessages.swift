@@ -1,5 +1,8 @@
 import CNftnl
 import FwctlRuleset
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Builds the NEWSET / NEWSETELEM / DELSETELEM messages for named and anonymous sets,
 /// with the attributes and udata nft 1.0.6 writes (so `nft list` prints the keys right).
@@ -79,7 +82,7 @@ enum SetMessages {
             nftnl_set_set_str(s.ptr, attr(NFTNL_SET_NAME), name)
             if let id { nftnl_set_set_u32(s.ptr, attr(NFTNL_SET_ID), id) }
             for k in elements[start..<min(start + chunk, elements.count)] {
-                guard let e = nftnl_set_elem_alloc() else { throw NetlinkError(errno: 12, operation: "allocate set element") }
+                guard let e = nftnl_set_elem_alloc() else { throw NetlinkError(errno: ENOMEM, operation: "allocate set element") }
                 k.key.withUnsafeBytes { _ = nftnl_set_elem_set(e, attr(NFTNL_SET_ELEM_KEY), $0.baseAddress, UInt32($0.count)) }
                 if k.isEnd { nftnl_set_elem_set_u32(e, attr(NFTNL_SET_ELEM_FLAGS), NFT.elemIntervalEnd) }
                 if let v = k.verdict {
