@@ -74,6 +74,7 @@ extension Transaction {
                      "rule handle \(handle) of chain \(chain)")
             }
         }
+        try out.forEach { try $0.checkFraming() }
         return out
     }
 
