@@ -1,18 +1,19 @@
 import CNftnl
 import FwctlRuleset
 
-/// nf_tables message types (enum nf_tables_msg_types) and netlink flags used by fwctl.
+/// nf_tables message types (enum nf_tables_msg_types) and netlink flags used by fwctl, as
+/// the kernel headers define them.
 enum NftMsg {
-    static let newTable: UInt16 = 0, getTable: UInt16 = 1, delTable: UInt16 = 2
-    static let newChain: UInt16 = 3, getChain: UInt16 = 4, delChain: UInt16 = 5
-    static let newRule: UInt16 = 6, getRule: UInt16 = 7, delRule: UInt16 = 8
-    static let newSet: UInt16 = 9, getSet: UInt16 = 10, delSet: UInt16 = 11
-    static let newSetElem: UInt16 = 12, getSetElem: UInt16 = 13, delSetElem: UInt16 = 14
-    static let getGen: UInt16 = 16
-    static let getObj: UInt16 = 19, delObj: UInt16 = 20
-    static let getFlowtable: UInt16 = 23, delFlowtable: UInt16 = 24
+    private static func type(_ t: nf_tables_msg_types) -> UInt16 { UInt16(t.rawValue) }
+    static let newTable = type(NFT_MSG_NEWTABLE), getTable = type(NFT_MSG_GETTABLE), delTable = type(NFT_MSG_DELTABLE)
+    static let newChain = type(NFT_MSG_NEWCHAIN), getChain = type(NFT_MSG_GETCHAIN), delChain = type(NFT_MSG_DELCHAIN)
+    static let newRule = type(NFT_MSG_NEWRULE), getRule = type(NFT_MSG_GETRULE), delRule = type(NFT_MSG_DELRULE)
+    static let newSet = type(NFT_MSG_NEWSET), getSet = type(NFT_MSG_GETSET), delSet = type(NFT_MSG_DELSET)
+    static let newSetElem = type(NFT_MSG_NEWSETELEM), getSetElem = type(NFT_MSG_GETSETELEM), delSetElem = type(NFT_MSG_DELSETELEM)
+    static let getGen = type(NFT_MSG_GETGEN)
+    static let getObj = type(NFT_MSG_GETOBJ), delObj = type(NFT_MSG_DELOBJ)
+    static let getFlowtable = type(NFT_MSG_GETFLOWTABLE), delFlowtable = type(NFT_MSG_DELFLOWTABLE)
 
-    // The netlink flags fwctl sends, as <linux/netlink.h> defines them.
     static let ack = UInt16(NLM_F_ACK)
     static let dump = UInt16(NLM_F_DUMP)
     static let replace = UInt16(NLM_F_REPLACE)
