@@ -93,6 +93,7 @@ extension Transaction {
                      "rule handle \(handle) of chain \(chain)")
             }
         }
+        try out.forEach { try $0.checkFraming() }
         return out
     }
 

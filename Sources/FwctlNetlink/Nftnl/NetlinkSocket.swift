@@ -30,6 +30,8 @@ final class NetlinkSocket {
         // error replies small when a big batch fails.
         setOption(SOL_NETLINK, NETLINK_EXT_ACK, 1)
         setOption(SOL_NETLINK, NETLINK_CAP_ACK, 1)
+        // Replies are drained until EAGAIN after a batch; blocking reads wait in poll.
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
     }
 
     deinit { mnl_socket_close(nl) }
@@ -58,36 +60,31 @@ final class NetlinkSocket {
         if !setOption(SOL_SOCKET, SO_RCVBUFFORCE, size) { setOption(SOL_SOCKET, SO_RCVBUF, size) }
     }
 
-    /// Sends one datagram (a request or a whole batch) with a single sendmsg.
+    /// Sends one datagram (a request or a whole batch) to the kernel (`mnl_socket_sendto`).
     func send(_ bytes: [UInt8], operation: String) throws {
-        var kernel = sockaddr_nl()
-        kernel.nl_family = sa_family_t(AF_NETLINK)
-        let sent: Int = bytes.withUnsafeBytes { raw in
-            var iov = iovec(iov_base: UnsafeMutableRawPointer(mutating: raw.baseAddress), iov_len: raw.count)
-            return withUnsafeMutablePointer(to: &kernel) { addr in
-                withUnsafeMutablePointer(to: &iov) { iovp in
-                    var msg = msghdr()
-                    msg.msg_name = UnsafeMutableRawPointer(addr)
-                    msg.msg_namelen = socklen_t(MemoryLayout<sockaddr_nl>.size)
-                    msg.msg_iov = iovp
-                    msg.msg_iovlen = 1
-                    return retryingEINTR { sendmsg(fd, &msg, 0) }
-                }
-            }
-        }
+        let sent = bytes.withUnsafeBytes { raw in retryingEINTR { mnl_socket_sendto(nl, raw.baseAddress, raw.count) } }
         guard sent == bytes.count else { throw NetlinkError(errno: sent < 0 ? errno : EMSGSIZE, operation: operation) }
     }
 
-    /// Receives one datagram; nil when `blocking` is false and nothing is queued (EAGAIN).
+    /// Receives one datagram (`mnl_socket_recvfrom`); nil when `blocking` is false and
+    /// nothing is queued. The socket is non-blocking, so a blocking receive first waits in
+    /// poll. A datagram larger than the buffer fails with ENOSPC rather than arriving cut.
     func receive(blocking: Bool, operation: String) throws -> [NetlinkMessage]? {
-        let n = receiveBuffer.withUnsafeMutableBytes { buf in
-            retryingEINTR { recv(fd, buf.baseAddress, buf.count, blocking ? 0 : Int32(MSG_DONTWAIT)) }
+        while true {
+            if blocking {
+                var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                guard retryingEINTR({ Int(poll(&p, 1, -1)) }) >= 0 else { throw NetlinkError(errno: errno, operation: operation) }
+            }
+            let n = receiveBuffer.withUnsafeMutableBytes { buf in
+                retryingEINTR { mnl_socket_recvfrom(nl, buf.baseAddress, buf.count) }
+            }
+            if n < 0 {
+                guard errno == EAGAIN || errno == EWOULDBLOCK else { throw NetlinkError(errno: errno, operation: operation) }
+                if blocking { continue }
+                return nil
+            }
+            return receiveBuffer.withUnsafeBytes { NetlinkMessage.split(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
         }
-        if n < 0 {
-            if !blocking && (errno == EAGAIN || errno == EWOULDBLOCK) { return nil }
-            throw NetlinkError(errno: errno, operation: operation)
-        }
-        return receiveBuffer.withUnsafeBytes { NetlinkMessage.split(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
     }
 
     private func retryingEINTR(_ call: () -> Int) -> Int {
