@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FwctlCLI
 import FwctlCompiler
 import FwctlNet
 import FwctlPlanner
