@@ -24,7 +24,7 @@ let package = Package(
         // Fleet + host -> Ruleset.
         .target(name: "FwctlCompiler", dependencies: ["FwctlNet", "FwctlPolicy", "FwctlRuleset"]),
         // Orchestration around the kernel: host lock, lock-out guard, confirm/rollback.
-        .target(name: "FwctlApply", dependencies: ["FwctlSystem", "FwctlNet", "FwctlRuleset", "FwctlPolicy", "FwctlPlanner", "FwctlNetlink", "FwctlVerifier"]),
+        .target(name: "FwctlApply", dependencies: ["FwctlSystem", "FwctlNet", "FwctlRuleset", "FwctlPolicy", "FwctlCompiler", "FwctlPlanner", "FwctlNetlink", "FwctlVerifier"]),
         // Desired × current table -> Plan; the RulesetBackend protocol and its in-memory kernel fake.
         .target(name: "FwctlPlanner", dependencies: ["FwctlNet", "FwctlRuleset", .product(name: "Crypto", package: "swift-crypto")]),
         // libnftnl + libmnl for Swift: module map and C shims (only FwctlNetlink imports it).
@@ -38,7 +38,7 @@ let package = Package(
         // Fleet -> audit report (hosts, flows with review metadata, verification, tests, matrix) and its renderers.
         .target(name: "FwctlAudit", dependencies: ["FwctlSystem", "FwctlNet", "FwctlPolicy", "FwctlRuleset", "FwctlCompiler", "FwctlVerifier", "FwctlPlanner"]),
         // What every command shares: output, errors, usage rules, reading the policy.
-        .target(name: "FwctlCLI", dependencies: ["FwctlPolicy", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "FwctlCLI", dependencies: ["FwctlPolicy", "FwctlSystem", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "fwctl",
             dependencies: [
@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "FwctlNetTests", dependencies: ["FwctlNet"]),
         .testTarget(name: "FwctlSystemTests", dependencies: ["FwctlSystem"]),
         .testTarget(name: "FwctlCLITests", dependencies: ["FwctlCLI", "FwctlPolicy", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "FwctlApplyTests", dependencies: ["FwctlApply", "FwctlSystem", "FwctlPlanner", "FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
+        .testTarget(name: "FwctlApplyTests", dependencies: ["FwctlApply", "FwctlSystem", "FwctlPlanner", "FwctlRuleset", "FwctlNet", "FwctlPolicy", "FwctlCompiler", "FwctlTestSupport"]),
         .testTarget(name: "FwctlCompilerTests", dependencies: ["FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
         .testTarget(name: "FwctlPlannerTests", dependencies: ["FwctlPlanner", "FwctlRuleset", "FwctlNet", "FwctlApply", "FwctlTestSupport", "FwctlCompiler", "FwctlPolicy"]),
         .testTarget(name: "FwctlNetlinkTests", dependencies: ["FwctlNetlink", "FwctlNet", "FwctlRuleset", "FwctlTestSupport"], exclude: ["Recorded"]),
@@ -60,9 +60,9 @@ let package = Package(
         .target(name: "FwctlTestSupport"),
         .testTarget(name: "FwctlRulesetTests", dependencies: ["FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
         .testTarget(name: "FwctlPolicyTests", dependencies: ["FwctlPolicy", "FwctlNet", "FwctlSystem", "FwctlTestSupport"], exclude: ["Corpus", "Golden"]),
-        .testTarget(name: "FwctlVerifierTests", dependencies: ["FwctlVerifier", "FwctlRuleset", "FwctlNet", "FwctlPolicy", "FwctlCompiler"]),
+        .testTarget(name: "FwctlVerifierTests", dependencies: ["FwctlVerifier", "FwctlRuleset", "FwctlNet", "FwctlPolicy", "FwctlCompiler", "FwctlTestSupport"]),
         .testTarget(name: "FwctlLabTests", dependencies: ["FwctlLab", "FwctlPolicy", "FwctlNet", "FwctlCompiler", "FwctlVerifier", "FwctlRuleset", "FwctlTestSupport"], exclude: ["Regression"]),
-        .testTarget(name: "FwctlAuditTests", dependencies: ["FwctlAudit", "FwctlVerifier", "FwctlPolicy", "FwctlNet"]),
+        .testTarget(name: "FwctlAuditTests", dependencies: ["FwctlAudit", "FwctlVerifier", "FwctlPolicy", "FwctlNet", "FwctlRuleset", "FwctlTestSupport"]),
         .testTarget(name: "FwctlIntegrationTests",
                     dependencies: ["fwctl", "FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlApply", "FwctlTestSupport"]),
     ]

@@ -199,6 +199,8 @@ struct ApplyLogLines {
 /// Why the apply log could not be read or appended to: one line for the operator each.
 public enum ApplyLogError: Error, Hashable, Sendable, CustomStringConvertible {
     case cannotRead(path: String, reason: String)
+    /// A log named on the command line that is not there.
+    case missing(path: String)
     case cannotWrite(path: String, reason: String)
     case torn(path: String, line: Int)
     case malformed(path: String, line: Int, reason: String)
@@ -206,6 +208,7 @@ public enum ApplyLogError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .cannotRead(let path, let reason): "cannot read the apply log \(path): \(reason)"
+        case .missing(let path): "no apply log at \(path) (nothing was applied with it yet?)"
         case .cannotWrite(let path, let reason): "cannot write the apply log \(path): \(reason)"
         case .torn(let path, let line):
             "the apply log \(path) ends in a torn line (line \(line), an interrupted write); inspect it with `fwctl audit log --verify --log \(path)`, then move the log aside or cut the torn line off"

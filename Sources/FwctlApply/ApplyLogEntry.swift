@@ -1,5 +1,6 @@
 import Foundation
 import FwctlPlanner
+import FwctlRuleset
 
 /// One line of the apply log: who changed what on which host, when, and how it ended.
 ///
@@ -128,13 +129,12 @@ public struct ApplyLogEntry: Codable, Hashable, Sendable {
         self.hash = hash
     }
 
-    /// The encoding both the hash and the stored line use: JSON with keys sorted at every
-    /// level, no whitespace, `/` unescaped, absent optionals left out, no floating-point
-    /// numbers anywhere. Deterministic for a given value, so a verifier can recompute it.
+    /// The encoding both the hash and the stored line use: fwctl's JSON convention, compact
+    /// (keys sorted at every level, no whitespace, `/` unescaped), absent optionals left out,
+    /// no floating-point numbers anywhere. Deterministic for a given value, so a verifier can
+    /// recompute it; logs written before the convention was shared were written the same way.
     static func encoder() -> JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
+        FwctlJSON.encoder()
     }
 
     /// The canonical bytes of the entry without its `hash`: what `hash` is the SHA-256 of.

@@ -1,5 +1,6 @@
 import Foundation
 import FwctlNet
+import FwctlRuleset
 
 /// `fwctl status` output: text for people, JSON for scripts, and the Prometheus text
 /// exposition format (version 0.0.4) for node_exporter's textfile collector.
@@ -35,9 +36,7 @@ extension HostStatus {
     }
 
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+        try FwctlJSON.text(self)
     }
 
     /// The metrics in the Prometheus text format: a `# HELP` and `# TYPE` line per family,

@@ -60,9 +60,7 @@ public struct StateDirectory: Sendable {
 
     /// Writes atomically (temporary file, fsync, rename): a crash leaves the old or the new file.
     public func writePending(_ p: PendingConfirmation) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(p)
+        let data = try FwctlJSON.encoder().encode(p)
         do {
             try AtomicFile.write(data, to: pendingPath, mode: 0o600, sync: true)
         } catch {

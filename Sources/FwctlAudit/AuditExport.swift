@@ -27,7 +27,7 @@ public struct AuditExport: Sendable {
     /// The report on `hosts` (nil: every host, policy order); the parameters are
     /// `AuditReportBuilder.build`'s, so both schemas report the same facts.
     public init(fleet: Fleet, files: [SourceFile], hosts selected: [String]? = nil, now: Date, git: AuditReport.Git? = nil,
-                live: [String: AuditReport.Live] = [:], liveReason: String = "not requested (run with --live as root on the host)",
+                live: [String: AuditReport.Live] = [:], liveReason: String = AuditLive.notRequested,
                 lastApply: [String: AuditReport.LastApply] = [:]) {
         let position = Dictionary(fleet.hosts.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         let names = selected ?? fleet.hosts.map(\.name)
@@ -87,28 +87,32 @@ public struct AuditExport: Sendable {
         self.lastApply = lastApply
     }
 
-    /// The JSON text, in pieces: the fleet-level part, then the hosts a batch at a time. The
-    /// pieces joined are `AuditJSON2.value(self)` pretty-printed (the test of the streaming
-    /// holds them to it).
+    /// The JSON text, in pieces: the fleet-level part up to `hosts`, the hosts a batch at a
+    /// time, then the rest. The pieces joined are `FwctlJSON.text(AuditJSON2.value(self))`
+    /// (the test of the streaming holds them to it).
     public func write(_ out: (String) throws -> Void) rethrows {
-        let top = AuditJSON2.fleetValue(header).pretty()
-        guard !hosts.isEmpty else { return try out(String(top.dropLast(2)) + ",\n  \"hosts\": []\n}\n") }
-        try out(String(top.dropLast(2)) + ",\n  \"hosts\": [\n")
+        // The fleet-level part with a placeholder where the hosts go, split there.
+        guard case .object(let fields) = AuditJSON2.fleetValue(header) else { return }
+        let placeholder = JSONValue.quote("\u{1}hosts")
+        let top = FwctlJSON.text(.object(fields + [("hosts", .string("\u{1}hosts"))])).components(separatedBy: placeholder)
+        let (before, after) = (top[0], top[1])
+        guard !hosts.isEmpty else { return try out(before + "[]" + after) }
+        try out(before + "[\n")
         // Hosts go out a few hundred at a time: one write per host would be 100,000 writes.
         var batch = ""
         var lives: [AuditReport.Live: String] = [:]
         for (i, h) in hosts.enumerated() {
             let entry = report(h)
-            let live = lives[entry.live] ?? AuditJSON.live(entry.live).pretty(indent: 3)
+            let live = lives[entry.live] ?? AuditJSON.live(entry.live).sortedKeys.pretty(indent: 3)
             lives[entry.live] = live
-            batch += "    " + AuditJSON2.hostText(entry, live: live, lastApply: AuditJSON.lastApply(entry.lastApply).pretty(indent: 3))
+            batch += "    " + AuditJSON2.hostText(entry, live: live, lastApply: AuditJSON.lastApply(entry.lastApply).sortedKeys.pretty(indent: 3))
                 + (i + 1 < hosts.count ? ",\n" : "\n")
             if batch.utf8.count >= 1 << 18 {
                 try out(batch)
                 batch = ""
             }
         }
-        try out(batch + "  ]\n}\n")
+        try out(batch + "  ]" + after)
     }
 
     /// Every host's entry at once (for tests and small fleets).

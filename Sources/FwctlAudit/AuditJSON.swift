@@ -2,11 +2,11 @@ import FwctlRuleset
 
 /// The audit report as JSON, the versioned contract of docs/audit-schema.json.
 ///
-/// Keys are snake_case and always present (absent values are `null`), in a fixed order, so
-/// two exports of the same policy diff cleanly.
+/// Keys are snake_case and always present (absent values are `null`), in fwctl's JSON
+/// convention (`FwctlJSON`: sorted), so two exports of the same policy diff cleanly.
 public enum AuditJSON {
     public static func render(_ r: AuditReport) -> String {
-        value(r).pretty() + "\n"
+        FwctlJSON.text(value(r))
     }
 
     public static func value(_ r: AuditReport) -> JSONValue {

@@ -2,8 +2,8 @@ import FwctlRuleset
 
 /// The audit report as JSON of schema `fwctl-audit/2` (docs/audit-schema-2.json): the keys of
 /// schema 1 but for the host's flows, verification and table hash, which are its class's
-/// (`classes[]`), and peers named rather than expanded. `hosts` comes last, so the report can
-/// be written host by host (`AuditExport.write`).
+/// (`classes[]`), and peers named rather than expanded. The report is written host by host
+/// (`AuditExport.write`), in fwctl's JSON convention like the value (`FwctlJSON.text`).
 public enum AuditJSON2 {
     /// One host: what is its own (name, roles, addresses, live state, last apply) and its class.
     public struct HostEntry: Hashable, Sendable {
@@ -61,18 +61,19 @@ public enum AuditJSON2 {
         ])
     }
 
-    /// `host(h).pretty(indent: 2)`, written directly: the hosts are most of a large report,
-    /// and building a value per host to print it costs more than the rest of the export.
-    /// `live` and `lastApply` are their values printed at indent 3 (alike hosts share them).
+    /// `host(h).sortedKeys.pretty(indent: 2)`, written directly: the hosts are most of a large
+    /// report, and building a value per host to print it costs more than the rest of the
+    /// export. `live` and `lastApply` are their values so printed at indent 3 (alike hosts
+    /// share them).
     static func hostText(_ h: HostEntry, live: String, lastApply: String) -> String {
         func list(_ items: [String], _ indent: Int) -> String {
             if items.isEmpty { return "[]" }
             let pad = String(repeating: "  ", count: indent + 1), end = String(repeating: "  ", count: indent)
             return "[\n" + items.map { pad + JSONValue.quote($0) }.joined(separator: ",\n") + "\n" + end + "]"
         }
-        return "{\n      \"name\": \(JSONValue.quote(h.name)),\n      \"roles\": \(list(h.roles, 3)),\n"
-            + "      \"addresses\": {\n        \"ipv4\": \(list(h.addressesV4, 4)),\n        \"ipv6\": \(list(h.addressesV6, 4))\n      },\n"
-            + "      \"class\": \(h.classID),\n      \"live\": \(live),\n      \"last_apply\": \(lastApply)\n    }"
+        return "{\n      \"addresses\": {\n        \"ipv4\": \(list(h.addressesV4, 4)),\n        \"ipv6\": \(list(h.addressesV6, 4))\n      },\n"
+            + "      \"class\": \(h.classID),\n      \"last_apply\": \(lastApply),\n      \"live\": \(live),\n"
+            + "      \"name\": \(JSONValue.quote(h.name)),\n      \"roles\": \(list(h.roles, 3))\n    }"
     }
 
     public static func host(_ h: HostEntry) -> JSONValue {

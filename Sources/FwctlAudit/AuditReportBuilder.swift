@@ -23,7 +23,7 @@ public struct AuditReportBuilder: Sendable {
     /// The report on `hosts` (nil: every host, policy order). `live` and `lastApply` are by
     /// host name; a host missing from `live` is reported `not-checked` with `liveReason`.
     public func build(hosts: [String]? = nil, now: Date, git: AuditReport.Git? = nil,
-                      live: [String: AuditReport.Live] = [:], liveReason: String = "not requested (run with --live as root on the host)",
+                      live: [String: AuditReport.Live] = [:], liveReason: String = AuditLive.notRequested,
                       lastApply: [String: AuditReport.LastApply] = [:]) -> AuditReport {
         let names = hosts ?? fleet.hosts.map(\.name)
         // The matrix and the tests need every host's ruleset, not only the reported ones.

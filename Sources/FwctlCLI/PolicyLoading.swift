@@ -1,4 +1,5 @@
 import FwctlPolicy
+import FwctlSystem
 
 /// Reads and checks the policy, printing every diagnostic to standard error.
 public enum PolicyLoading {

@@ -1,4 +1,5 @@
 import Foundation
+import FwctlRuleset
 import FwctlVerifier
 
 /// A lab's outcome: every probe observed and predicted, grouped for people as
@@ -85,9 +86,7 @@ public struct LabReport: Sendable {
             mismatches: mismatches.map { ["source": $0.probe.source, "from": "\($0.probe.from)", "destination": $0.probe.destination, "to": "\($0.probe.to)", "port": $0.probe.port.description, "observed": $0.observed ? "open" : "closed", "predicted": $0.predicted ? "open" : "closed"] },
             matrixDisagreements: matrixDisagreements,
             cells: cells)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(out)) ?? Data(), as: UTF8.self) + "\n"
+        return (try? FwctlJSON.text(out)) ?? "{}\n"
     }
 }
 

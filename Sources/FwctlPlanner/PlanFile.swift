@@ -58,13 +58,9 @@ public struct PlanFile: Hashable, Sendable {
         return SHA256.hex(data)
     }
 
-    /// The file's bytes: pretty-printed JSON with sorted keys, newline-terminated.
+    /// The file's bytes: pretty-printed in fwctl's JSON convention, newline-terminated.
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(self)
-        data.append(0x0A)
-        return data
+        Data(try FwctlJSON.text(self).utf8)
     }
 
     public static func decode(_ data: Data) throws -> PlanFile {

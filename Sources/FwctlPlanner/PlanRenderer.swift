@@ -45,12 +45,9 @@ public struct PlanRenderer: Sendable {
         return out
     }
 
-    /// The plan as the documented JSON (see Change+Codable.swift), pretty-printed with
-    /// sorted keys so the output is stable, newline-terminated.
+    /// The plan as the documented JSON (see Change+Codable.swift), in fwctl's JSON convention.
     public static func json(_ plan: Plan) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(plan), as: UTF8.self) + "\n"
+        try FwctlJSON.text(plan)
     }
 
     private func paint(_ s: Symbol) -> String {

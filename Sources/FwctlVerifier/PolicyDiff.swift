@@ -1,5 +1,5 @@
-import Foundation
 import FwctlNet
+import FwctlRuleset
 
 /// The flows one compiled policy admits that another does not, both ways: for code review of a
 /// policy change. Rows are role/network × role/network × service, each with the policy lines
@@ -39,14 +39,15 @@ public struct PolicyDiff: Sendable {
     /// answer is never mistaken for a failure to compare.
     public func text() -> String { rows.isEmpty ? "no differences\n" : rows.map { $0.text + "\n" }.joined() }
 
-    /// `{"added":N,"removed":N,"rows":[{"change":"+","source":..,"destination":..,"service":..,"lines":[..]}]}`.
+    /// `{"added":N,"removed":N,"rows":[{"change":"+","destination":..,"lines":[..],"service":..,"source":..}]}`
+    /// in fwctl's JSON convention.
     public func json() -> String {
-        let list: [[String: Any]] = rows.map {
-            ["change": $0.added ? "+" : "-", "source": $0.source, "destination": $0.destination, "service": $0.service, "lines": $0.lines]
+        let list: [JSONValue] = rows.map {
+            .object([("change", .string($0.added ? "+" : "-")), ("source", .string($0.source)), ("destination", .string($0.destination)),
+                     ("service", .string($0.service)), ("lines", .array($0.lines.map { .string($0) }))])
         }
-        let root: [String: Any] = ["added": rows.filter(\.added).count, "removed": rows.filter { !$0.added }.count, "rows": list]
-        let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return FwctlJSON.text(.object([("added", .int(Int64(rows.filter(\.added).count))),
+                                       ("removed", .int(Int64(rows.filter { !$0.added }.count))), ("rows", .array(list))]))
     }
 
     /// What `a` admits beyond `b`; where `a` admits every protocol whole between two ends, one `any` row.

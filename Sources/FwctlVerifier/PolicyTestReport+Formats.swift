@@ -1,27 +1,26 @@
-import Foundation
+import FwctlRuleset
 
 /// Machine-readable forms of a test report: JSON for scripts, JUnit XML for CI.
 extension PolicyTestReport {
-    /// `{"passed":N,"failed":N,"tests":[{"name":..,"expectations":[{"text":..,"passed":..,"failure":{..}}]}]}`.
+    /// `{"failed":N,"passed":N,"tests":[{"expectations":[{"failure":{..},"kind":..,"location":..,"passed":..,"text":..}],"line":N,"name":..}]}`
+    /// in fwctl's JSON convention.
     public func json() -> String {
-        let tests: [[String: Any]] = self.tests.map { t in
-            ["name": t.name, "line": t.line, "expectations": t.expectations.map { e -> [String: Any] in
-                var o: [String: Any] = ["text": e.expectation.text, "kind": e.expectation.kind.rawValue,
-                                        "location": e.expectation.range.description, "passed": e.passed]
-                if let v = e.vacuous { o["vacuous"] = v }
+        let tests: [JSONValue] = self.tests.map { t in
+            .object([("name", .string(t.name)), ("line", .int(Int64(t.line))), ("expectations", .array(t.expectations.map { e in
+                var o: [(String, JSONValue)] = [("text", .string(e.expectation.text)), ("kind", .string(e.expectation.kind.rawValue)),
+                                                ("location", .string(e.expectation.range.description)), ("passed", .bool(e.passed))]
+                if let v = e.vacuous { o.append(("vacuous", .string(v))) }
                 if let f = e.failure {
-                    o["failure"] = ["reason": f.reason, "packet": f.packet.description,
-                                    "decisions": f.ends.map { d -> [String: Any] in
-                                        ["host": d.host, "chain": d.chain, "verdict": d.verdict.verdict.rawValue,
-                                         "rule": d.verdict.rule.map { $0 as Any } ?? NSNull(), "comment": d.comment ?? NSNull()]
-                                    }] as [String: Any]
+                    o.append(("failure", .object([("reason", .string(f.reason)), ("packet", .string(f.packet.description)),
+                                                  ("decisions", .array(f.ends.map { d in
+                        .object([("host", .string(d.host)), ("chain", .string(d.chain)), ("verdict", .string(d.verdict.verdict.rawValue)),
+                                 ("rule", d.verdict.rule.map { .int(Int64($0)) } ?? .null), ("comment", d.comment.map { .string($0) } ?? .null)])
+                    }))])))
                 }
-                return o
-            }]
+                return .object(o)
+            }))])
         }
-        let root: [String: Any] = ["passed": passed, "failed": failed, "tests": tests]
-        let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return FwctlJSON.text(.object([("passed", .int(Int64(passed))), ("failed", .int(Int64(failed))), ("tests", .array(tests))]))
     }
 
     /// JUnit XML: one testsuite per `test` block, one testcase per expectation, a `failure`

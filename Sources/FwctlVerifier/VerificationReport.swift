@@ -42,7 +42,7 @@ public struct VerificationReport: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The JSON document (keys in a fixed order; see docs/CLI.md).
+    /// The JSON document (docs/CLI.md), in fwctl's JSON convention.
     public var json: String {
         var fields: [(String, JSONValue)] = [
             ("source", .string(source)),
@@ -51,7 +51,7 @@ public struct VerificationReport: Sendable {
         ]
         if let matrix { fields.append(("matrix", Self.json(matrix))) }
         if let hostMatrix { fields.append(("host_matrix", Self.json(hostMatrix))) }
-        return JSONValue.object(fields).compact() + "\n"
+        return FwctlJSON.text(.object(fields))
     }
 
     static func json(_ h: HostVerification) -> JSONValue {

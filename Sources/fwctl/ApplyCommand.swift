@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import FwctlApply
 import FwctlAudit
+import FwctlCLI
 import FwctlPlanner
+import FwctlSystem
 
 /// `fwctl apply`: make the kernel's fwctl table match the policy, atomically.
 struct ApplyCommand: ParsableCommand {
@@ -50,14 +52,12 @@ struct ApplyCommand: ParsableCommand {
             try KernelOptions.requireRoot("fwctl apply")
             let log = logOptions.applyLog(stateDir: kernel.stateDir)
             let (session, recovered) = try ApplySession.begin(stateDirectory: kernel.stateDir, lockTimeout: kernel.lockTimeout, refresh: refresh.refresh, recovering: log)
-            defer { session.release() }
+            defer { DesiredTable.finishCacheWrite(); session.release() }   // the cache written under the lock
             Terminal.warn(recovered)
-            defer { DesiredTable.finishCacheWrite() }
-            let hostName = host ?? Terminal.shortHostname()
-            let saved = try planFile.map { try SavedPlan.read(from: $0, host: hostName) }
+            let hostName = host ?? Terminal.shortHostname(), saved = try planFile.map { try SavedPlan.read(from: $0, host: hostName) }
             // The apply log's record of the policy, worked out on the second core meanwhile.
             let provenance = PolicyProvenance.start(policy: policy.policy) { PolicyGit.state(of: $0).map { ($0.commit, $0.dirty) } }
-            let (desired, _) = try DesiredTable.load(policy: policy, host: host, kernel: kernel, refresh: refresh, filesRead: provenance.filesRead)
+            let desired = try refresh.desiredTable(policy: policy, host: host, kernel: kernel, filesRead: provenance.filesRead).table
             provenance.tableCompiled(desired)
             let plan = try session.plan(saved: saved, toward: desired, host: hostName) { provenance.wait().sha256 }
             PhaseClock.mark("plan")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FwctlCLI
 
 /// `fwctl audit`: reports for auditors. A command group: each report is a subcommand.
 struct AuditCommand: ParsableCommand {

@@ -2,13 +2,8 @@ import ArgumentParser
 import Foundation
 import FwctlApply
 import FwctlAudit
-import FwctlCompiler
+import FwctlCLI
 import FwctlPlanner
-import FwctlPolicy
-import FwctlRuleset
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `fwctl audit export`: the audit report of the policy, in JSON, CSV, Markdown or HTML.
 struct AuditExportCommand: ParsableCommand {
@@ -64,65 +59,21 @@ struct AuditExportCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let (fleet, result) = try PolicyLoading.load(policy, quietWarnings: true)
-            var names: [String]? = nil
-            if !host.isEmpty {
-                names = []
-                for h in host where !names!.contains(h) { names!.append(try HostOptions.resolve(h, all: false, in: fleet)[0]) }
+            let names = host.isEmpty ? nil : try host.reduce(into: [String]()) { if !$0.contains($1) { $0.append(try HostOptions.resolve($1, all: false, in: fleet)[0]) } }
+            let (states, reason) = try AuditLive.states(requested: live, fleet: fleet, me: thisHost ?? Terminal.shortHostname(), isRoot: geteuid() == 0) { try NetlinkBackend() }
+            let (applies, warnings) = try ApplyLog.lastConcluded(named: log, defaultPath: ApplyLog.path(stateDirectory: KernelOptions.defaultStateDirectory))
+            Terminal.warn(warnings)
+            let write = { (out: (String) throws -> Void) in
+                try format.write(fleet: fleet, files: result.files, hosts: names, schema: schema, now: Date(), git: PolicyGit.state(of: policy.policy),
+                                 live: states, liveReason: reason, lastApply: applies.mapValues {
+                                     AuditReport.LastApply(time: $0.time, user: $0.user, outcome: $0.outcome, policySHA256: $0.policySHA256, generation: $0.generation)
+                                 }, to: out)
             }
-            var (liveStates, reason): ([String: AuditReport.Live], String) = ([:], "not requested (run with --live as root on the host)")
-            if live {
-                do {
-                    (liveStates, reason) = try AuditLive.states(fleet: fleet, me: thisHost ?? Terminal.shortHostname(), isRoot: geteuid() == 0) { try NetlinkBackend() }
-                } catch let e as CompileError { throw CLIError(e.description) }
-            }
-            let (now, git, applies) = (Date(), PolicyGit.state(of: policy.policy), try lastApplies())
-            try write { out in
-                if format == .json && schema == 2 {
-                    try AuditExport(fleet: fleet, files: result.files, hosts: names, now: now, git: git,
-                                    live: liveStates, liveReason: reason, lastApply: applies).write(out)
-                } else {
-                    try out(format.render(AuditReportBuilder(fleet: fleet, files: result.files).build(
-                        hosts: names, now: now, git: git, live: liveStates, liveReason: reason, lastApply: applies)))
-                }
-            }
-            if let output { Terminal.writeError("fwctl: wrote the audit report (\(format.rawValue)) to \(output)") }
+            // To standard output as it is made, or to the -o file, replaced once complete.
+            guard let output else { return try write { Terminal.writeOut($0) } }
+            try AtomicFile.stream(to: output, write)
+            Terminal.writeError("fwctl: wrote the audit report (\(format.rawValue)) to \(output)")
         }
-    }
-
-    /// To standard output as it is made, or to the -o file, replaced once complete.
-    func write(_ body: ((String) throws -> Void) throws -> Void) throws {
-        guard let output else { return try body { Terminal.writeOut($0) } }
-        do { try AtomicFile.stream(to: output, body) } catch let failure as AtomicFile.Failure { throw CLIError(failure.description) }
-    }
-
-    /// Each host's latest concluded entry (apply, rollback or confirm) in the apply log. A log
-    /// named with --log must be readable; the default one is used only when it exists. A log
-    /// whose hash chain is broken is still reported, with a warning (`fwctl audit log --verify`).
-    func lastApplies() throws -> [String: AuditReport.LastApply] {
-        let path = log ?? ApplyLog.path(stateDirectory: KernelOptions.defaultStateDirectory)
-        guard log != nil || FileManager.default.isReadableFile(atPath: path) else { return [:] }
-        let applyLog = ApplyLog(path: path)
-        guard let data = try applyLog.read() else {
-            if log != nil { throw CLIError("apply log '\(path)' does not exist") }
-            return [:]
-        }
-        if !ApplyLogVerifier.verify(data).intact {
-            Terminal.writeError("fwctl: warning: the apply log \(path) fails its hash-chain check; run `fwctl audit log --verify --log \(path)`")
-        }
-        let entries: [ApplyLogEntry]
-        do {
-            entries = try applyLog.entries()
-        } catch {
-            Terminal.writeError("fwctl: warning: no last apply in the report: \(error)")
-            return [:]
-        }
-        var last: [String: AuditReport.LastApply] = [:]
-        for e in entries where e.outcome != "started" {
-            let outcome = e.action == .apply ? e.outcome : "\(e.action.rawValue): \(e.outcome)"
-            last[e.host] = AuditReport.LastApply(time: e.time, user: e.actor.text, outcome: outcome,
-                                                 policySHA256: e.policy.sha256 ?? "", generation: e.generationAfter)
-        }
-        return last
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
-import Foundation
 import FwctlApply
+import FwctlCLI
+import FwctlRuleset
 
 /// `fwctl audit log`: lists the apply log, or checks its hash chain with --verify.
 struct AuditLogCommand: ParsableCommand {
@@ -41,26 +42,16 @@ struct AuditLogCommand: ParsableCommand {
         var broken = false
         try runReportingErrors {
             let log = logOptions.applyLog(stateDir: stateDir)
-            let data: Data
-            do {
-                guard let d = try log.read() else { throw CLIError("no apply log at \(log.path) (nothing was applied with it yet?)") }
-                data = d
-            } catch let e as ApplyLogError { throw CLIError(e.description) }
+            guard let data = try log.read() else { throw ApplyLogError.missing(path: log.path) }
             if verify {
                 let report = ApplyLogVerifier.verify(data, anchor: anchor)
                 broken = !report.intact
-                Terminal.writeOut(format == .json ? try Self.json(report) : report.text(path: log.path))
+                Terminal.writeOut(format == .json ? try FwctlJSON.text(report) : report.text(path: log.path))
             } else {
                 let entries = try log.entries()   // any error prints as `fwctl: error: …` (UsageRules.report)
-                Terminal.writeOut(format == .json ? try Self.json(entries) : entries.map(\.text).joined())
+                Terminal.writeOut(format == .json ? try FwctlJSON.text(entries) : entries.map(\.text).joined())
             }
         }
         if broken { throw ExitCode(2) }
-    }
-
-    static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
     }
 }

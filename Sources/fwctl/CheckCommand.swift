@@ -1,4 +1,5 @@
 import ArgumentParser
+import FwctlCLI
 import FwctlNet
 import FwctlPolicy
 

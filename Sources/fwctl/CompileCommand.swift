@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FwctlCLI
 import FwctlCompiler
 import FwctlNet
 import FwctlPlanner
@@ -41,15 +42,11 @@ struct CompileCommand: ParsableCommand {
                 return
             }
             for name in names {
-                let ruleset = try compileOne(compiler, name)
+                let ruleset = try compiler.compile(host: name)
                 if names.count > 1 && format == .nft { Terminal.writeOut("# host \(name)\n") }
                 Terminal.writeOut(render(ruleset))
             }
         }
-    }
-
-    private func compileOne(_ compiler: Compiler, _ name: String) throws -> Ruleset {
-        do { return try compiler.compile(host: name) } catch { throw CLIError(error.description) }
     }
 
     private func write(names: [String], compiler: Compiler, render: (Ruleset) -> String, to dir: String) throws {
@@ -58,7 +55,7 @@ struct CompileCommand: ParsableCommand {
         }
         for name in names {
             let path = (dir as NSString).appendingPathComponent("\(name).\(format.rawValue)")
-            let text = render(try compileOne(compiler, name))
+            let text = render(try compiler.compile(host: name))
             // Write to a temporary file and rename, so a reader never sees half a ruleset.
             try Self.writeReplacing(path, text)
         }
@@ -67,6 +64,6 @@ struct CompileCommand: ParsableCommand {
 
     /// Writes `text` to `path + ".tmp"` with plain POSIX calls, then renames it over `path`.
     static func writeReplacing(_ path: String, _ text: String) throws {
-        do { try AtomicFile.write(text, to: path) } catch { throw CLIError(error.description) }
+        try AtomicFile.write(text, to: path)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FwctlApply
+import FwctlCLI
 
 /// `fwctl confirm`: keep a ruleset applied with `--confirm`.
 struct ConfirmCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FwctlCLI
 import FwctlCompiler
 import FwctlPolicy
 import FwctlVerifier

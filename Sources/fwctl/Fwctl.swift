@@ -1,7 +1,5 @@
 import ArgumentParser
-// The command line's support (Terminal, CLIError, PolicyLoading, PhaseClock, UsageRules, ...)
-// is visible in every command file.
-@_exported import FwctlCLI
+import FwctlCLI
 
 /// `fwctl`: compile, check, plan, apply, verify and audit host firewalls from one policy.
 @main

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FwctlCLI
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,10 +18,9 @@ struct KernelOptions: ParsableArguments {
         if lockTimeout < 0 || !lockTimeout.isFinite { throw ValidationError("--lock-timeout must be 0 or more seconds") }
     }
 
-    /// One clear line instead of a kernel error when not root.
-    static func requireRoot(_ what: String) throws {
-        if geteuid() != 0 {
-            throw CLIError("\(what) needs root (CAP_NET_ADMIN) to read the kernel's nf_tables ruleset: run it with sudo")
-        }
+    /// One clear line instead of a kernel error when not root (the effective user: sudo and
+    /// setuid count), saying `why` root is needed.
+    static func requireRoot(_ what: String, why: String = "(CAP_NET_ADMIN) to read the kernel's nf_tables ruleset") throws {
+        if geteuid() != 0 { throw CLIError("\(what) needs root \(why): run it with sudo") }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FwctlCLI
 import FwctlLab
 
 /// `fwctl lab`: the policy's fleet live in network namespaces, probed, against the verifier.
@@ -28,7 +29,7 @@ struct LabCommand: ParsableCommand {
     func run() throws {
         var agrees = true
         try runReportingErrors {
-            guard getuid() == 0 else { throw CLIError("fwctl lab needs root (it creates network namespaces)") }
+            try KernelOptions.requireRoot("fwctl lab", why: "(it creates network namespaces)")
             let (fleet, _) = try PolicyLoading.load(policy, quietWarnings: true)
             // Interrupts delete the namespaces made so far before exiting.
             LabRegistry.installSignalHandlers()

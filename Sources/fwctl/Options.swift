@@ -1,4 +1,5 @@
 import ArgumentParser
+import FwctlCLI
 import FwctlPolicy
 
 /// `--policy PATH` and `--verbose`, shared by every command that reads the policy.
@@ -36,16 +37,7 @@ struct HostOptions: ParsableArguments {
     }
 
     static func resolve(_ host: String?, all: Bool, in fleet: Fleet) throws -> [String] {
-        if all { return fleet.hosts.map(\.name) }
-        let name = host ?? Terminal.shortHostname()
-        guard fleet.host(named: name) != nil else {
-            let known = fleet.hosts.map(\.name)
-            let suggestion = DidYouMean.suggestion(for: name, among: known, ignoringCase: true).map { " Did you mean '\($0)'?" } ?? ""
-            let list = known.isEmpty ? "The policy defines no hosts." : "Known hosts: \(known.joined(separator: ", "))."
-            let origin = host == nil ? " (this machine's hostname; pass --host NAME or --all)" : ""
-            throw CLIError("unknown host '\(name)'\(origin).\(suggestion) \(list)")
-        }
-        return [name]
+        all ? fleet.hosts.map(\.name) : [try fleet.chosenHost(host, hostname: Terminal.shortHostname())]
     }
 }
 

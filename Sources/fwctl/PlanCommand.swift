@@ -1,9 +1,8 @@
 import ArgumentParser
 import FwctlApply
-import FwctlCompiler
+import FwctlCLI
 import FwctlPlanner
-import FwctlPolicy
-import FwctlRuleset
+import FwctlSystem
 
 /// `fwctl plan`: what `apply` would change in the kernel, Terraform style.
 struct PlanCommand: ParsableCommand {
@@ -39,46 +38,24 @@ struct PlanCommand: ParsableCommand {
         var changes = false
         try runReportingErrors {
             try KernelOptions.requireRoot("fwctl plan")
-            let session = try ApplySession(stateDirectory: kernel.stateDir, lockTimeout: kernel.lockTimeout)
-            defer { session.release() }
-            defer { DesiredTable.finishCacheWrite() }
-            session.backend.refresh = refresh.refresh
-            // The kernel's dump runs on the other core while the policy compiles.
-            session.backend.prefetch(session.backend.likelyTable())
-            let (desired, files) = try DesiredTable.load(policy: policy, host: host, kernel: kernel, refresh: refresh)
-            let plan = try session.plan(toward: desired)
+            let (session, _) = try ApplySession.begin(stateDirectory: kernel.stateDir, lockTimeout: kernel.lockTimeout, refresh: refresh.refresh)
+            defer { DesiredTable.finishCacheWrite(); session.release() }   // the cache written under the lock
+            let desired = try refresh.desiredTable(policy: policy, host: host, kernel: kernel)
+            let plan = try session.plan(toward: desired.table)
             PhaseClock.mark("plan")
-            for w in session.otherTablesWarnings(for: desired) { Terminal.writeError("fwctl: warning: \(w)") }
+            Terminal.warn(session.otherTablesWarnings(for: desired.table))
             switch format {
             case .text: Terminal.writeOut(PlanRenderer(colour: Terminal.colorOnStdout).render(plan))
             case .json: Terminal.writeOut(try PlanRenderer.json(plan))
             }
             if let out {
-                let file = PlanFile(plan: plan, desired: desired, host: host ?? Terminal.shortHostname(),
-                                    policySHA256: files.map { PolicyFingerprint.compute($0).policy })
+                let file = PlanFile(plan: plan, desired: desired.table, host: host ?? Terminal.shortHostname(),
+                                    policySHA256: desired.files.map { PolicyFingerprint.compute($0).policy })
                 do { try file.write(to: out) } catch { throw CLIError("cannot save the plan: \(error)") }
                 Terminal.writeError("fwctl: saved the plan to \(out); apply it with `fwctl apply \(out)`")
             }
             changes = !plan.isEmpty
         }
         if detailedExitcode && changes { throw ExitCode(2) }
-    }
-}
-
-/// The compiled table of one host, what plan and apply move the kernel toward.
-enum DesiredTable {
-    static func compile(policy: PolicyOptions, host: String?) throws -> Table {
-        try compiled(PolicyLoading.load(policy, quietWarnings: true).fleet, host: host).table
-    }
-
-    /// `host`'s table (the default host: this machine's short hostname) and what it depends on
-    /// of the fleet's memberships (for `TablePatch`).
-    static func compiled(_ fleet: Fleet, host: String?) throws -> (table: Table, dependencies: TableDependencies) {
-        let name = try HostOptions.resolve(host, all: false, in: fleet)[0]
-        do {
-            return try Compiler(fleet: fleet).compileWithDependencies(host: name)
-        } catch {
-            throw CLIError(error.description)
-        }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FwctlApply
+import FwctlCLI
 
 /// `fwctl restore`: the boot step of fwctl.service (see `BootRestore`).
 struct RestoreCommand: ParsableCommand {
@@ -33,7 +34,7 @@ struct RestoreCommand: ParsableCommand {
                 Terminal.warn(try? session.recoverUnfinished(log: log))
                 let restore = BootRestore(backend: session.backend, state: session.state,
                                           recorder: ApplyRecorder(log: log, host: host ?? Terminal.shortHostname()))
-                let outcome = try restore.run(policyPath: policy.policy) { try DesiredTable.compile(policy: policy, host: host) }
+                let outcome = try restore.run(policyPath: policy.policy) { try policy.compiledTable(host: host) }
                 Terminal.warn(outcome.warnings)
                 if let id = outcome.discarded { Terminal.writeOut("Discarded the unconfirmed apply \(id).\n") }
                 let done = outcome.plan.isEmpty ? "Already loaded" : "Restored"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FwctlApply
+import FwctlCLI
 import FwctlPlanner
 #if canImport(Glibc)
 import Glibc
@@ -43,14 +44,11 @@ struct StatusCommand: ParsableCommand {
         var drift = false
         try runReportingErrors {
             try KernelOptions.requireRoot("fwctl status")
-            let desired = try DesiredTable.compile(policy: policy, host: host)
+            let desired = try policy.compiledTable(host: host)
             let backend: NetlinkBackend
             do { backend = try NetlinkBackend() } catch { throw CLIError("cannot open a netlink socket to nf_tables: \(error)") }
-            let status: HostStatus
-            do {
-                status = try HostStatus.read(host: host ?? Terminal.shortHostname(), desired: desired, backend: backend,
+            let status = try HostStatus.read(host: host ?? Terminal.shortHostname(), desired: desired, backend: backend,
                                              log: logOptions.applyLog(stateDir: stateDir))
-            } catch { throw CLIError("\(error)") }
             let text = switch format {
             case .text: status.text
             case .json: try status.json()
@@ -65,6 +63,6 @@ struct StatusCommand: ParsableCommand {
     /// Temporary file in the same directory, fsync, rename: a collector reading the file
     /// sees the old or the new metrics, never half of them.
     static func writeAtomically(_ text: String, to path: String) throws {
-        do { try AtomicFile.write(text, to: path, sync: true) } catch { throw CLIError(error.description) }
+        try AtomicFile.write(text, to: path, sync: true)
     }
 }

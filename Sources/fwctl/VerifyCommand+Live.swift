@@ -1,17 +1,15 @@
 import FwctlApply
+import FwctlCLI
 import FwctlCompiler
 import FwctlPlanner
 import FwctlPolicy
 import FwctlRuleset
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension VerifyCommand {
     /// This machine's table as the kernel holds it, and its drift from the compiled table
     /// (each line also written to standard error).
     func readLive(_ fleet: Fleet, compiler: Compiler, host: String) throws -> (Ruleset, [String]) {
-        if geteuid() != 0 { throw CLIError("verify --live needs root (CAP_NET_ADMIN) to read the kernel's nf_tables ruleset: run it with sudo") }
+        try KernelOptions.requireRoot("verify --live")
         let ref = TableRef(family: .inet, name: fleet.defaults.tableName)
         let table: Table
         do {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FwctlCLI
 import FwctlCompiler
 import FwctlPolicy
 import FwctlRuleset
@@ -54,9 +55,7 @@ struct VerifyCommand: ParsableCommand {
             if matrix || hostMatrix || (hosts.all && !live) {
                 rulesets = Dictionary(compiler.compileAll().map { ($0.host, $0.ruleset) }, uniquingKeysWith: { a, _ in a })
             } else {
-                for name in names where !live {
-                    do { rulesets[name] = try compiler.compile(host: name) } catch { throw CLIError("\(error)") }
-                }
+                for name in names where !live { rulesets[name] = try compiler.compile(host: name) }
             }
             var drift: [String] = []
             if live { (rulesets[names[0]], drift) = try readLive(fleet, compiler: compiler, host: names[0]) }

@@ -1,6 +1,7 @@
 import Foundation
 import FwctlAudit
 import FwctlNet
+import FwctlRuleset
 import Testing
 
 /// Schema `fwctl-audit/2` names peers and shares per-class facts; an auditor resolving its
@@ -81,7 +82,7 @@ import Testing
             let export = AuditExport(fleet: p.fleet, files: p.files, now: Fixtures.now, live: live, lastApply: last)
             var pieces: [String] = []
             export.write { pieces.append($0) }
-            #expect(pieces.joined() == AuditJSON2.value(export).pretty() + "\n", "\(name)")
+            #expect(pieces.joined() == FwctlJSON.text(AuditJSON2.value(export)), "\(name)")
             #expect(pieces.count == 2, "\(name): the fleet-level part, then the hosts (a batch: the fleet is small)")
         }
         // 1,200 hosts: several batches, joined exactly.
@@ -94,7 +95,7 @@ import Testing
         let bigExport = AuditExport(fleet: big.fleet, files: big.files, now: Fixtures.now)
         var bigPieces: [String] = []
         bigExport.write { bigPieces.append($0) }
-        #expect(bigPieces.count > 3 && bigPieces.joined() == AuditJSON2.value(bigExport).pretty() + "\n", "\(bigPieces.count) pieces")
+        #expect(bigPieces.count > 3 && bigPieces.joined() == FwctlJSON.text(AuditJSON2.value(bigExport)), "\(bigPieces.count) pieces")
         #expect(bigExport.header.classes.count == 12)
 
         let scaleUp = try Fixtures.bundled("scale-up.policy")

@@ -155,4 +155,21 @@ struct UnprivilegedCLITests {
         #expect(p.terminationStatus == 1)
         #expect(text == "fwctl: error: fwctl \(command) needs root (CAP_NET_ADMIN) to read the kernel's nf_tables ruleset: run it with sudo\n", "\(text)")
     }
+
+    /// Root is the effective user, for lab as for the others: a process whose real user is
+    /// root but whose effective user is not cannot create namespaces either.
+    @Test func labChecksTheEffectiveUser() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        p.arguments = ["--euid=65534", "--egid=65534", "--clear-groups", CLI.binary.path,
+                       "lab", "--policy", Repo.policies.appendingPathComponent("scale-up.policy").path]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 1)
+        #expect(text == "fwctl: error: fwctl lab needs root (it creates network namespaces): run it with sudo\n", "\(text)")
+    }
 }

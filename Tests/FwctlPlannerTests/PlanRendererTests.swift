@@ -109,23 +109,23 @@ import FwctlRuleset
         let plan = Plan(table: Fixture.ref, generation: 3, changes: [.changeChainPolicy(chain: "input", from: .drop, to: .accept)])
         #expect(try PlanRenderer.json(plan) == """
         {
-          "changes" : [
+          "changes": [
             {
-              "chain" : "input",
-              "from" : "drop",
-              "op" : "changeChainPolicy",
-              "to" : "accept"
+              "chain": "input",
+              "from": "drop",
+              "op": "changeChainPolicy",
+              "to": "accept"
             }
           ],
-          "generation" : 3,
-          "summary" : {
-            "add" : 0,
-            "change" : 1,
-            "remove" : 0
+          "generation": 3,
+          "summary": {
+            "add": 0,
+            "change": 1,
+            "remove": 0
           },
-          "table" : {
-            "family" : "inet",
-            "name" : "fwctl"
+          "table": {
+            "family": "inet",
+            "name": "fwctl"
           }
         }
 

@@ -64,7 +64,7 @@ import Testing
         #expect(r.vacuous != nil)
         #expect(report.summary == "1 passed, 0 failed")
         #expect(report.text().contains("PASS t.policy:11: \(expectation)\n       vacuous: "))
-        #expect(report.json().contains("\"vacuous\" : "))
+        #expect(report.json().contains("\"vacuous\": "))
         #expect(report.junit().contains("<system-out>vacuous: "))
     }
 

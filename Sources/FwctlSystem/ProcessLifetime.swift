@@ -1,5 +1,3 @@
-import Foundation
-
 /// Objects the command line keeps until the process exits instead of freeing them.
 ///
 /// fwctl is one command per process. A checked 100,000-host policy is millions of small
