@@ -10,7 +10,7 @@ import Testing
     static let table = TableRef(name: "fwctl")
 
     static func encode(_ tx: Transaction, _ builder: MessageBuilder) throws -> [BatchMessage] {
-        try tx.encode(builder) { $0 == "lo" ? 1 : nil }
+        try tx.encode(builder) { $0 == "lo" ? 1 : nil }.map(\.message)
     }
 
     /// A rule whose message is larger than the builder's 1 MiB scratch buffer: libnftnl
