@@ -5,9 +5,9 @@ import FwctlRuleset
 /// What one fwctl commit did to the recorded sets, appended to the record's file instead of
 /// writing the whole record again.
 ///
-/// Adding one host to a role of 25,000 used to rewrite the record of all 100,000 elements
-/// (≈ 4 ms of encoding, checksumming and writing 0.9 MB per apply); a delta costs what the
-/// change costs. A delta holds the generation it starts from and the one the commit produced;
+/// Adding one host to a role of 25,000 must not rewrite the record of all 100,000 elements
+/// (encoding, checksumming and writing 0.9 MB per apply); a delta costs what the change
+/// costs. A delta holds the generation it starts from and the one the commit produced;
 /// a reader applies deltas in file order while each starts at the generation reached so far,
 /// and stops at the first one that is damaged, cut short or does not follow on. Stopping early
 /// is always safe: the record then names an older generation than the kernel's, so the next

@@ -9,12 +9,11 @@ import FwctlPlanner
 /// the new generation. A bounded number of attempts, each reported; otherwise the refusal
 /// stands and nothing was applied.
 ///
-/// Why 20 and not 5: the generation id moves only when another commit ends, but that commit
+/// Why as many as 20: the generation id moves only when another commit ends, but that commit
 /// holds the kernel's commit lock from its start, so a read between the two sees the old id
-/// and the batch sent after it is refused. Against `nft` committing in a tight loop, 20-45% of
-/// the re-sends were refused that way (measured, 6.18), so 5 attempts lost 1-4% of applies;
-/// 20 lose about one in a million, and the pauses (growing with each attempt) add at most
-/// about 0.6 s.
+/// and the batch sent after it is refused. Against a writer committing in a tight loop a
+/// re-send is refused that way a good part of the time, so a handful of attempts is not
+/// enough; the pauses, growing with each attempt, add at most about 0.6 s.
 public struct ConflictRetry: Sendable {
     /// Sends in all, the first included.
     public var attempts: Int

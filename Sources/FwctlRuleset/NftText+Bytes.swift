@@ -5,9 +5,9 @@ import Glibc
 
 /// Tables and set blocks written straight into UTF-8 bytes.
 ///
-/// A host of large roles has sets of 100,000 elements; building their text from one `String`
-/// per element (and appending each to a growing `String`) took ≈ 15 ms, on every apply (the
-/// apply log hashes the table's text). Here a table's whole text goes into one buffer sized
+/// A host of large roles has sets of 100,000 elements, and every apply hashes the table's text
+/// for the apply log, so one `String` per element would allocate 100,000 times per apply.
+/// Here a table's whole text goes into one buffer sized
 /// for the worst case, each element formatted in place with no allocation. The text is
 /// exactly what the per-element `render(element:)` gives, wrapped as nft wraps it (tests
 /// compare the two, and the golden and kernel round-trip tests hold the rest).
