@@ -12,6 +12,8 @@ import subprocess
 import tempfile
 import time
 
+from nft_canon import canon
+
 CONFIRM = 30          # seconds a change stays provisional in the test
 OPS = 'ops-vpn'       # the network Ansible runs from
 
@@ -253,19 +255,15 @@ class Fleet:
 
 
 def same(a, b):
-    """Two tables as nft prints them, the same but for their counters' values (traffic)."""
-    def bare(table):
-        return re.sub(r'counter packets \d+ bytes \d+', 'counter', table).strip()
-    return a is not None and b is not None and bare(a) == bare(b)
+    """Two tables as nft prints them, the same but for their counters' values (traffic) and
+    the order of a map's elements (nft lists a hash map in its own order)."""
+    return a is not None and b is not None and canon(a) == canon(b)
 
 
 def same_objects(a, b):
-    """The same sets and chains, in any order: a rollback re-creates what the apply removed,
-    and nft lists a table's objects in the order they were made."""
-    def blocks(table):
-        lines = re.sub(r'counter packets \d+ bytes \d+', 'counter', table).strip().split('\n')
-        return sorted(block.strip() for block in '\n'.join(lines[1:-1]).split('\n\n'))
-    return a is not None and b is not None and blocks(a) == blocks(b)
+    """The same sets, maps and chains, in any order: a rollback re-creates what the apply
+    removed, and nft lists a table's objects in the order they were made."""
+    return a is not None and b is not None and canon(a, blocks=True) == canon(b, blocks=True)
 
 
 def epoch(stamp):
