@@ -10,6 +10,7 @@ set -euo pipefail
 fwctl=${1:?usage: demo.sh FWCTL POLICY HOST}
 policy=${2:?}
 host=${3:?}
+here=$(dirname "$(readlink -f "$0")")
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 # Passes its input through, except lines matching $1, and says how many it left out and why ($2).
@@ -53,10 +54,14 @@ in_ns "$fwctl" apply "${opts[@]}" --yes | elide '^(Plan for |Changes are shown| 
 
 step "[$ns] nft list table inet fwctl   (what the kernel holds, as nft decodes our bytes)"
 in_ns nft list table inet fwctl
-if diff <("$fwctl" compile --policy "$policy" --host "$host") <(in_ns nft list table inet fwctl) >/dev/null; then
-  echo "=> identical to \`fwctl compile --host $host\`"
+# Compared in canonical form (scripts/nft_canon.py): counters aside, and a map's elements in
+# one order (nft lists a hash map's elements in its own order).
+canon() { python3 "$here/nft_canon.py" "$@"; }
+compared() { diff <("$fwctl" compile --policy "$policy" --host "$host" | canon "$@") <(in_ns nft list table inet fwctl | canon "$@"); }
+if compared >/dev/null; then
+  echo "=> the same as \`fwctl compile --host $host\` (the map elements' order and the counters aside)"
 else
-  echo "=> differs from fwctl compile:"; diff <("$fwctl" compile --policy "$policy" --host "$host") <(in_ns nft list table inet fwctl) || true
+  echo "=> differs from fwctl compile:"; compared || true
   exit 1
 fi
 
@@ -72,8 +77,8 @@ if grep -q '^  host lb-02 = 192.0.2.11, 2001:db8::11$' "$policy"; then
   # the whole policy); every flow line below the new one moved down, hence the comments.
   in_ns env FWCTL_TIMINGS=1 "$fwctl" apply "${opts[@]}" --yes 2>&1 |
     elide '^  ~ rule ' "rules whose comment changed only because their policy line moved down one line"
-  if diff <("$fwctl" compile --policy "$policy" --host "$host") <(in_ns nft list table inet fwctl) >/dev/null; then
-    echo "=> the kernel's table is identical to \`fwctl compile --host $host\` of the edited policy"
+  if compared >/dev/null; then
+    echo "=> the kernel's table is the same as \`fwctl compile --host $host\` of the edited policy"
   else
     echo "=> differs from fwctl compile"; exit 1
   fi
