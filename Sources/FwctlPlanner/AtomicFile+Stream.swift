@@ -8,14 +8,7 @@ extension AtomicFile {
     /// complete new one. When `body` throws, or a write fails, the temporary file is removed
     /// and `path` is left as it was.
     public static func stream(to path: String, mode: mode_t = 0o644, _ body: ((String) throws -> Void) throws -> Void) throws {
-        var tmp = ""
-        var fd: Int32 = -1
-        for _ in 0..<16 {
-            tmp = path + ".tmp.\(getpid()).\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
-            fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
-            if fd >= 0 || errno != EEXIST { break }
-        }
-        guard fd >= 0 else { throw Failure(path: path, reason: reason(errno)) }
+        let (tmp, fd) = try temporaryFile(beside: path, mode: mode)
         do {
             try body { text in
                 var bytes = Array(text.utf8)

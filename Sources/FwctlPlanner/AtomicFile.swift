@@ -22,10 +22,9 @@ public enum AtomicFile {
         public var description: String { "cannot write '\(path)': \(reason)" }
     }
 
-    /// Writes `bytes` to `path` with `mode`; `sync` also flushes them to disk before the rename
-    /// (for state that must survive a crash).
-    public static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t = 0o644, sync: Bool = false) throws(Failure) {
-        let data = bytes as? [UInt8] ?? Array(bytes)
+    /// A new file beside `path` for its replacement (unique name, created exclusively, never
+    /// through a symlink), open for writing: its path and descriptor.
+    static func temporaryFile(beside path: String, mode: mode_t) throws(Failure) -> (path: String, fd: Int32) {
         var tmp = ""
         var fd: Int32 = -1
         for _ in 0..<16 {
@@ -33,7 +32,15 @@ public enum AtomicFile {
             fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
             if fd >= 0 || errno != EEXIST { break }
         }
-        guard fd >= 0 else { throw Failure(path: path, reason: Self.reason(errno)) }
+        guard fd >= 0 else { throw Failure(path: path, reason: reason(errno)) }
+        return (tmp, fd)
+    }
+
+    /// Writes `bytes` to `path` with `mode`; `sync` also flushes them to disk before the rename
+    /// (for state that must survive a crash).
+    public static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t = 0o644, sync: Bool = false) throws(Failure) {
+        let data = bytes as? [UInt8] ?? Array(bytes)
+        let (tmp, fd) = try temporaryFile(beside: path, mode: mode)
         var offset = 0
         var failure: Int32? = nil
         while offset < data.count {
