@@ -11,7 +11,7 @@ extension NftnlObject {
     /// (a chain's hook, a set's description, a rule's expression list, an element list).
     private static let messageOverhead = 128
     /// A list element, an expression's name and data nests, an element's key and data nests.
-    private static let itemOverhead = 32
+    static let itemOverhead = 32
 
     /// At least the size of the message holding this object (its elements too when
     /// `elements`, as `buildPayload` writes them).
@@ -34,13 +34,20 @@ extension NftnlObject {
                 bound += Self.itemOverhead + Self.attributesBound { nftnl_expr_get(e, $0, $1) }
             }
         }
-        if kind == .set, elements, let iter = nftnl_set_elems_iter_create(ptr) {
+        if kind == .set, elements, let known = elementsBound {
+            bound += known
+        } else if kind == .set, elements, let iter = nftnl_set_elems_iter_create(ptr) {
             defer { nftnl_set_elems_iter_destroy(iter) }
             while let e = nftnl_set_elems_iter_next(iter) {
-                bound += Self.itemOverhead + Self.attributesBound { nftnl_set_elem_get(e, $0, $1) }
+                bound += Self.elementBound(e)
             }
         }
         return bound
+    }
+
+    /// One element's share of the bound, from the attributes set on it.
+    static func elementBound(_ e: OpaquePointer) -> Int {
+        itemOverhead + attributesBound { nftnl_set_elem_get(e, $0, $1) }
     }
 
     /// libnftnl 1.2.4 declares but does not export `nftnl_flowtable_get_data`. fwctl builds
@@ -63,9 +70,14 @@ extension NftnlObject {
             var len: UInt32 = 0
             guard get(a, &len) != nil else { continue }
             // A getter that reports no length still wrote at most a u64 or a short value.
-            let value = max(Int(len), 16)
-            total += 4 + ((value + 3) & ~3) + 12
+            total += attributeBound(length: Int(len))
         }
         return total
+    }
+
+    /// One attribute: its header, its padded value, room for three nest headers around it.
+    static func attributeBound(length: Int) -> Int {
+        let value = max(length, 16)
+        return 4 + ((value + 3) & ~3) + 12
     }
 }

@@ -24,6 +24,10 @@ enum NftnlKind {
 final class NftnlObject {
     let kind: NftnlKind
     let ptr: OpaquePointer
+    /// For a set's element list: the bound of the elements added with `add(element:)`, summed
+    /// as they are added, so sizing a message of 512 elements does not ask libnftnl for 32
+    /// attributes of each (that cost as much as writing them).
+    private(set) var elementsBound: Int?
 
     init(_ kind: NftnlKind) throws {
         let p: OpaquePointer?
@@ -53,6 +57,13 @@ final class NftnlObject {
         case .obj: nftnl_obj_free(ptr)
         case .flowtable: nftnl_flowtable_free(ptr)
         }
+    }
+
+    /// Hands `e` to this set (which then owns it), counting its share of the message bound
+    /// from the attributes set on it: the same sum `messageBound` would make.
+    func add(element e: OpaquePointer, bound: Int) {
+        nftnl_set_elem_add(ptr, e)
+        elementsBound = (elementsBound ?? 0) + bound
     }
 
     /// Parses one netlink message into this object (`nftnl_*_nlmsg_parse`).

@@ -83,18 +83,31 @@ enum SetMessages {
             if let id { nftnl_set_set_u32(s.ptr, attr(NFTNL_SET_ID), id) }
             for k in elements[start..<min(start + chunk, elements.count)] {
                 guard let e = nftnl_set_elem_alloc() else { throw NetlinkError(errno: ENOMEM, operation: "allocate set element") }
-                k.key.withUnsafeBytes { _ = nftnl_set_elem_set(e, attr(NFTNL_SET_ELEM_KEY), $0.baseAddress, UInt32($0.count)) }
-                if k.isEnd { nftnl_set_elem_set_u32(e, attr(NFTNL_SET_ELEM_FLAGS), NFT.elemIntervalEnd) }
+                // Each attribute set adds its share of the message bound (`attributeBound`).
+                var bound = NftnlObject.itemOverhead
+                func set(_ a: UInt16, _ bytes: [UInt8]) {
+                    bytes.withUnsafeBytes { _ = nftnl_set_elem_set(e, a, $0.baseAddress, UInt32($0.count)) }
+                    bound += NftnlObject.attributeBound(length: bytes.count)
+                }
+                func set(_ a: UInt16, u32 value: UInt32) {
+                    nftnl_set_elem_set_u32(e, a, value)
+                    bound += NftnlObject.attributeBound(length: 4)
+                }
+                set(attr(NFTNL_SET_ELEM_KEY), k.key)
+                if k.isEnd { set(attr(NFTNL_SET_ELEM_FLAGS), u32: NFT.elemIntervalEnd) }
                 if let v = k.verdict {
-                    nftnl_set_elem_set_u32(e, attr(NFTNL_SET_ELEM_VERDICT), UInt32(bitPattern: v.code))
-                    if let c = v.chain { _ = nftnl_set_elem_set_str(e, attr(NFTNL_SET_ELEM_CHAIN), c) }
+                    set(attr(NFTNL_SET_ELEM_VERDICT), u32: UInt32(bitPattern: v.code))
+                    if let c = v.chain {
+                        _ = nftnl_set_elem_set_str(e, attr(NFTNL_SET_ELEM_CHAIN), c)
+                        bound += NftnlObject.attributeBound(length: c.utf8.count + 1)
+                    }
                 }
                 if k.isOpen {
                     var u = UserData()
                     u.append(UserData.elemFlags, u32: UserData.elemFlagIntervalOpen)
-                    u.bytes.withUnsafeBytes { _ = nftnl_set_elem_set(e, attr(NFTNL_SET_ELEM_USERDATA), $0.baseAddress, UInt32($0.count)) }
+                    set(attr(NFTNL_SET_ELEM_USERDATA), u.bytes)
                 }
-                nftnl_set_elem_add(s.ptr, e)   // the set now owns the element
+                s.add(element: e, bound: bound)   // the set now owns the element
             }
             return s
         }
