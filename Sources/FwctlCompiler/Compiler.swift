@@ -34,11 +34,13 @@ public struct Compiler: Sendable {
         }
         var builder = TableBuilder(fleet: fleet, index: index, host: fleet.hosts[i])
         let table = table(with: &builder)
-        // Sorted first, so each insert lands at the end of its family's intervals.
-        var ranges = fleet.hosts.flatMap { $0.addresses.ranges(.v4) + $0.addresses.ranges(.v6) }
-        ranges.sort { ($0.lower, $0.upper) < ($1.lower, $1.upper) }
-        var hostAddresses = AddressSet()
-        for r in ranges { hostAddresses.insert(r) }
+        var v4: [ClosedRange<UInt32>] = [], v6: [ClosedRange<UInt128>] = []
+        v4.reserveCapacity(fleet.hosts.count)
+        for h in fleet.hosts.indices {
+            v4 += fleet.hosts[h].addresses.v4.intervals
+            v6 += fleet.hosts[h].addresses.v6.intervals
+        }
+        let hostAddresses = AddressSet(v4: IntervalSet(merging: v4), v6: IntervalSet(merging: v6))
         return (table, TableDependencies(membershipSets: builder.membershipSets.sorted(), hostAddresses: hostAddresses))
     }
 

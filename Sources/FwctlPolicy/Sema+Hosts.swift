@@ -22,29 +22,31 @@ extension Sema {
     /// address order are a sorted run already, which the sort passes through in linear time),
     /// so a 1,000,000-host fleet checks in n log n at worst.
     mutating func checkSharedAddresses() {
+        // One pass over the hosts, reading their intervals in place (a copy of each host's
+        // record would retain and release every field of 100,000 records).
+        var byFamily: [[Span]] = [[], []]
+        byFamily[0].reserveCapacity(hostInfos.count)
+        for i in hostInfos.indices {
+            for r in hostInfos[i].addresses.v4.intervals { byFamily[0].append(Span(lower: UInt128(r.lowerBound), upper: UInt128(r.upperBound), host: i)) }
+            for r in hostInfos[i].addresses.v6.intervals { byFamily[1].append(Span(lower: r.lowerBound, upper: r.upperBound, host: i)) }
+        }
         var reported = Set<Int>()
-        for family in IPFamily.allCases {
-            var ranges: [Span] = []
-            ranges.reserveCapacity(hostInfos.count)
-            for (i, h) in hostInfos.enumerated() {
-                if family == .v4 {
-                    for r in h.addresses.v4.intervals { ranges.append(Span(lower: UInt128(r.lowerBound), upper: UInt128(r.upperBound), host: i)) }
-                } else {
-                    for r in h.addresses.v6.intervals { ranges.append(Span(lower: r.lowerBound, upper: r.upperBound, host: i)) }
-                }
-            }
-            guard ranges.count > 1 else { continue }
+        for (family, var ranges) in zip([IPFamily.v4, .v6], byFamily) where ranges.count > 1 {
             ranges.sort { ($0.lower, $0.upper, $0.host) < ($1.lower, $1.upper, $1.host) }
             // The range reaching furthest so far (it meets every later range anything earlier
             // meets), and the one just before: a wide entry then does not hide two hosts inside
             // it sharing an address.
             var reach = ranges[0]
-            for (previous, item) in zip(ranges, ranges.dropFirst()) {
-                for other in [reach, previous] where other.host != item.host && other.upper >= item.lower {
+            for k in 1..<ranges.count {
+                let item = ranges[k]
+                // Sorted by lower bound: only the furthest reach can meet the next range first.
+                if reach.upper >= item.lower {
+                  for other in [reach, ranges[k - 1]] where other.host != item.host && other.upper >= item.lower {
                     let (first, second) = (min(other.host, item.host), max(other.host, item.host))
                     if reported.insert(second).inserted, !sink.isFull(hostInfos[second].nameRange.file) {
                         reportShared(family == .v4 ? .v4(UInt32(item.lower)) : .v6(item.lower), first: hostInfos[first], second: hostInfos[second])
                     }
+                  }
                 }
                 if reach.upper < item.upper { reach = item }
             }

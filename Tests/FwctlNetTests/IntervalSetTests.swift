@@ -11,6 +11,20 @@ import Testing
     ] as [([ClosedRange<UInt8>], [ClosedRange<UInt8>])])
     func normalises(input: [ClosedRange<UInt8>], expected: [ClosedRange<UInt8>]) {
         #expect(IntervalSet(input).intervals == expected)
+        #expect(IntervalSet(merging: input).intervals == expected)
+    }
+
+    /// The one-pass union agrees with inserting one by one, on random ranges up to the
+    /// type's maximum (where `upper + 1` would overflow).
+    @Test func mergingAgreesWithInserting() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let ranges: [ClosedRange<UInt8>] = (0..<Int.random(in: 0...12, using: &rng)).map { _ in
+                let a = UInt8.random(in: 0...255, using: &rng), b = UInt8.random(in: 0...255, using: &rng)
+                return min(a, b)...max(a, b)
+            }
+            #expect(IntervalSet(merging: ranges) == IntervalSet(ranges), "\(ranges)")
+        }
     }
 
     @Test func setOperations() {
