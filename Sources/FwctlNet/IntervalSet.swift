@@ -14,18 +14,24 @@ public struct IntervalSet<Value: FixedWidthInteger & UnsignedInteger & Sendable>
     }
 
     /// The union of `ranges` in any order: sorted once, then merged in one pass (inserting
-    /// 100,000 ranges one by one would allocate for each).
+    /// 100,000 ranges one by one would allocate for each). Inlinable, so callers in other
+    /// modules get it specialised for their integer type.
+    @inlinable
     public init(merging ranges: [ClosedRange<Value>]) {
-        intervals = []
-        intervals.reserveCapacity(ranges.count)
+        var merged: [ClosedRange<Value>] = []
+        merged.reserveCapacity(ranges.count)
         for r in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
-            guard let last = intervals.last, last.upperBound == Value.max || r.lowerBound <= last.upperBound + 1 else {
-                intervals.append(r)
+            guard let last = merged.last, last.upperBound == Value.max || r.lowerBound <= last.upperBound + 1 else {
+                merged.append(r)
                 continue
             }
-            if r.upperBound > last.upperBound { intervals[intervals.count - 1] = last.lowerBound...r.upperBound }
+            if r.upperBound > last.upperBound { merged[merged.count - 1] = last.lowerBound...r.upperBound }
         }
+        self.init(normalized: merged)
     }
+
+    /// `intervals` already sorted, disjoint and non-adjacent.
+    @usableFromInline init(normalized: [ClosedRange<Value>]) { intervals = normalized }
 
     public static var full: IntervalSet { IntervalSet([Value.min...Value.max]) }
 
