@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import FwctlPlanner
+@testable import FwctlSystem
 
 @Suite struct AtomicFileTests {
     func directory() throws -> String {
