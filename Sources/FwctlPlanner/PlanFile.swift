@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 #endif
 import FwctlRuleset
+import FwctlSystem
 
 /// A plan saved by `fwctl plan --out FILE` and applied later by `fwctl apply FILE`.
 ///
@@ -100,14 +101,8 @@ public struct PlanFile: Hashable, Sendable {
         guard st.st_mode & S_IFMT == S_IFREG else { throw refused("not a regular file") }
         guard st.st_size <= maximumSize else { throw refused("\(st.st_size) bytes, larger than any plan (\(maximumSize))") }
         var bytes = [UInt8](repeating: 0, count: Int(st.st_size) + 1)
-        var count = 0
-        while count < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, $0.count - count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw refused(Self.errnoReason(errno)) }
-            if n == 0 { break }
-            count += n
-        }
+        let count = bytes.withUnsafeMutableBytes { Syscall.readFully(fd, into: $0) }
+        guard count >= 0 else { throw refused(Self.errnoReason(errno)) }
         guard count <= maximumSize else { throw refused("larger than any plan (\(maximumSize) bytes)") }
         return try decode(Data(bytes[..<count]))
     }
