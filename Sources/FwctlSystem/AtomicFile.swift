@@ -56,5 +56,5 @@ public enum AtomicFile {
         try write(Array(text.utf8), to: path, mode: mode, sync: sync)
     }
 
-    static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
+    static func reason(_ code: Int32) -> String { Errno.reason(code) }
 }

@@ -23,7 +23,7 @@ public struct SubprocessError: Error, CustomStringConvertible, Equatable, Sendab
         case EAGAIN: "too many processes (EAGAIN)"
         case EMFILE, ENFILE: "too many open files (EMFILE)"
         case ENOSPC: "no space left on the device (ENOSPC)"
-        default: "errno \(errno)"
+        default: Errno.reason(errno)
         }
     }
 }
