@@ -22,7 +22,7 @@ public final class HostLock {
         public var description: String {
             switch self {
             case .cannotOpen(let path, let e):
-                return "cannot open lock file \(path) (\(StateFile.name(of: e)))"
+                return "cannot open lock file \(path) (\(Errno.name(e)))"
             case .unsafe(let why):
                 return why
             case .busy(let path, let holder):

@@ -39,5 +39,8 @@ public enum Errno {
         EBADF: ("EBADF", "bad file descriptor"),
         EBUSY: ("EBUSY", "busy"),
         EINVAL: ("EINVAL", "invalid argument"),
+        EOPNOTSUPP: ("EOPNOTSUPP", "operation not supported"),
+        EMLINK: ("EMLINK", "too many links"),
+        ERANGE: ("ERANGE", "out of range"),
     ]
 }
