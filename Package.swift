@@ -15,8 +15,9 @@ let package = Package(
     targets: [
         // Addresses, prefixes, ranges and interval sets shared by every stage.
         .target(name: "FwctlNet"),
-        // POSIX facilities without Foundation's run loop: running a program (git, tar, ip).
-        .target(name: "FwctlSystem"),
+        // What every stage shares, without Foundation's run loop: running a program, system calls
+        // retried on EINTR, atomic file replacement, SHA-256, UTC time.
+        .target(name: "FwctlSystem", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Policy front end: lexer, parser, semantic checks, diagnostics, Fleet model.
         .target(name: "FwctlPolicy", dependencies: ["FwctlNet", "FwctlSystem"]),
         // The typed nftables model and its renderers (nft text, JSON).
@@ -26,11 +27,11 @@ let package = Package(
         // Orchestration around the kernel: host lock, lock-out guard, confirm/rollback.
         .target(name: "FwctlApply", dependencies: ["FwctlSystem", "FwctlNet", "FwctlRuleset", "FwctlPolicy", "FwctlCompiler", "FwctlPlanner", "FwctlNetlink", "FwctlVerifier"]),
         // Desired × current table -> Plan; the RulesetBackend protocol and its in-memory kernel fake.
-        .target(name: "FwctlPlanner", dependencies: ["FwctlNet", "FwctlRuleset", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "FwctlPlanner", dependencies: ["FwctlSystem", "FwctlNet", "FwctlRuleset"]),
         // libnftnl + libmnl for Swift: module map and C shims (only FwctlNetlink imports it).
         .systemLibrary(name: "CNftnl", pkgConfig: "libnftnl"),
         // Ruleset <-> nf_tables netlink: codec, batches, dumps, generation ids.
-        .target(name: "FwctlNetlink", dependencies: ["CNftnl", "FwctlNet", "FwctlRuleset"]),
+        .target(name: "FwctlNetlink", dependencies: ["CNftnl", "FwctlSystem", "FwctlNet", "FwctlRuleset"]),
         // Ruleset(s) -> packet classes -> verdicts, unreachable rules, reachability matrix (pure).
         .target(name: "FwctlVerifier", dependencies: ["FwctlSystem", "FwctlNet", "FwctlRuleset", "FwctlPolicy"]),
         // A live fleet in network namespaces: observed reachability against the verifier.
@@ -54,10 +55,10 @@ let package = Package(
         .testTarget(name: "FwctlCLITests", dependencies: ["FwctlCLI", "FwctlPolicy", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "FwctlApplyTests", dependencies: ["FwctlApply", "FwctlSystem", "FwctlPlanner", "FwctlRuleset", "FwctlNet", "FwctlPolicy", "FwctlCompiler", "FwctlTestSupport"]),
         .testTarget(name: "FwctlCompilerTests", dependencies: ["FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
-        .testTarget(name: "FwctlPlannerTests", dependencies: ["FwctlPlanner", "FwctlRuleset", "FwctlNet", "FwctlApply", "FwctlTestSupport", "FwctlCompiler", "FwctlPolicy"]),
+        .testTarget(name: "FwctlPlannerTests", dependencies: ["FwctlPlanner", "FwctlSystem", "FwctlRuleset", "FwctlNet", "FwctlApply", "FwctlTestSupport", "FwctlCompiler", "FwctlPolicy"]),
         .testTarget(name: "FwctlNetlinkTests", dependencies: ["FwctlNetlink", "FwctlNet", "FwctlRuleset", "FwctlTestSupport"], exclude: ["Recorded"]),
         // Network namespaces and process helpers for kernel tests (never the host's firewall).
-        .target(name: "FwctlTestSupport"),
+        .target(name: "FwctlTestSupport", dependencies: ["FwctlSystem"]),
         .testTarget(name: "FwctlRulesetTests", dependencies: ["FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
         .testTarget(name: "FwctlPolicyTests", dependencies: ["FwctlPolicy", "FwctlNet", "FwctlSystem", "FwctlTestSupport"], exclude: ["Corpus", "Golden"]),
         .testTarget(name: "FwctlVerifierTests", dependencies: ["FwctlVerifier", "FwctlRuleset", "FwctlNet", "FwctlPolicy", "FwctlCompiler", "FwctlTestSupport"]),

@@ -1,5 +1,6 @@
 import Foundation
 import FwctlPlanner
+import FwctlSystem
 #if canImport(Glibc)
 import Glibc
 #endif

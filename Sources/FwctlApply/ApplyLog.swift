@@ -1,4 +1,5 @@
 import Foundation
+import FwctlSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -159,15 +160,9 @@ public struct ApplyLog: Sendable {
         let size = try size(of: fd, path: path)
         guard size > start else { return Data() }
         var buffer = [UInt8](repeating: 0, count: size - start)
-        var offset = 0
-        while offset < buffer.count {
-            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + offset, $0.count - offset, off_t(start + offset)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw ApplyLogError.cannotRead(path: path, reason: lastError()) }
-            if n == 0 { break }
-            offset += n
-        }
-        return Data(buffer[0..<offset])
+        let count = buffer.withUnsafeMutableBytes { Syscall.readFully(fd, into: $0, at: start) }
+        guard count >= 0 else { throw ApplyLogError.cannotRead(path: path, reason: lastError()) }
+        return Data(buffer[0..<count])
     }
 
     static func lastError() -> String { reason(errno) }

@@ -1,6 +1,7 @@
 import Foundation
 import FwctlPlanner
 import FwctlRuleset
+import FwctlSystem
 
 /// One line of the apply log: who changed what on which host, when, and how it ended.
 ///
@@ -156,24 +157,13 @@ public struct ApplyLogEntry: Codable, Hashable, Sendable {
 
     /// `2026-11-28T13:56:31.265Z`: UTC to the nearest millisecond, exactly as
     /// `ISO8601DateFormatter` with internet date-time and fractional seconds prints it (a test
-    /// compares the two), without that formatter's ICU set-up in every apply.
+    /// compares the two).
     static func formatTime(_ date: Date) -> String {
-        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        var seconds = time_t(ms >= 0 ? ms / 1000 : (ms - 999) / 1000)
-        var t = tm()
-        gmtime_r(&seconds, &t)
-        func pad(_ v: Int32, _ width: Int) -> String {
-            let digits = String(v)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return pad(t.tm_year + 1900, 4) + "-" + pad(t.tm_mon + 1, 2) + "-" + pad(t.tm_mday, 2) + "T" + pad(t.tm_hour, 2) + ":"
-            + pad(t.tm_min, 2) + ":" + pad(t.tm_sec, 2) + "." + pad(Int32(ms - Int64(seconds) * 1000), 3) + "Z"
+        UTCTime(roundingToMillisecond: date.timeIntervalSince1970).timestampMilliseconds
     }
 
     static func parseTime(_ s: String) -> Date? {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.date(from: s) ?? ISO8601DateFormatter().date(from: s)
+        UTCTime.secondsSince1970(s).map(Date.init(timeIntervalSince1970:))
     }
 
     /// The compact change list stored in an entry.

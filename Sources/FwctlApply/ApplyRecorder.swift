@@ -1,6 +1,7 @@
 import Foundation
 import FwctlPlanner
 import FwctlRuleset
+import FwctlSystem
 
 /// What an `ApplySession` writes to the apply log, and about whom.
 ///

@@ -2,6 +2,7 @@ import Foundation
 import FwctlNetlink
 import FwctlPlanner
 import FwctlRuleset
+import FwctlSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -154,9 +155,8 @@ public final class ApplySession {
         return kill(pid, 0) == 0 || errno == EPERM
     }
 
+    /// `13:56:31 UTC`: a deadline for the operator, in the zone every fwctl time is in.
     static func time(_ t: Double) -> String {
-        let f = DateFormatter()
-        f.dateFormat = "HH:mm:ss"
-        return f.string(from: Date(timeIntervalSince1970: t))
+        UTCTime(truncatingToSecond: t).clock + " UTC"
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import FwctlPlanner
 import FwctlRuleset
+import FwctlSystem
 #if canImport(Glibc)
 import Glibc
 #endif

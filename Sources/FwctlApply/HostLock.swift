@@ -1,4 +1,5 @@
 import Foundation
+import FwctlSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,7 +22,7 @@ public final class HostLock {
         public var description: String {
             switch self {
             case .cannotOpen(let path, let e):
-                return "cannot open lock file \(path) (\(StateFile.name(of: e)))"
+                return "cannot open lock file \(path) (\(Errno.name(e)))"
             case .unsafe(let why):
                 return why
             case .busy(let path, let holder):
@@ -40,10 +41,8 @@ public final class HostLock {
             throw error.errno.map { $0 == ELOOP ? .unsafe(error.description) : .cannotOpen(path: path, errno: $0) } ?? .unsafe(error.description)
         }
         let deadline = Self.now() + max(0, timeout)
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            let e = errno
-            if e == EINTR { continue }
-            guard e == EWOULDBLOCK, Self.now() < deadline else {
+        while Syscall.retryingEINTR({ flock(fd, LOCK_EX | LOCK_NB) }) != 0 {
+            guard errno == EWOULDBLOCK, Self.now() < deadline else {
                 let holder = Self.readHolder(fd)
                 close(fd)
                 fd = -1

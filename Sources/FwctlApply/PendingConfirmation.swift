@@ -1,6 +1,7 @@
 import Foundation
 import FwctlRuleset
 import FwctlPlanner
+import FwctlSystem
 
 /// An apply made with `--confirm`, waiting for `fwctl confirm`.
 ///

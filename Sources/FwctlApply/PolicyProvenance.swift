@@ -1,5 +1,6 @@
 import Dispatch
 import FwctlPlanner
+import FwctlPolicy
 import FwctlRuleset
 import FwctlSystem
 

@@ -1,4 +1,5 @@
 import Foundation
+import FwctlSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,7 +24,7 @@ public enum StateFile {
     public static func checkDirectory(_ path: String, role: String) throws(Unsafe) {
         var st = stat()
         guard stat(path, &st) == 0 else {
-            throw Unsafe(description: "cannot use \(role) \(path) (\(name(of: Glibc.errno)))", errno: Glibc.errno)
+            throw Unsafe(description: "cannot use \(role) \(path) (\(Errno.name(Glibc.errno)))", errno: Glibc.errno)
         }
         guard st.st_mode & S_IFMT == S_IFDIR else { throw Unsafe(description: "\(role) \(path) is not a directory") }
         let me = geteuid()
@@ -93,23 +94,6 @@ public enum StateFile {
         if code == ELOOP {
             return Unsafe(description: "\(path) is a symbolic link: fwctl follows no link in its state or log directory; remove it (rm \(path)) after checking where it points", errno: code)
         }
-        return Unsafe(description: "cannot open \(path) (\(name(of: code)))", errno: code)
-    }
-
-    /// The symbolic name of the errors opening a file gives.
-    public static func name(of code: Int32) -> String {
-        switch code {
-        case ENOENT: "ENOENT"
-        case EACCES: "EACCES"
-        case EPERM: "EPERM"
-        case ELOOP: "ELOOP"
-        case ENOTDIR: "ENOTDIR"
-        case EROFS: "EROFS"
-        case ENOSPC: "ENOSPC"
-        case EISDIR: "EISDIR"
-        case EEXIST: "EEXIST"
-        case EMFILE: "EMFILE"
-        default: "errno \(code)"
-        }
+        return Unsafe(description: "cannot open \(path) (\(Errno.name(code)))", errno: code)
     }
 }

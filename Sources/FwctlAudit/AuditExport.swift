@@ -1,9 +1,9 @@
 import Dispatch
 import Foundation
 import FwctlCompiler
-import FwctlPlanner
 import FwctlPolicy
 import FwctlRuleset
+import FwctlSystem
 import FwctlVerifier
 import Synchronization
 

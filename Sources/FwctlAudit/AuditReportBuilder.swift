@@ -1,8 +1,8 @@
 import Foundation
 import FwctlCompiler
-import FwctlPlanner
 import FwctlPolicy
 import FwctlRuleset
+import FwctlSystem
 import FwctlVerifier
 
 /// Builds the audit report of a checked policy: compiles every host, verifies the selected
@@ -85,21 +85,11 @@ public struct AuditReportBuilder: Sendable {
 
     /// `YYYY-MM-DDTHH:MM:SSZ`.
     public static func timestamp(_ date: Date) -> String {
-        let parts = utc(date)
-        func pad(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(calendarDate(date))T\(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec))Z"
+        UTCTime(truncatingToSecond: date.timeIntervalSince1970).timestamp
     }
 
     /// The UTC day of `date`.
     public static func calendarDate(_ date: Date) -> CalendarDate {
-        let parts = utc(date)
-        return CalendarDate(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))
-    }
-
-    private static func utc(_ date: Date) -> tm {
-        var t = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        return parts
+        CalendarDate(UTCTime(truncatingToSecond: date.timeIntervalSince1970))
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FwctlSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,13 +23,7 @@ public enum Terminal {
     }
 
     private static func write(_ fd: Int32, _ text: String) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 { if errno == EINTR { continue }; return }
-            offset += n
-        }
+        _ = Syscall.writeAll(fd, Array(text.utf8))
     }
 
     /// Each warning as one line `fwctl: warning: …` on standard error.

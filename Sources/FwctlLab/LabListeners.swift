@@ -1,5 +1,6 @@
 import Foundation
 import FwctlNet
+import FwctlSystem
 
 /// Listeners on every probed port of every end, and on every published port of every
 /// container: TCP accepts and closes, UDP echoes each datagram back. One thread serves them all with poll(2) until `stop()`.
@@ -54,7 +55,7 @@ final class LabListeners: @unchecked Sendable {
         let udpSet = Set(udp)
         var buffer = [UInt8](repeating: 0, count: 2048)
         while true {
-            guard poll(&fds, nfds_t(fds.count), -1) >= 0 || errno == EINTR else { return }
+            guard Syscall.retryingEINTR({ poll(&fds, nfds_t(fds.count), -1) }) >= 0 else { return }
             if fds[0].revents != 0 { return }
             for i in 1..<fds.count where fds[i].revents != 0 {
                 let fd = fds[i].fd

@@ -1,5 +1,6 @@
 import Foundation
 import FwctlNet
+import FwctlSystem
 
 /// One probe: a TCP connect or a UDP echo from one end to another over one family.
 public struct LabProbe: Hashable, Sendable {
@@ -57,8 +58,8 @@ enum LabProber {
             var polls = order.map { i in
                 pollfd(fd: fds[i], events: Int16(probes[i].port.proto == .tcp ? POLLOUT : POLLIN), revents: 0)
             }
-            let n = poll(&polls, nfds_t(polls.count), Int32((deadline - now) / 1_000_000) + 1)
-            if n < 0 && errno != EINTR { throw LabError("poll: errno \(errno)") }
+            let n = Syscall.retryingEINTR { poll(&polls, nfds_t(polls.count), Int32((deadline - now) / 1_000_000) + 1) }
+            if n < 0 { throw LabError("poll: errno \(errno)") }
             for (k, i) in order.enumerated() where polls[k].revents != 0 {
                 pending.remove(i)
                 open[i] = finished(fds[i], probes[i].port.proto)

@@ -57,7 +57,7 @@ public enum LabRegistry {
             let readEnd = fds[0]
             Thread.detachNewThread {
                 var sig: UInt8 = 0
-                while read(readEnd, &sig, 1) < 0 && errno == EINTR {}
+                _ = Syscall.retryingEINTR { read(readEnd, &sig, 1) }
                 stop(signal: Int32(sig))
             }
             var action = sigaction()

@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 #endif
 import FwctlRuleset
+import FwctlSystem
 
 /// A plan saved by `fwctl plan --out FILE` and applied later by `fwctl apply FILE`.
 ///
@@ -93,34 +94,17 @@ public struct PlanFile: Hashable, Sendable {
     public static func read(from path: String) throws -> PlanFile {
         func refused(_ reason: String) -> PlanFileError { .unreadable(path: path, reason: reason) }
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw refused(Self.errnoReason(errno)) }
+        guard fd >= 0 else { throw refused(Errno.reason(errno)) }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw refused(Self.errnoReason(errno)) }
+        guard fstat(fd, &st) == 0 else { throw refused(Errno.reason(errno)) }
         guard st.st_mode & S_IFMT == S_IFREG else { throw refused("not a regular file") }
         guard st.st_size <= maximumSize else { throw refused("\(st.st_size) bytes, larger than any plan (\(maximumSize))") }
         var bytes = [UInt8](repeating: 0, count: Int(st.st_size) + 1)
-        var count = 0
-        while count < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, $0.count - count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw refused(Self.errnoReason(errno)) }
-            if n == 0 { break }
-            count += n
-        }
+        let count = bytes.withUnsafeMutableBytes { Syscall.readFully(fd, into: $0) }
+        guard count >= 0 else { throw refused(Errno.reason(errno)) }
         guard count <= maximumSize else { throw refused("larger than any plan (\(maximumSize) bytes)") }
         return try decode(Data(bytes[..<count]))
-    }
-
-    private static func errnoReason(_ code: Int32) -> String {
-        switch code {
-        case ENOENT: "ENOENT (no such file or directory)"
-        case EACCES: "EACCES (permission denied)"
-        case ELOOP: "ELOOP (too many levels of symbolic links)"
-        case ENOTDIR: "ENOTDIR (a component of the path is not a directory)"
-        case EISDIR: "EISDIR (a directory)"
-        default: "errno \(code)"
-        }
     }
 }
 

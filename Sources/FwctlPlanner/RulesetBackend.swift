@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import FwctlRuleset
+import FwctlSystem
 
 /// Where tables live: the kernel (through netlink) or the in-memory fake the tests use.
 ///
@@ -47,9 +48,9 @@ public enum BackendError: Error, Hashable, Sendable, CustomStringConvertible {
         case .generationChanged(let expected, nil):
             return "the ruleset changed since it was read (generation \(expected)); nothing was applied"
         case .rejected(let index?, let errno, let reason):
-            return "change \(index + 1) refused (\(Self.errnoName(errno))): \(reason); nothing was applied"
+            return "change \(index + 1) refused (\(Errno.name(errno))): \(reason); nothing was applied"
         case .rejected(nil, let errno, let reason):
-            return "plan refused (\(Self.errnoName(errno))): \(reason); nothing was applied"
+            return "plan refused (\(Errno.name(errno))): \(reason); nothing was applied"
         }
     }
 
@@ -60,24 +61,7 @@ public enum BackendError: Error, Hashable, Sendable, CustomStringConvertible {
         guard case .rejected(let index?, let errno, let reason) = self, plan.changes.indices.contains(index) else {
             return description
         }
-        return "cannot \(plan.changes[index].phrase) (\(Self.errnoName(errno)): \(reason)); nothing was applied"
-    }
-
-    /// The symbolic name of the error numbers the kernel answers nf_tables batches with.
-    public static func errnoName(_ code: Int32) -> String {
-        switch code {
-        case ENOENT: "ENOENT"
-        case EEXIST: "EEXIST"
-        case EBUSY: "EBUSY"
-        case EINVAL: "EINVAL"
-        case EOPNOTSUPP: "EOPNOTSUPP"
-        case ELOOP: "ELOOP"
-        case EMLINK: "EMLINK"
-        case ERANGE: "ERANGE"
-        case EPERM: "EPERM"
-        case ENFILE: "ENFILE"
-        default: "errno \(code)"
-        }
+        return "cannot \(plan.changes[index].phrase) (\(Errno.name(errno)): \(reason)); nothing was applied"
     }
 }
 

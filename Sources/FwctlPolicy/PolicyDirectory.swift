@@ -1,3 +1,4 @@
+import FwctlSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -63,15 +64,10 @@ public enum PolicyDirectory {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw .unreadable(path: path, reason: reason(errno: errno, path: path)) }
         guard st.st_mode & S_IFMT == S_IFREG else { throw .unreadable(path: path, reason: st.st_mode & S_IFMT == S_IFDIR ? "is a directory" : "not a regular file") }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(st.st_size))
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = Glibc.read(fd, &buffer, buffer.count)
-            if n > 0 { bytes += buffer[0..<n]; continue }
-            if n == 0 { return bytes }
-            if errno != EINTR { throw .unreadable(path: path, reason: reason(errno: errno, path: path)) }
+        guard let bytes = Syscall.readToEnd(fd, sizeHint: Int(st.st_size)) else {
+            throw .unreadable(path: path, reason: reason(errno: errno, path: path))
         }
+        return bytes
     }
 
     /// What an errno of open/stat means for a policy path. A dangling symbolic link is told

@@ -1,4 +1,5 @@
 import Foundation
+import FwctlSystem
 
 /// Result of checking a policy: the Fleet when there is no error, and every diagnostic.
 public struct CheckResult: Sendable {
@@ -87,9 +88,11 @@ public enum PolicyFrontEnd {
 extension CalendarDate {
     /// Today's date in UTC.
     public static func today() -> CalendarDate {
-        var t = time(nil)
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        return CalendarDate(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))
+        CalendarDate(UTCTime.now())
+    }
+
+    /// The day of `time`.
+    public init(_ time: UTCTime) {
+        self.init(year: time.year, month: time.month, day: time.day)
     }
 }

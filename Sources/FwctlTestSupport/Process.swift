@@ -1,4 +1,5 @@
 import Foundation
+import FwctlSystem
 
 /// A command that exited non-zero (or could not be started), with what it said.
 public struct CommandFailure: Error, CustomStringConvertible {
@@ -12,41 +13,11 @@ public struct CommandFailure: Error, CustomStringConvertible {
 }
 
 /// Runs `argv` (argv[0] looked up in PATH) to completion and returns its exit status,
-/// stdout and stderr. Never throws for a non-zero exit: callers decide what failure means.
-///
-/// Output goes to temporary files rather than pipes so a chatty child (`nft list` of a big
-/// table) can never block on a full pipe while we wait for it.
+/// stdout and stderr (`Subprocess`, so it also works in a namespace whose loopback is down).
+/// Never throws for a non-zero exit: callers decide what failure means.
 public func runProcess(_ argv: [String], stdin: String?) throws -> (Int32, String, String) {
-    precondition(!argv.isEmpty, "runProcess needs a command")
-    let fm = FileManager.default
-    let dir = fm.temporaryDirectory.appendingPathComponent("fwctl-proc-\(UUID().uuidString)")
-    try fm.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? fm.removeItem(at: dir) }
-
-    let outURL = dir.appendingPathComponent("stdout")
-    let errURL = dir.appendingPathComponent("stderr")
-    let inURL = dir.appendingPathComponent("stdin")
-    try Data().write(to: outURL)
-    try Data().write(to: errURL)
-    try Data((stdin ?? "").utf8).write(to: inURL)
-
-    let out = try FileHandle(forWritingTo: outURL)
-    let err = try FileHandle(forWritingTo: errURL)
-    let input = try FileHandle(forReadingFrom: inURL)
-    defer { try? out.close(); try? err.close(); try? input.close() }
-
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = argv
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = input
-    try process.run()
-    process.waitUntilExit()
-
-    let stdout = String(decoding: try Data(contentsOf: outURL), as: UTF8.self)
-    let stderr = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
-    return (process.terminationStatus, stdout, stderr)
+    let r = try Subprocess.run(argv, input: stdin.map { Array($0.utf8) })
+    return (r.status, r.output, String(decoding: r.stderr, as: UTF8.self))
 }
 
 /// Zeroes counter values in nft text, so listings taken after traffic compare equal to a

@@ -4,6 +4,7 @@ import FwctlApply
 import FwctlAudit
 import FwctlCLI
 import FwctlPlanner
+import FwctlSystem
 
 /// `fwctl audit export`: the audit report of the policy, in JSON, CSV, Markdown or HTML.
 struct AuditExportCommand: ParsableCommand {

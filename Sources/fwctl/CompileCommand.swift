@@ -6,6 +6,7 @@ import FwctlNet
 import FwctlPlanner
 import FwctlPolicy
 import FwctlRuleset
+import FwctlSystem
 
 /// `fwctl compile`: print (or write per host) the compiled ruleset.
 struct CompileCommand: ParsableCommand {

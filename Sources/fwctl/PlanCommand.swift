@@ -2,6 +2,7 @@ import ArgumentParser
 import FwctlApply
 import FwctlCLI
 import FwctlPlanner
+import FwctlPolicy
 import FwctlSystem
 
 /// `fwctl plan`: what `apply` would change in the kernel, Terraform style.

@@ -3,6 +3,7 @@ import Foundation
 import FwctlApply
 import FwctlCLI
 import FwctlPlanner
+import FwctlSystem
 #if canImport(Glibc)
 import Glibc
 #endif

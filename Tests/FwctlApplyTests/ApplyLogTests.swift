@@ -1,4 +1,6 @@
 import Foundation
+import FwctlSystem
+import FwctlTestSupport
 import Testing
 @testable import FwctlApply
 import FwctlPlanner
@@ -207,13 +209,6 @@ import FwctlRuleset
     }
 
     func runChattr(_ flag: String, _ path: String) throws -> (Int32, String, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["chattr", flag, path]
-        let err = Pipe()
-        p.standardError = err
-        try p.run()
-        p.waitUntilExit()
-        return (p.terminationStatus, "", String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        try runProcess(["chattr", flag, path], stdin: nil)
     }
 }

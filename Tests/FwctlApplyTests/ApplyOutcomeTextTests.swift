@@ -19,4 +19,11 @@ import Testing
         let outcome = ApplySession.Outcome(generation: 13, pending: pending)
         #expect(outcome.text(check: false, confirmSeconds: 15) == "Applied. Run `fwctl confirm` within 15 s to keep it, or the previous ruleset comes back by itself (watchdog pid 4242).\n")
     }
+
+    /// A confirm deadline in apply's messages: UTC, and it says so (the operator may be in
+    /// another zone than the server); seconds dropped, never rounded into the next one.
+    @Test func aDeadlineIsGivenInUTC() {
+        #expect(ApplySession.time(1_795_874_191.9) == "13:56:31 UTC")
+        #expect(ApplySession.time(0) == "00:00:00 UTC")
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import FwctlTestSupport
 import Testing
 @testable import FwctlApply
 import FwctlNet
@@ -90,20 +91,10 @@ import FwctlRuleset
         (try? python("from prometheus_client.parser import text_string_to_metric_families", input: "").0) == 0
     }
 
+    /// Python's exit status, and its standard output followed by its standard error.
     static func python(_ code: String, input: String) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        p.arguments = ["-c", code]
-        let inPipe = Pipe(), outPipe = Pipe()
-        p.standardInput = inPipe
-        p.standardOutput = outPipe
-        p.standardError = outPipe
-        try p.run()
-        inPipe.fileHandleForWriting.write(Data(input.utf8))
-        try inPipe.fileHandleForWriting.close()
-        let out = outPipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: out, as: UTF8.self))
+        let (status, out, err) = try runProcess(["/usr/bin/python3", "-c", code], stdin: input)
+        return (status, out + err)
     }
 
     /// The official parser reads back every sample with its labels unescaped.

@@ -1,6 +1,7 @@
 import Foundation
 import FwctlApply
 import FwctlPlanner
+import FwctlPolicy
 import FwctlRuleset
 import FwctlSystem
 import Testing

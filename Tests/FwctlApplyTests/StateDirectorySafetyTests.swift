@@ -1,4 +1,5 @@
 import Foundation
+import FwctlSystem
 import FwctlTestSupport
 import Testing
 @testable import FwctlApply

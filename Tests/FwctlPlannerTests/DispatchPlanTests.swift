@@ -1,3 +1,4 @@
+import FwctlSystem
 import Testing
 import FwctlApply
 import FwctlCompiler

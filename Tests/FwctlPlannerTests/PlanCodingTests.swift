@@ -1,4 +1,5 @@
 import Foundation
+import FwctlSystem
 import Testing
 import FwctlNet
 import FwctlRuleset

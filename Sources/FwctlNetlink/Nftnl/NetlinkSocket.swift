@@ -1,4 +1,5 @@
 import CNftnl
+import FwctlSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -62,7 +63,7 @@ final class NetlinkSocket {
 
     /// Sends one datagram (a request or a whole batch) to the kernel (`mnl_socket_sendto`).
     func send(_ bytes: [UInt8], operation: String) throws {
-        let sent = bytes.withUnsafeBytes { raw in retryingEINTR { mnl_socket_sendto(nl, raw.baseAddress, raw.count) } }
+        let sent = bytes.withUnsafeBytes { raw in Syscall.retryingEINTR { mnl_socket_sendto(nl, raw.baseAddress, raw.count) } }
         guard sent == bytes.count else { throw NetlinkError(errno: sent < 0 ? errno : EMSGSIZE, operation: operation) }
     }
 
@@ -73,10 +74,10 @@ final class NetlinkSocket {
         while true {
             if blocking {
                 var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                guard retryingEINTR({ Int(poll(&p, 1, -1)) }) >= 0 else { throw NetlinkError(errno: errno, operation: operation) }
+                guard Syscall.retryingEINTR({ Int(poll(&p, 1, -1)) }) >= 0 else { throw NetlinkError(errno: errno, operation: operation) }
             }
             let n = receiveBuffer.withUnsafeMutableBytes { buf in
-                retryingEINTR { mnl_socket_recvfrom(nl, buf.baseAddress, buf.count) }
+                Syscall.retryingEINTR { mnl_socket_recvfrom(nl, buf.baseAddress, buf.count) }
             }
             if n < 0 {
                 guard errno == EAGAIN || errno == EWOULDBLOCK else { throw NetlinkError(errno: errno, operation: operation) }
@@ -84,13 +85,6 @@ final class NetlinkSocket {
                 return nil
             }
             return receiveBuffer.withUnsafeBytes { NetlinkMessage.split(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-        }
-    }
-
-    private func retryingEINTR(_ call: () -> Int) -> Int {
-        while true {
-            let r = call()
-            if r >= 0 || errno != EINTR { return r }
         }
     }
 }

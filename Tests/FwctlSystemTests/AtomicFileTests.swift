@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import FwctlPlanner
+@testable import FwctlSystem
 
 @Suite struct AtomicFileTests {
     func directory() throws -> String {
@@ -24,7 +24,7 @@ import Testing
     @Test func aMissingDirectoryIsAClearError() throws {
         let dir = try directory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        #expect(throws: AtomicFile.Failure(path: dir + "/missing/plan.json", reason: "No such file or directory")) {
+        #expect(throws: AtomicFile.Failure(path: dir + "/missing/plan.json", reason: "ENOENT (no such file or directory)")) {
             try AtomicFile.write("x", to: dir + "/missing/plan.json")
         }
     }

@@ -11,14 +11,7 @@ extension AtomicFile {
         let (tmp, fd) = try temporaryFile(beside: path, mode: mode)
         do {
             try body { text in
-                var bytes = Array(text.utf8)
-                var offset = 0
-                while offset < bytes.count {
-                    let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-                    if n < 0 && errno == EINTR { continue }
-                    guard n > 0 else { throw Failure(path: path, reason: reason(n < 0 ? errno : ENOSPC)) }
-                    offset += n
-                }
+                if Syscall.writeAll(fd, Array(text.utf8)) < 0 { throw Failure(path: path, reason: reason(errno)) }
             }
         } catch {
             close(fd)

@@ -1,4 +1,5 @@
 import Foundation
+import FwctlSystem
 
 /// The one SHA-256 of a policy that fwctl reports everywhere (the apply log, `fwctl audit
 /// export`): of the `sha256sum`-style listing of its files, `<hex>  <base name>\n` each, in

@@ -41,14 +41,7 @@ public enum AtomicFile {
     public static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t = 0o644, sync: Bool = false) throws(Failure) {
         let data = bytes as? [UInt8] ?? Array(bytes)
         let (tmp, fd) = try temporaryFile(beside: path, mode: mode)
-        var offset = 0
-        var failure: Int32? = nil
-        while offset < data.count {
-            let n = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { failure = n < 0 ? errno : ENOSPC; break }
-            offset += n
-        }
+        var failure: Int32? = Syscall.writeAll(fd, data) < 0 ? errno : nil
         if failure == nil && sync && fsync(fd) != 0 { failure = errno }
         if close(fd) != 0 && failure == nil { failure = errno }
         if failure == nil && rename(tmp, path) != 0 { failure = errno }
@@ -63,5 +56,5 @@ public enum AtomicFile {
         try write(Array(text.utf8), to: path, mode: mode, sync: sync)
     }
 
-    static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
+    static func reason(_ code: Int32) -> String { Errno.reason(code) }
 }
