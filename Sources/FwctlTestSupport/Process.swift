@@ -16,7 +16,7 @@ public struct CommandFailure: Error, CustomStringConvertible {
 ///
 /// Output goes to temporary files rather than pipes so a chatty child (`nft list` of a big
 /// table) can never block on a full pipe while we wait for it.
-public func runProcess(_ argv: [String], stdin: String?) throws -> (Int32, String, String) {
+public func runProcess(_ argv: [String], stdin: String?) throws -> (status: Int32, stdout: String, stderr: String) {
     precondition(!argv.isEmpty, "runProcess needs a command")
     let fm = FileManager.default
     let dir = fm.temporaryDirectory.appendingPathComponent("fwctl-proc-\(UUID().uuidString)")
