@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks of plan/apply against nft (issue 3), in a throwaway network namespace.
+# Benchmarks of plan/apply against nft, in a throwaway network namespace.
 # One host's table: 4 interval sets x 25,000 IPv4 addresses and 200 rules.
 #   first load:            fwctl apply   vs  nft -f of the same text            (target <= 1.0x)
 #   one host added:        fwctl apply   vs  flush-and-reload with nft -f       (target >= 10x faster)
@@ -21,47 +21,20 @@
 # The policy is edited in place, as an operator would: one file, its base or grown version.
 set -euo pipefail
 fwctl=${1:?usage: bench-apply.sh FWCTL}
-[ "$(id -u)" = 0 ] || { echo "bench-apply: needs root (network namespace); skipped"; exit 0; }
-dir=$(mktemp -d /tmp/fwctl-bench-apply.XXXXXX)
-ns="fwctl-bench-$$-$RANDOM"
-cleanup() { ip netns del "$ns" 2>/dev/null || true; rm -rf "$dir"; }
-trap cleanup EXIT INT TERM
-ip netns add "$ns"; ip -n "$ns" link set lo up
-in_ns() { ip netns exec "$ns" "$@"; }
+. "$(dirname "$0")/lib/bench.sh"
+bench_start bench-apply
+ip -n "$ns" link set lo up
 
-gen() {  # $1: extra host line for role r0 ("" or a host)
-  awk -v EXTRA="$1" 'BEGIN {
-    print "# generated: 4 roles x 25,000 hosts, 200 flows to host t"
-    print "role target { host t = 192.0.2.1 }"
-    for (f = 0; f < 200; f++) printf "allow r%d -> target : tcp/%d\n", f % 4, 10000 + f
-    for (r = 0; r < 4; r++) {
-      printf "role r%d {\n", r
-      for (i = 0; i < 25000; i++) printf "  host r%dh%d = 10.%d.%d.%d\n", r, i, 64 + r * 2 + int(i / 65536) * 0, int(i / 256) % 256, i % 256
-      if (r == 0 && EXTRA != "") print EXTRA
-      print "}"
-    }
-  }'
-}
 # One policy file, edited in place: its two versions differ by one host line.
 mkdir -p "$dir/policy"
 policy="$dir/policy/fleet.policy"
-gen "" > "$dir/base.policy"
-gen "  host r0new = 10.200.0.1" > "$dir/grown.policy"
+bench_fleet > "$dir/base.policy"
+bench_fleet "  host r0new = 10.200.0.1" > "$dir/grown.policy"
 use() { cp "$dir/$1.policy" "$policy"; }
 use base; "$fwctl" compile --policy "$policy" --host t > "$dir/base.nft"
 use grown; "$fwctl" compile --policy "$policy" --host t > "$dir/grown.nft"
 echo "table: $(grep -c '^	set ' "$dir/base.nft") sets, $(grep -c 'counter packets' "$dir/base.nft") rules, $(wc -c < "$dir/base.nft") bytes of nft text"
 
-best() {  # best wall time of 3 runs of "$@" after running setup in $SETUP
-  local b=999
-  for _ in 1 2 3; do
-    eval "$SETUP"
-    local s e
-    s=$(date +%s.%N); "$@" > /dev/null; e=$(date +%s.%N)
-    b=$(awk -v b="$b" -v t="$(awk -v s="$s" -v e="$e" 'BEGIN{print e-s}')" 'BEGIN{print (t<b)?t:b}')
-  done
-  echo "$b"
-}
 reset_empty() { in_ns nft flush ruleset; }
 load_base() { in_ns nft flush ruleset; in_ns nft -f "$dir/base.nft"; }
 opts=(--host t --state-dir "$dir/state" --yes --no-confirm)
@@ -88,7 +61,6 @@ SETUP=:; fw_plan=$(best in_ns "$fwctl" plan --policy "$policy" --host t --state-
 SETUP=load_base; fw_plan_nft=$(best in_ns "$fwctl" plan --policy "$policy" --host t --state-dir "$dir/state")
 SETUP=load_base; fw_plan_cold=$(best in_ns "$fwctl" plan --refresh --policy "$policy" --host t --state-dir "$dir/state")
 
-row() { awk -v l="$1" -v a="$2" -v b="$3" -v t="$4" 'BEGIN { printf "%-52s fwctl %6.3f s   nft %6.3f s   ratio %5.2fx   (%s)\n", l, a, b, a/b, t }'; }
 row "first load of the table" "$fw_load" "$nft_load" "target <= 1.0x"
 row "one host added, after fwctl, vs flush-and-reload" "$fw_add" "$nft_reload" "target <= 0.10x"
 row "one host added, after fwctl, vs nft add element" "$fw_add" "$nft_add" "target < 1.0x"

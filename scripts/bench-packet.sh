@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Per-packet cost of the compiled table (issue 12): two network namespaces joined by a veth
+# Per-packet cost of the compiled table: two network namespaces joined by a veth
 # pair, the server holding one host's table of 4 roles x ROLE_SIZE addresses (default
 # 25,000) and FLOWS inbound flows (2, 200, 2,000), the client a member of role g0.
 # Compared side by side in one run, each figure the median of ROUNDS rounds (default 3); the

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks at scale (issue 12): fleets of 100 roles and 1,000 flows from gen-fleet.sh,
+# Benchmarks at scale: fleets of 100 roles and 1,000 flows from gen-fleet.sh,
 # every command that reads the whole fleet, with wall time, peak memory and CPU time (user +
 # system; /usr/bin/time -v). The targets are wall times on 2 free cores.
 #   at 100,000 hosts: test (without and with test blocks), verify --all, diff of two versions,

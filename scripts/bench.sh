@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Benchmarks (issue targets): a 10,000-host fleet in 100 roles with 1,000 flows.
+# Benchmarks with their targets: a 10,000-host fleet in 100 roles with 1,000 flows.
 #   check + compile one host: < 0.3 s and < 200 MB;  compile all hosts to a directory: < 15 s.
-# Then the verifier's (issue 4): `fwctl diff` of two versions of a 2,000-host fleet in 100 roles: < 1 s.
+# Then the verifier's: `fwctl diff` of two versions of a 2,000-host fleet in 100 roles: < 1 s.
 set -euo pipefail
 fwctl=${1:?usage: bench.sh FWCTL}
 dir=$(mktemp -d /tmp/fwctl-bench.XXXXXX)

@@ -1,4 +1,5 @@
 import Foundation
+import FwctlNet
 
 /// The audit report as Markdown (GitHub flavoured tables): for a ticket, a wiki page or a
 /// pull request that changes the policy.
@@ -94,13 +95,10 @@ public enum AuditMarkdown {
     /// table cell whole), line breaks made spaces. `keeping` leaves characters this renderer
     /// wrote on purpose (the matrix's `~`).
     static func text(_ s: String, keeping: Set<Unicode.Scalar>) -> String {
-        var out = String.UnicodeScalarView()
-        for c in s.unicodeScalars {
-            if c == "\n" || c == "\r" { out.append(" "); continue }
-            if markup.contains(c) && !keeping.contains(c) { out.append("\\") }
-            out.append(c)
+        s.replacingScalars { c in
+            if c == "\n" || c == "\r" { return " " }
+            return markup.contains(c) && !keeping.contains(c) ? "\\" + String(c) : nil
         }
-        return String(out)
     }
 
     static func text(_ s: String) -> String { text(s, keeping: []) }

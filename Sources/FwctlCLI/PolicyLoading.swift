@@ -29,8 +29,6 @@ public enum PolicyLoading {
             // Already a compiler-style `file:line:col: error:` line.
             Terminal.writeError(PolicyLoadError.notUTF8(path: path, line: line, column: column).description)
             throw CLIError.silent
-        } catch {
-            throw CLIError(error.description)
         }
     }
 

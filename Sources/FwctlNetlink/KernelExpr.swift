@@ -32,60 +32,6 @@ enum KernelExpr: Hashable, Sendable {
     case other(String)
 }
 
-/// Kernel numbers from linux/netfilter/nf_tables.h and linux/netfilter.h, named as there.
-/// Spelled out here because the C enums import with three different Swift shapes.
-enum NFT {
-    static let reg1: UInt32 = 1              // NFT_REG_1 (nft's "reg 1")
-    static let reg32_01: UInt32 = 9          // NFT_REG32_01: the second 32-bit word of a concatenation
-    static let setMap: UInt32 = 0x8          // NFT_SET_MAP
-    static let dataVerdict: UInt32 = 0xffff_ff00  // NFT_DATA_VERDICT
-
-    // enum nft_meta_keys
-    static let metaIIF: UInt32 = 4
-    static let metaOIF: UInt32 = 5
-    static let metaNFProto: UInt32 = 15
-    static let metaL4Proto: UInt32 = 16
-
-    // enum nft_payload_bases
-    static let networkHeader: UInt32 = 1
-    static let transportHeader: UInt32 = 2
-
-    // enum nft_cmp_ops
-    static let cmpEq: UInt32 = 0
-    static let cmpNeq: UInt32 = 1
-    static let cmpLte: UInt32 = 3
-    static let cmpGte: UInt32 = 5
-
-    static let ctState: UInt32 = 0           // NFT_CT_STATE
-    static let ctProtoDst: UInt32 = 12       // NFT_CT_PROTO_DST
-    static let ctDstIP: UInt32 = 20          // NFT_CT_DST_IP
-    static let ctDstIP6: UInt32 = 22         // NFT_CT_DST_IP6
-
-    // nft_fib: NFT_FIB_RESULT_OIF; NFTA_FIB_F_DADDR | NFTA_FIB_F_IIF | NFTA_FIB_F_PRESENT
-    static let fibResultOIF: UInt32 = 1
-    static let fibDaddrIifPresent: UInt32 = 0x2 | 0x8 | 0x20
-
-    // verdict codes: NF_DROP, NF_ACCEPT, NFT_JUMP, NFT_GOTO, NFT_RETURN
-    static let drop: Int32 = 0
-    static let accept: Int32 = 1
-    static let jump: Int32 = -3
-    static let goto: Int32 = -4
-    static let `return`: Int32 = -5
-
-    // NFPROTO_*
-    static let nfprotoIPv4: UInt8 = 2
-    static let nfprotoIPv6: UInt8 = 10
-
-    // enum nft_set_flags
-    static let setAnonymous: UInt32 = 0x1
-    static let setConstant: UInt32 = 0x2
-    static let setInterval: UInt32 = 0x4
-
-    static let elemIntervalEnd: UInt32 = 0x1  // NFT_SET_ELEM_INTERVAL_END
-
-    static let chainBinding: UInt32 = 0x4    // NFT_CHAIN_BINDING
-}
-
 extension KernelExpr {
     /// A short libnftnl-like text, for `.unknown` descriptions and test failure messages.
     var text: String {

@@ -88,7 +88,7 @@ extension NftConnection {
             case .anonymous(let key, let interval)?: context.anonymousSets[header.name] = (key, elements, interval)
             case nil:
                 // A map, a concatenation, another key type: drift, named so a plan deletes it.
-                table.objects.append(TableObject(kind: header.flags & 0x48 != 0 ? .map : .set, name: header.name))
+                table.objects.append(TableObject(kind: header.flags & (NFT.setMap | NFT.setObject) != 0 ? .map : .set, name: header.name))
             }
         }
 

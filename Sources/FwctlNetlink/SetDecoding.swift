@@ -53,10 +53,9 @@ extension TableDecoder.SetHeader {
 
     var isInterval: Bool { flags & NFT.setInterval != 0 }
 
-    /// A named set of a kind the model holds. NFT_SET_MAP (0x8), NFT_SET_OBJECT (0x40),
-    /// NFT_SET_CONCAT (0x80): not something fwctl models.
+    /// A named set of a kind the model holds: maps, object maps and concatenations are not.
     var isNamedModelSet: Bool {
-        guard flags & NFT.setAnonymous == 0, flags & 0xc8 == 0, let type = key.keyType else { return false }
+        guard flags & NFT.setAnonymous == 0, flags & (NFT.setMap | NFT.setObject | NFT.setConcat) == 0, let type = key.keyType else { return false }
         return key.length == SetKeyFormat(type).length
     }
 

@@ -57,20 +57,16 @@ public indirect enum JSONValue: Equatable, Sendable {
 
     /// A JSON string literal: quotes, backslashes and control characters escaped (RFC 8259).
     public static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
+        "\"" + s.replacingScalars { u in
             switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(u)
+            case "\"": "\\\""
+            case "\\": "\\\\"
+            case "\n": "\\n"
+            case "\r": "\\r"
+            case "\t": "\\t"
+            case _ where u.value < 0x20: (u.value < 0x10 ? "\\u000" : "\\u00") + String(u.value, radix: 16)
+            default: nil
             }
-        }
-        return out + "\""
+        } + "\""
     }
 }

@@ -15,7 +15,7 @@ public struct CommandFailure: Error, CustomStringConvertible {
 /// Runs `argv` (argv[0] looked up in PATH) to completion and returns its exit status,
 /// stdout and stderr (`Subprocess`, so it also works in a namespace whose loopback is down).
 /// Never throws for a non-zero exit: callers decide what failure means.
-public func runProcess(_ argv: [String], stdin: String?) throws -> (Int32, String, String) {
+public func runProcess(_ argv: [String], stdin: String?) throws -> (status: Int32, stdout: String, stderr: String) {
     let r = try Subprocess.run(argv, input: stdin.map { Array($0.utf8) })
     return (r.status, r.output, String(decoding: r.stderr, as: UTF8.self))
 }

@@ -7,8 +7,9 @@ import Foundation
 /// up, and is deleted by `remove()` or at the latest by `deinit`. Use `defer { ns.remove() }`
 /// right after creating one.
 public final class TestNamespace: @unchecked Sendable {
-    /// Whether kernel tests can run at all (they need CAP_NET_ADMIN; we ask for root).
-    public static var isRoot: Bool { getuid() == 0 }
+    /// Whether kernel tests can run at all: they need CAP_NET_ADMIN, so root as the effective
+    /// user, the same check fwctl makes (`KernelOptions.requireRoot`).
+    public static var isRoot: Bool { geteuid() == 0 }
 
     /// The namespace's name, as `ip netns` knows it.
     public let name: String
@@ -35,8 +36,7 @@ public final class TestNamespace: @unchecked Sendable {
 
     /// Runs `argv` inside the namespace (`ip netns exec NAME argv...`).
     public func run(_ argv: [String], stdin: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
-        let (status, out, err) = try runProcess(["ip", "netns", "exec", name] + argv, stdin: stdin)
-        return (status, out, err)
+        try runProcess(["ip", "netns", "exec", name] + argv, stdin: stdin)
     }
 
     /// Runs `nft args...` inside the namespace; returns stdout, throws `CommandFailure` with
@@ -58,7 +58,7 @@ public final class TestNamespace: @unchecked Sendable {
         _ = try? runProcess(["ip", "netns", "delete", name], stdin: nil)
     }
 
-    private static func check(_ argv: [String]) throws {
+    static func check(_ argv: [String]) throws {
         let (status, _, err) = try runProcess(argv, stdin: nil)
         guard status == 0 else { throw CommandFailure(argv: argv, status: status, stderr: err) }
     }

@@ -21,7 +21,7 @@ guard arguments.count == 3 else {
     FileHandle.standardError.write(Data("usage: fwctl-fleet-lab POLICY MAPFILE\n".utf8))
     exit(64)
 }
-guard getuid() == 0 else {
+guard geteuid() == 0 else {
     FileHandle.standardError.write(Data("fwctl-fleet-lab: needs root (it creates network namespaces)\n".utf8))
     exit(1)
 }

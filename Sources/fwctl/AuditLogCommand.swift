@@ -30,7 +30,7 @@ struct AuditLogCommand: ParsableCommand {
     var format: Format = .text
 
     @Option(name: .long, help: ArgumentHelp("The state directory whose apply-log.jsonl to read.", valueName: "dir"))
-    var stateDir: String = "/var/lib/fwctl"
+    var stateDir: String = KernelOptions.defaultStateDirectory
 
     @OptionGroup var logOptions: LogOptions
 

@@ -51,9 +51,7 @@ struct CompileCommand: ParsableCommand {
     }
 
     private func write(names: [String], compiler: Compiler, render: (Ruleset) -> String, to dir: String) throws {
-        do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
-            throw CLIError("cannot create directory '\(dir)': \(error.localizedDescription)")
-        }
+        try OutputDirectory.create(dir)
         for name in names {
             let path = (dir as NSString).appendingPathComponent("\(name).\(format.rawValue)")
             let text = render(try compiler.compile(host: name))

@@ -27,21 +27,17 @@ struct RestoreCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             try KernelOptions.requireRoot("fwctl restore")
-            do {
-                let session = try ApplySession(stateDirectory: kernel.stateDir, lockTimeout: kernel.lockTimeout)
-                defer { session.release() }
-                let log = logOptions.applyLog(stateDir: kernel.stateDir)
-                Terminal.warn(try? session.recoverUnfinished(log: log))
-                let restore = BootRestore(backend: session.backend, state: session.state,
-                                          recorder: ApplyRecorder(log: log, host: host ?? Terminal.shortHostname()))
-                let outcome = try restore.run(policyPath: policy.policy) { try policy.compiledTable(host: host) }
-                Terminal.warn(outcome.warnings)
-                if let id = outcome.discarded { Terminal.writeOut("Discarded the unconfirmed apply \(id).\n") }
-                let done = outcome.plan.isEmpty ? "Already loaded" : "Restored"
-                Terminal.writeOut("\(done): \(outcome.source.text)\(outcome.generation.map { ", kernel generation \($0)" } ?? "").\n")
-            } catch let e as ApplyError {
-                throw CLIError(e.description)
-            }
+            let session = try ApplySession(stateDirectory: kernel.stateDir, lockTimeout: kernel.lockTimeout)
+            defer { session.release() }
+            let log = logOptions.applyLog(stateDir: kernel.stateDir)
+            Terminal.warn(try? session.recoverUnfinished(log: log))
+            let restore = BootRestore(backend: session.backend, state: session.state,
+                                      recorder: ApplyRecorder(log: log, host: host ?? Terminal.shortHostname()))
+            let outcome = try restore.run(policyPath: policy.policy) { try policy.compiledTable(host: host) }
+            Terminal.warn(outcome.warnings)
+            if let id = outcome.discarded { Terminal.writeOut("Discarded the unconfirmed apply \(id).\n") }
+            let done = outcome.plan.isEmpty ? "Already loaded" : "Restored"
+            Terminal.writeOut("\(done): \(outcome.source.text)\(outcome.generation.map { ", kernel generation \($0)" } ?? "").\n")
         }
     }
 }

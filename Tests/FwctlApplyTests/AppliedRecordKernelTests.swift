@@ -12,23 +12,16 @@ import FwctlTestSupport
 /// plans exactly what a run without it plans.
 @Suite(.enabled(if: TestNamespace.isRoot, "needs root: applies rulesets in network namespaces"), .serialized)
 struct AppliedRecordKernelTests {
-    /// A namespace and a state directory, both removed afterwards.
-    final class Host {
-        let ns: TestNamespace
-        let state: String
+    /// A host with its state directory prepared, for backends working in its namespace.
+    final class Host: TestHost, @unchecked Sendable {
         init() throws {
-            ns = try TestNamespace(prefix: "fwctl-record")
-            state = FileManager.default.temporaryDirectory.appendingPathComponent("fwctl-record-\(ns.name)").path
+            try super.init(prefix: "fwctl-record")
             try StateDirectory(path: state).prepare()
-        }
-        deinit {
-            ns.remove()
-            try? FileManager.default.removeItem(atPath: state)
         }
 
         /// A backend as one fwctl run has it: a new socket, the record of `stateDir` (ours by default).
         func run(stateDir: String? = nil, refresh: Bool = false) throws -> NetlinkBackend {
-            let b = try NetlinkBackend(netnsPath: "/run/netns/\(ns.name)")
+            let b = try NetlinkBackend(netnsPath: netnsPath)
             b.records = AppliedRecordStore(directory: stateDir ?? state)
             b.refresh = refresh
             return b

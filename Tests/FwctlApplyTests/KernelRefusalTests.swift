@@ -29,21 +29,12 @@ struct KernelRefusalTests {
         return t
     }
 
-    /// A namespace and a state directory, both removed afterwards (also on failure).
-    final class Host {
-        let ns: TestNamespace
-        let state: String
-        init() throws {
-            ns = try TestNamespace(prefix: "fwctl-refusal")
-            state = FileManager.default.temporaryDirectory.appendingPathComponent("fwctl-refusal-\(ns.name)").path
-        }
-        deinit {
-            ns.remove()
-            try? FileManager.default.removeItem(atPath: state)
-        }
+    /// A host whose apply session works in its namespace and state directory.
+    final class Host: TestHost, @unchecked Sendable {
+        init() throws { try super.init(prefix: "fwctl-refusal") }
 
         func session() throws -> ApplySession {
-            try ApplySession(stateDirectory: state, lockTimeout: 5, netnsPath: "/run/netns/\(ns.name)")
+            try ApplySession(stateDirectory: state, lockTimeout: 5, netnsPath: netnsPath)
         }
     }
 
@@ -72,7 +63,7 @@ struct KernelRefusalTests {
     /// EBUSY for that deletion, the last change of the batch, and the error carries its index.
     @Test func aRefusedChainDeletionCarriesItsChangeIndex() throws {
         let h = try Host()
-        let backend = try NetlinkBackend(netnsPath: "/run/netns/\(h.ns.name)")
+        let backend = try NetlinkBackend(netnsPath: h.netnsPath)
         var withWeb = NetlinkBackendTests.table(lbHosts: ["192.0.2.10"])
         withWeb.chains.append(Chain(name: "web", rules: [Rule([.counter(packets: 0, bytes: 0), .verdict(.accept)], comment: "t.policy:4: web")]))
         withWeb.chains[0].rules.insert(Rule([.verdict(.jump("web"))], comment: "t.policy:5: jump web"), at: 1)

@@ -1,9 +1,7 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
 @testable import FwctlAudit
+import FwctlTestSupport
 import FwctlVerifier
 
 @Suite struct AuditRendererTests {
@@ -27,7 +25,7 @@ import FwctlVerifier
 
     @Test func csvHasAHeaderAndOneRowPerHostFlow() throws {
         let r = try Self.report()
-        let records = try CSVReader.parse(AuditCSV.render(r))
+        let records = try CSVRecords.parse(AuditCSV.render(r))
         #expect(records.first == AuditCSV.columns)
         #expect(records.count == 1 + r.flowCount)
         #expect(records.allSatisfy { $0.count == AuditCSV.columns.count })
@@ -56,7 +54,7 @@ import FwctlVerifier
     @Test(arguments: Fixtures.bundledNames)
     func htmlIsWellFormedAndSelfContained(policy: String) throws {
         let html = AuditHTML.render(try Self.report(policy))
-        let found = try XMLCheck.elements(html)
+        let found = try XMLElements.parse(html)
         #expect(found.contains("svg") && found.contains("table.matrix") && found.contains("path.flow"))
         for forbidden in ["<script", "http://", "https://", "src=", "@import", "url(http"] {
             let allowed = ["http://www.w3.org/1999/xhtml", "http://www.w3.org/2000/svg"]
@@ -94,9 +92,9 @@ import FwctlVerifier
         let r = try Fixtures.load("role solo { host x1 = 192.0.2.1 }\n").builder.build(now: Fixtures.now)
         #expect(r.matrix.isEmpty && r.diagram.isEmpty && r.flowCount == 0)
         let html = AuditHTML.render(r)
-        #expect(try XMLCheck.elements(html).contains("svg"))
+        #expect(try XMLElements.parse(html).contains("svg"))
         #expect(html.contains("admit no flow") && AuditMarkdown.render(r).contains("admit no flow"))
-        #expect(try CSVReader.parse(AuditCSV.render(r)) == [AuditCSV.columns])
+        #expect(try CSVRecords.parse(AuditCSV.render(r)) == [AuditCSV.columns])
     }
 
     @Test func aCycleIsCutNotLooped() throws {
@@ -117,56 +115,5 @@ import FwctlVerifier
     @Test(arguments: [("a b c", 10, ["a b c"]), ("→ all hosts: node-exporter", 22, ["→ all hosts:", "  node-exporter"])])
     func wrapping(text: String, width: Int, expected: [String]) {
         #expect(AuditSVG.wrap(text, width) == expected)
-    }
-}
-
-/// Element names (with their class, `table.matrix`) of a document, or the parser's error.
-enum XMLCheck {
-    static func elements(_ text: String) throws -> Set<String> {
-        final class Collector: NSObject, XMLParserDelegate {
-            var names: Set<String> = []
-            func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
-                names.insert(name)
-                for c in (attributes["class"] ?? "").split(separator: " ") { names.insert("\(name).\(c)") }
-            }
-        }
-        let parser = XMLParser(data: Data(text.utf8))
-        let collector = Collector()
-        parser.delegate = collector
-        guard parser.parse() else {
-            throw Failure("not well-formed XML: \(parser.parserError.map { "\($0)" } ?? "?") at line \(parser.lineNumber), column \(parser.columnNumber)")
-        }
-        return collector.names
-    }
-}
-
-/// An RFC 4180 reader: quoted fields with doubled quotes and line breaks, CRLF records.
-enum CSVReader {
-    static func parse(_ text: String) throws -> [[String]] {
-        var records: [[String]] = [], record: [String] = [], field = ""
-        var scalars = Array(text.unicodeScalars)[...]
-        var quoted = false, wasQuoted = false
-        while let c = scalars.popFirst() {
-            if quoted {
-                if c == "\"" {
-                    if scalars.first == "\"" { scalars.removeFirst(); field.unicodeScalars.append(c) } else { quoted = false }
-                } else { field.unicodeScalars.append(c) }
-                continue
-            }
-            switch c {
-            case "\"":
-                guard field.isEmpty && !wasQuoted else { throw Failure("quote inside an unquoted field: \(field)") }
-                quoted = true; wasQuoted = true
-            case ",": record.append(field); field = ""; wasQuoted = false
-            case "\r":
-                guard scalars.popFirst() == "\n" else { throw Failure("CR without LF") }
-                record.append(field); records.append(record); record = []; field = ""; wasQuoted = false
-            case "\n": throw Failure("bare LF ends a record")
-            default: field.unicodeScalars.append(c)
-            }
-        }
-        if quoted { throw Failure("unterminated quoted field") }
-        if !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
-        return records
     }
 }

@@ -25,14 +25,16 @@ import Testing
         do { _ = try PolicyLoading.load(path: path) } catch let e as CLIError { #expect(e.message.isEmpty) }
     }
 
+    /// The front end's typed error goes up as it is (UsageRules prints it as `fwctl: error: …`).
     @Test func aMissingPolicyIsOneError() {
         do {
             _ = try PolicyLoading.load(path: "/nonexistent/fwctl-test.policy")
             Issue.record("loaded a missing policy")
-        } catch let e as CLIError {
-            #expect(e.message.contains("/nonexistent/fwctl-test.policy"), "\(e.message)")
+        } catch let e as PolicyLoadError {
+            guard case .unreadable(let path, _) = e else { Issue.record("\(e)"); return }
+            #expect(path == "/nonexistent/fwctl-test.policy" && e.description.hasPrefix(path + ": cannot read the policy: "), "\(e)")
         } catch {
-            Issue.record("not a CLIError: \(error)")
+            Issue.record("not a PolicyLoadError: \(error)")
         }
     }
 }

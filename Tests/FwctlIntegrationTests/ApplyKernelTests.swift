@@ -7,18 +7,9 @@ import FwctlTestSupport
 /// standing for one host (`ip netns exec NS fwctl ...`), with nft as the independent judge.
 @Suite(.enabled(if: TestNamespace.isRoot, "needs root: applies rulesets in network namespaces"), .serialized)
 struct ApplyKernelTests {
-    /// A namespace plus a private state directory, both removed afterwards.
-    final class Host {
-        let ns: TestNamespace
-        let state: String
-        init() throws {
-            ns = try TestNamespace(prefix: "fwctl-apply")
-            state = FileManager.default.temporaryDirectory.appendingPathComponent("fwctl-state-\(ns.name)").path
-        }
-        deinit {
-            ns.remove()
-            try? FileManager.default.removeItem(atPath: state)
-        }
+    /// A host that runs the `fwctl` binary in its namespace, with its own state directory.
+    final class Host: TestHost, @unchecked Sendable {
+        init() throws { try super.init(prefix: "fwctl-apply") }
 
         func fwctl(_ args: [String], env: [String] = []) throws -> (status: Int32, stdout: String, stderr: String) {
             try ns.run(["env"] + env + CLI.argv(args))

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
 import FwctlApply
 import FwctlTestSupport
@@ -17,25 +14,18 @@ import FwctlTestSupport
     /// An apply log with no entries (not the machine's: tests never read /var/lib/fwctl).
     static let noLog = "/dev/null"
 
-    /// A program's exit status and output (FwctlTestSupport's runProcess, with labels).
-    static func run(_ argv: [String], stdin: String?) throws -> (status: Int32, stdout: String, stderr: String) {
-        let (status, out, err) = try runProcess(argv, stdin: stdin)
-        return (status, out, err)
-    }
-
     static func json(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
     @Test func everyBundledPolicyInEveryFormat() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fwctl-audit-\(getpid())-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try ScratchDirectory(prefix: "fwctl-audit")
+        defer { dir.remove() }
         var jsonFiles: [String] = [], json1Files: [String] = []
         #expect(Repo.bundledPolicies.count >= 3)
         // A log of the test's own, written as apply writes it (times with milliseconds): one
         // host of each policy has a last apply, so the schema sees `last_apply` filled in.
-        let log = ApplyLog(path: dir.appendingPathComponent("apply-log.jsonl").path)
+        let log = ApplyLog(path: dir.file("apply-log.jsonl").path)
         var applied: [String: String] = [:]
         for p in Repo.bundledPolicies {
             let host = try #require(try Repo.fleet(p).hosts.first?.name)
@@ -53,7 +43,7 @@ import FwctlTestSupport
             let summary = try #require(doc["summary"] as? [String: Any])
             let last = (doc["hosts"] as? [[String: Any]])?.first { $0["name"] as? String == applied[p] }?["last_apply"] as? [String: Any]
             #expect((last?["time"] as? String)?.contains(".") == true && last?["outcome"] as? String == "applied", "\(p): \(String(describing: last))")
-            let file = dir.appendingPathComponent("\(p).json")
+            let file = dir.file("\(p).json")
             try j.stdout.write(to: file, atomically: false, encoding: .utf8)
             jsonFiles.append(file.path)
             #expect(doc["schema"] as? String == "fwctl-audit/2", "\(p)")
@@ -61,13 +51,13 @@ import FwctlTestSupport
             let j1 = try CLI.run(["audit", "export", "--policy", Self.path(p), "--all", "--format", "json", "--schema", "1", "--log", log.path])
             #expect(j1.status == 0, "\(p): \(j1.stderr)")
             #expect(try Self.json(j1.stdout)["schema"] as? String == "fwctl-audit/1", "\(p)")
-            let file1 = dir.appendingPathComponent("\(p).v1.json")
+            let file1 = dir.file("\(p).v1.json")
             try j1.stdout.write(to: file1, atomically: false, encoding: .utf8)
             json1Files.append(file1.path)
 
             let c = try CLI.run(["audit", "export", "--policy", Self.path(p), "--format", "csv", "--log", log.path])
             #expect(c.status == 0, "\(p): \(c.stderr)")
-            let records = try RFC4180.parse(c.stdout)
+            let records = try CSVRecords.parse(c.stdout)
             #expect(records.first?.first == "host" && records.first?.last == "policy_sha256")
             #expect(records.count - 1 == summary["flows"] as? Int, "\(p): one CSV row per host flow")
             #expect(Set(records.map(\.count)).count == 1, "\(p): every record has the header's column count")
@@ -90,7 +80,7 @@ import FwctlTestSupport
             print("valid", len(sys.argv) - 2)
             """
         for (schema, files) in [(Self.schema, jsonFiles), (Self.schema1, json1Files)] {
-            let r = try Self.run(["/usr/bin/python3", "-c", script, schema] + files, stdin: nil)
+            let r = try runProcess(["/usr/bin/python3", "-c", script, schema] + files, stdin: nil)
             #expect(r.status == 0, "schema validation of \(schema) (needs python3-jsonschema: make deps): \(r.stderr)")
             #expect(r.stdout == "valid \(files.count)\n")
         }
@@ -99,12 +89,10 @@ import FwctlTestSupport
     }
 
     @Test func outputFileHostSelectionAndGitState() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fwctl-audit-git-\(getpid())-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let policy = dir.appendingPathComponent("site.policy")
-        try FileManager.default.copyItem(at: Repo.policies.appendingPathComponent("scale-up.policy"), to: policy)
-        let out = dir.appendingPathComponent("report.json")
+        let dir = try ScratchDirectory(prefix: "fwctl-audit-git")
+        defer { dir.remove() }
+        let policy = try dir.copy(Repo.policies.appendingPathComponent("scale-up.policy"), to: "site.policy")
+        let out = dir.file("report.json")
         let args = ["audit", "export", "--policy", policy.path, "--host", "web-01", "--host", "db-primary", "-o", out.path, "--log", Self.noLog]
 
         // Outside a git work tree: no commit, not an error.
@@ -115,12 +103,8 @@ import FwctlTestSupport
         #expect((doc["policy"] as? [String: Any])?["git"] is NSNull)
         #expect(!FileManager.default.fileExists(atPath: out.path + ".tmp"))
 
-        let git = ["git", "-C", dir.path, "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
-        for step in [["init", "-q"], ["add", "site.policy"], ["commit", "-qm", "policy"]] {
-            let g = try Self.run(git + step, stdin: nil)
-            try #require(g.status == 0, "git \(step): \(g.stderr)")
-        }
-        let head = try Self.run(["git", "-C", dir.path, "rev-parse", "HEAD"], stdin: nil).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        for step in [["init", "-q"], ["add", "site.policy"], ["commit", "-qm", "policy"]] { try dir.git(step) }
+        let head = try dir.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
         for (edit, dirty) in [(false, false), (true, true)] {
             if edit { try "# edited\n".appendLine(to: policy) }
             #expect(try CLI.run(args).status == 0)
@@ -197,47 +181,5 @@ extension String {
         defer { try? handle.close() }
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(utf8))
-    }
-}
-
-/// RFC 4180 records (quoted fields, doubled quotes, CRLF), strict about what it accepts.
-enum RFC4180 {
-    static func parse(_ text: String) throws -> [[String]] {
-        var records: [[String]] = [], record: [String] = [], field = ""
-        var it = Array(text.unicodeScalars)[...], quoted = false
-        while let c = it.popFirst() {
-            if quoted {
-                if c != "\"" { field.unicodeScalars.append(c) } else if it.first == "\"" { it.removeFirst(); field += "\"" } else { quoted = false }
-            } else if c == "\"" && field.isEmpty {
-                quoted = true
-            } else if c == "," {
-                record.append(field); field = ""
-            } else if c == "\r" && it.first == "\n" {
-                it.removeFirst(); record.append(field); records.append(record); record = []; field = ""
-            } else if c == "\"" || c == "\n" || c == "\r" {
-                throw TestFailure("malformed CSV near: \(field)")
-            } else {
-                field.unicodeScalars.append(c)
-            }
-        }
-        guard !quoted, field.isEmpty, record.isEmpty else { throw TestFailure("CSV does not end with CRLF after a record") }
-        return records
-    }
-}
-
-/// Element names and `element.class` pairs of a well-formed XML document.
-enum XMLElements {
-    static func parse(_ text: String) throws -> Set<String> {
-        final class Collector: NSObject, XMLParserDelegate {
-            var names: Set<String> = []
-            func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
-                names.insert(name)
-                for c in (attributes["class"] ?? "").split(separator: " ") { names.insert("\(name).\(c)") }
-            }
-        }
-        let parser = XMLParser(data: Data(text.utf8)), collector = Collector()
-        parser.delegate = collector
-        guard parser.parse() else { throw TestFailure("HTML is not well-formed XML at line \(parser.lineNumber): \(String(describing: parser.parserError))") }
-        return collector.names
     }
 }

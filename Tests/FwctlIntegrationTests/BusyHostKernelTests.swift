@@ -38,58 +38,55 @@ struct BusyHostKernelTests {
         }
     }
 
-    /// A host with the bundled policy applied, the two policy versions the tests switch
-    /// between, and each version's table as nft lists it (blocks sorted, counters zeroed).
-    static func twoVersionsApplied() throws -> (Host, [String], [String]) {
+    /// Runs `body` on a host with the bundled policy applied while another table commits in a
+    /// loop, with the two policy versions the tests switch between and each version's table
+    /// as nft lists it (blocks sorted, counters zeroed).
+    static func onBusyHost(_ body: (Host, _ versions: [String], _ expected: [String]) throws -> Void) throws {
         let h = try Host()
         let versions = [ApplyKernelTests.path("scale-up.policy"), try SavedPlanKernelTests.edited()]
-        let host = SavedPlanKernelTests.host
+        defer { try? FileManager.default.removeItem(atPath: (versions[1] as NSString).deletingLastPathComponent) }
         let expected = try versions.map { ApplyKernelTests.blocksSorted(normaliseCounters(try ApplyKernelTests.compiled($0, host))) }
         #expect(try h.apply(versions[0], host).status == 0)
-        return (h, versions, expected)
-    }
-
-    @Test func appliesSucceedWhileAnotherTableCommitsInATightLoop() throws {
-        let (h, versions, expected) = try Self.twoVersionsApplied()
-        defer { try? FileManager.default.removeItem(atPath: (versions[1] as NSString).deletingLastPathComponent) }
-        let host = SavedPlanKernelTests.host
-
         let busy = try OtherCommitter(h)
         defer { busy.stop() }
-        var failures: [String] = []
-        var retried = 0
-        for i in 1...20 {
-            let v = i % 2
-            let a = try h.apply(versions[v], host, ["--no-confirm"])
-            if a.status != 0 { failures.append(a.stderr) }
-            if a.stderr.contains("sending the same plan again") { retried += 1 }
-            let now = try h.listedContent()
-            #expect(now == expected[0] || now == expected[1], "apply \(i): a mixed table")
-            if a.status == 0 { #expect(now == expected[v], "apply \(i) succeeded but the table is not the policy's") }
+        try body(h, versions, expected)
+    }
+
+    static let host = SavedPlanKernelTests.host
+
+    @Test func appliesSucceedWhileAnotherTableCommitsInATightLoop() throws {
+        try Self.onBusyHost { h, versions, expected in
+            var failures: [String] = []
+            var retried = 0
+            for i in 1...20 {
+                let v = i % 2
+                let a = try h.apply(versions[v], Self.host, ["--no-confirm"])
+                if a.status != 0 { failures.append(a.stderr) }
+                if a.stderr.contains("sending the same plan again") { retried += 1 }
+                let now = try h.listedContent()
+                #expect(now == expected[0] || now == expected[1], "apply \(i): a mixed table")
+                if a.status == 0 { #expect(now == expected[v], "apply \(i) succeeded but the table is not the policy's") }
+            }
+            #expect(failures.count <= 1, "\(failures.count) of 20 applies failed: \(failures)")
+            #expect(retried > 0, "no apply met a commit of the other table: the test tested nothing")
         }
-        #expect(failures.count <= 1, "\(failures.count) of 20 applies failed: \(failures)")
-        #expect(retried > 0, "no apply met a commit of the other table: the test tested nothing")
     }
 
     /// The provisional apply and the watchdog's rollback on the same busy host: the rollback
     /// restores exactly the table the apply replaced, though the generation kept moving.
     @Test func provisionalApplyAndRollbackWhileAnotherTableCommits() throws {
-        let (h, versions, expected) = try Self.twoVersionsApplied()
-        defer { try? FileManager.default.removeItem(atPath: (versions[1] as NSString).deletingLastPathComponent) }
-        let host = SavedPlanKernelTests.host
-        let busy = try OtherCommitter(h)
-        defer { busy.stop() }
+        try Self.onBusyHost { h, versions, expected in
+            let kept = try h.apply(versions[1], Self.host, ["--confirm", "60"])
+            #expect(kept.status == 0, "\(kept.stderr)")
+            #expect(try h.fwctl(["confirm", "--state-dir", h.state]).status == 0)
+            #expect(try h.listedContent() == expected[1])
 
-        let kept = try h.apply(versions[1], host, ["--confirm", "60"])
-        #expect(kept.status == 0, "\(kept.stderr)")
-        #expect(try h.fwctl(["confirm", "--state-dir", h.state]).status == 0)
-        #expect(try h.listedContent() == expected[1])
-
-        let provisional = try h.apply(versions[0], host, ["--confirm", "1"])
-        #expect(provisional.status == 0, "\(provisional.stderr)")
-        #expect(try h.listedContent() == expected[0])
-        // The watchdog rolls back after 1 s; give it up to 10.
-        for _ in 0..<100 where try h.listedContent() != expected[1] { usleep(100_000) }
-        #expect(try h.listedContent() == expected[1], "not rolled back to the confirmed table")
+            let provisional = try h.apply(versions[0], Self.host, ["--confirm", "1"])
+            #expect(provisional.status == 0, "\(provisional.stderr)")
+            #expect(try h.listedContent() == expected[0])
+            // The watchdog rolls back after 1 s; give it up to 10.
+            for _ in 0..<100 where try h.listedContent() != expected[1] { usleep(100_000) }
+            #expect(try h.listedContent() == expected[1], "not rolled back to the confirmed table")
+        }
     }
 }

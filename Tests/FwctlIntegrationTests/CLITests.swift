@@ -58,11 +58,9 @@ enum CLI {
     }
 
     @Test func checkReportsErrorsWithCaretAndExitsOne() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fwctl-cli-\(getpid())-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let bad = dir.appendingPathComponent("bad.policy")
-        try "role web { host w1 = 192.0.2.1 }\nallow web -> wbe : tcp/443\n".write(to: bad, atomically: false, encoding: .utf8)
+        let dir = try ScratchDirectory(prefix: "fwctl-cli")
+        defer { dir.remove() }
+        let bad = try dir.write("role web { host w1 = 192.0.2.1 }\nallow web -> wbe : tcp/443\n", to: "bad.policy")
         let r = try CLI.run(["check", "--policy", bad.path])
         #expect(r.status == 1)
         #expect(r.stderr.contains("bad.policy:2:14: error:"))
@@ -105,6 +103,16 @@ enum CLI {
         #expect(try String(contentsOf: dir.appendingPathComponent("db-replica.nft"), encoding: .utf8) == one.stdout)
     }
 
+    /// A directory that cannot be made is one line naming it and the system's reason (errno).
+    @Test func compileToADirectoryThatCannotBeMade() throws {
+        let dir = try ScratchDirectory(prefix: "fwctl-out")
+        defer { dir.remove() }
+        let out = try dir.write("", to: "file").path + "/sub"
+        let r = try CLI.run(["compile", "--policy", scaleUp, "--all", "-o", out])
+        #expect(r.status == 1)
+        #expect(r.stderr == "fwctl: error: cannot create directory '\(out)': \(String(cString: strerror(ENOTDIR)))\n", "\(r.stderr)")
+    }
+
     @Test(arguments: [
         (["compile", "--policy", "/nonexistent/fwctl.policy", "--host", "x"], Int32(1), "/nonexistent/fwctl.policy"),
         (["compile", "--policy", "/nonexistent/fwctl.policy", "--host", "a", "--all"], Int32(64), "--host and --all"),
@@ -143,33 +151,21 @@ struct UnprivilegedCLITests {
         if command != "confirm" { args += ["--policy", policy, "--host", "web-01"] }
         // A state directory the unprivileged user could create; the root check must come first.
         args += ["--state-dir", "/tmp/fwctl-unprivileged-\(getpid())"]
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        p.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", CLI.binary.path] + args
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 1)
-        #expect(text == "fwctl: error: fwctl \(command) needs root (CAP_NET_ADMIN) to read the kernel's nf_tables ruleset: run it with sudo\n", "\(text)")
+        let r = try Self.fwctl(as: ["--reuid=65534", "--regid=65534"], args)
+        #expect(r.status == 1)
+        #expect(r.stderr == "fwctl: error: fwctl \(command) needs root (CAP_NET_ADMIN) to read the kernel's nf_tables ruleset: run it with sudo\n", "\(r.stderr)")
     }
 
     /// Root is the effective user, for lab as for the others: a process whose real user is
     /// root but whose effective user is not cannot create namespaces either.
     @Test func labChecksTheEffectiveUser() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        p.arguments = ["--euid=65534", "--egid=65534", "--clear-groups", CLI.binary.path,
-                       "lab", "--policy", Repo.policies.appendingPathComponent("scale-up.policy").path]
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 1)
-        #expect(text == "fwctl: error: fwctl lab needs root (it creates network namespaces): run it with sudo\n", "\(text)")
+        let r = try Self.fwctl(as: ["--euid=65534", "--egid=65534"], ["lab", "--policy", Repo.policies.appendingPathComponent("scale-up.policy").path])
+        #expect(r.status == 1)
+        #expect(r.stderr == "fwctl: error: fwctl lab needs root (it creates network namespaces): run it with sudo\n", "\(r.stderr)")
+    }
+
+    /// fwctl `args` run by `setpriv` as the user `ids` name (`--reuid=…`), without groups.
+    static func fwctl(as ids: [String], _ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        try runProcess(["setpriv"] + ids + ["--clear-groups"] + CLI.argv(args), stdin: nil)
     }
 }

@@ -15,7 +15,7 @@ struct ConfirmedTableKernelTests {
     /// each set's elements in one order (a set's order does not survive a reload anyway).
     static func keptAndLoaded(_ h: Host) throws -> (kept: Table?, loaded: Table?) {
         guard case .found(let kept) = ConfirmedTable.load(stateDirectory: h.state) else { return (nil, nil) }
-        let kernel = try NetlinkBackend(netnsPath: "/run/netns/\(h.ns.name)")
+        let kernel = try NetlinkBackend(netnsPath: h.netnsPath)
         let loaded = try kernel.read(table: kept.table.ref).table
         return (normalised(kept.table), loaded.map(normalised))
     }

@@ -81,26 +81,23 @@ struct ContainerForwardKernelTests {
         try h.ns.nft(["-f", "-"], stdin: Self.dockerTables)
         let docker = try Self.dockerListing(h.ns)
 
-        var listeners = [try Self.listen(in: others["container"]!, port: 80)]
-        for peer in ["ns1", "mon1"] { listeners.append(try Self.listen(in: others[peer]!, port: 53)) }
-        defer { for p in listeners { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
+        let listeners = try [others["container"]!.listenTCP(port: 80)] + ["ns1", "mon1"].map { try others[$0]!.listenTCP(port: 53) }
+        defer { listeners.forEach { $0.stop() } }
         let lb = others["lb1"]!, mon = others["mon1"]!, container = others["container"]!
 
         // forward = unmanaged: fwctl warns about Docker's chains, and the port is open to all.
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fwctl-ctr-\(h.ns.name)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try ScratchDirectory(prefix: "fwctl-ctr")
+        defer { dir.remove() }
         let bundled = ApplyKernelTests.path("containers.policy")
-        let unmanaged = dir.appendingPathComponent("containers.policy").path
-        try String(contentsOfFile: bundled, encoding: .utf8).replacingOccurrences(of: "forward = policy", with: "forward = unmanaged")
-            .write(toFile: unmanaged, atomically: true, encoding: .utf8)
+        let unmanaged = try dir.write(String(contentsOfFile: bundled, encoding: .utf8).replacingOccurrences(of: "forward = policy", with: "forward = unmanaged"),
+                                      to: "containers.policy").path
         let p0 = try h.plan(unmanaged, "web1")
         #expect(p0.stderr.contains("table ip nat has base chain PREROUTING on hook prerouting (priority -100, policy accept): connections it redirects (DNAT, published container ports) are forwarded past fwctl's input chain"), "\(p0.stderr)")
         #expect(p0.stderr.contains("table ip6 filter has base chain FORWARD on hook forward (priority 0, policy drop): fwctl does not filter forwarded traffic"), "\(p0.stderr)")
         #expect(try Self.dockerListing(h.ns) == docker)
         try #require(try h.apply(unmanaged, "web1", ["--no-confirm"]).status == 0)
         #expect(try Self.dockerListing(h.ns) == docker)
-        #expect(try Self.connects(mon, Self.web.v4, 8080), "unmanaged: Docker alone decides, and it admits everyone")
+        #expect(try mon.connectsTCP(to: Self.web.v4, port: 8080), "unmanaged: Docker alone decides, and it admits everyone")
 
         // forward = policy.
         let p1 = try h.plan(bundled, "web1")
@@ -112,16 +109,16 @@ struct ContainerForwardKernelTests {
         #expect(try Self.dockerListing(h.ns) == docker)
 
         for (family, address) in [("v4", Self.web.v4), ("v6", Self.web.v6)] {
-            #expect(try Self.connects(lb, address, 8080), "\(family): lb reaches the published port, replies included")
-            #expect(try !Self.connects(mon, address, 8080), "\(family): no flow admits mon to web's 8080")
+            #expect(try lb.connectsTCP(to: address, port: 8080), "\(family): lb reaches the published port, replies included")
+            #expect(try !mon.connectsTCP(to: address, port: 8080), "\(family): no flow admits mon to web's 8080")
         }
         for address in [Self.container.v4, Self.container.v6] {
-            #expect(try !Self.connects(lb, address, 80), "\(address): the container's own address is not published")
+            #expect(try !lb.connectsTCP(to: address, port: 80), "\(address): the container's own address is not published")
         }
         // What the container starts meets web's egress flows (allow web -> resolver : dns).
         for (to, admitted) in [(Self.resolver, true), (Self.mon, false)] {
             for address in [to.v4, to.v6] {
-                #expect(try Self.connects(container, address, 53) == admitted, "container -> \(to.name) \(address):53")
+                #expect(try container.connectsTCP(to: address, port: 53) == admitted, "container -> \(to.name) \(address):53")
             }
         }
         // The counters show which flow admitted what, under its policy line.
@@ -142,11 +139,11 @@ struct ContainerForwardKernelTests {
         // A hole in the forward chain: mon gets in, verify --live names the forward chain,
         // and apply closes it again.
         try h.ns.nft(["insert", "rule", "inet", "fwctl", "forward", "meta", "l4proto", "tcp", "accept"])
-        #expect(try Self.connects(mon, Self.web.v6, 8080))
+        #expect(try mon.connectsTCP(to: Self.web.v6, port: 8080))
         let broken = try h.fwctl(["verify", "--live", "--policy", bundled, "--host", "web1", "--format", "json"])
         #expect(broken.status == 2 && broken.stdout.contains("\"chain\": \"forward\",\n") && broken.stdout.contains("\"kind\": \"admits more\""), "\(broken.stdout)\(broken.stderr)")
         try #require(try h.apply(bundled, "web1", ["--no-confirm"]).status == 0)
-        #expect(try !Self.connects(mon, Self.web.v6, 8080))
+        #expect(try !mon.connectsTCP(to: Self.web.v6, port: 8080))
         #expect(try Self.dockerListing(h.ns) == docker)
     }
 
@@ -166,63 +163,27 @@ struct ContainerForwardKernelTests {
         _ = try host.run(["sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1"])
         for peer in [lb, mon, resolver] {
             let p = ns[peer.name]!, link = String(peer.name.prefix(3)) + "0"
-            try ip(["-n", host.name, "link", "add", link, "type", "veth", "peer", "name", "eth0", "netns", p.name])
-            try ip(["-n", host.name, "link", "set", link, "up"])
-            try ip(["-n", p.name, "link", "set", "eth0", "up"])
-            try ip(["-n", host.name, "addr", "add", web.v4 + "/32", "dev", link])
-            try ip(["-n", host.name, "-6", "addr", "add", web.v6 + "/128", "dev", link, "nodad"])
-            try ip(["-n", host.name, "route", "add", peer.v4 + "/32", "dev", link])
-            try ip(["-n", host.name, "-6", "route", "add", peer.v6 + "/128", "dev", link])
-            try ip(["-n", p.name, "addr", "add", peer.v4 + "/32", "dev", "eth0"])
-            try ip(["-n", p.name, "-6", "addr", "add", peer.v6 + "/128", "dev", "eth0", "nodad"])
-            try ip(["-n", p.name, "route", "add", "default", "dev", "eth0"])
-            try ip(["-n", p.name, "-6", "route", "add", "default", "dev", "eth0"])
+            try TestNamespace.ip(["-n", host.name, "link", "add", link, "type", "veth", "peer", "name", "eth0", "netns", p.name])
+            try TestNamespace.ip(["-n", host.name, "link", "set", link, "up"])
+            try TestNamespace.ip(["-n", p.name, "link", "set", "eth0", "up"])
+            try TestNamespace.ip(["-n", host.name, "addr", "add", web.v4 + "/32", "dev", link])
+            try TestNamespace.ip(["-n", host.name, "-6", "addr", "add", web.v6 + "/128", "dev", link, "nodad"])
+            try TestNamespace.ip(["-n", host.name, "route", "add", peer.v4 + "/32", "dev", link])
+            try TestNamespace.ip(["-n", host.name, "-6", "route", "add", peer.v6 + "/128", "dev", link])
+            try TestNamespace.ip(["-n", p.name, "addr", "add", peer.v4 + "/32", "dev", "eth0"])
+            try TestNamespace.ip(["-n", p.name, "-6", "addr", "add", peer.v6 + "/128", "dev", "eth0", "nodad"])
+            try TestNamespace.ip(["-n", p.name, "route", "add", "default", "dev", "eth0"])
+            try TestNamespace.ip(["-n", p.name, "-6", "route", "add", "default", "dev", "eth0"])
         }
         let c = ns["container"]!
-        try ip(["-n", host.name, "link", "add", "docker0", "type", "veth", "peer", "name", "eth0", "netns", c.name])
-        try ip(["-n", host.name, "link", "set", "docker0", "up"])
-        try ip(["-n", c.name, "link", "set", "eth0", "up"])
-        try ip(["-n", host.name, "addr", "add", "172.17.0.1/16", "dev", "docker0"])
-        try ip(["-n", host.name, "-6", "addr", "add", "fd00:17::1/64", "dev", "docker0", "nodad"])
-        try ip(["-n", c.name, "addr", "add", container.v4 + "/16", "dev", "eth0"])
-        try ip(["-n", c.name, "-6", "addr", "add", container.v6 + "/64", "dev", "eth0", "nodad"])
-        try ip(["-n", c.name, "route", "add", "default", "via", "172.17.0.1"])
-        try ip(["-n", c.name, "-6", "route", "add", "default", "via", "fd00:17::1"])
-    }
-
-    /// A dual-stack TCP listener that answers `ok` and closes, for at most 60 s.
-    static func listen(in ns: TestNamespace, port: Int) throws -> Process {
-        let code = """
-            import socket, time
-            s = socket.socket(socket.AF_INET6); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-            s.bind(("::", \(port))); s.listen(16); s.settimeout(1)
-            end = time.time() + 60
-            while time.time() < end:
-                try:
-                    c = s.accept()[0]; c.sendall(b"ok"); c.close()
-                except OSError: pass
-            """
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/ip")
-        p.arguments = ["netns", "exec", ns.name, "/usr/bin/python3", "-c", code]
-        try p.run()
-        for _ in 0..<50 {
-            if try ns.run(["ss", "-Hltn", "sport = :\(port)"]).stdout.contains(":\(port)") { return p }
-            usleep(100_000)
-        }
-        p.terminate()
-        throw TestFailure("the listener on port \(port) did not start")
-    }
-
-    /// Whether a TCP connection from `ns` completes and the server's `ok` comes back, within 2 s.
-    static func connects(_ ns: TestNamespace, _ address: String, _ port: Int) throws -> Bool {
-        let code = "import socket, sys\ns = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2)\nsys.exit(0 if s.recv(2) == b'ok' else 1)"
-        return try ns.run(["timeout", "-s", "KILL", "4", "python3", "-c", code, address, String(port)]).status == 0
-    }
-
-    static func ip(_ args: [String]) throws {
-        let (status, _, err) = try runProcess(["ip"] + args, stdin: nil)
-        guard status == 0 else { throw TestFailure("ip \(args.joined(separator: " ")): \(err)") }
+        try TestNamespace.ip(["-n", host.name, "link", "add", "docker0", "type", "veth", "peer", "name", "eth0", "netns", c.name])
+        try TestNamespace.ip(["-n", host.name, "link", "set", "docker0", "up"])
+        try TestNamespace.ip(["-n", c.name, "link", "set", "eth0", "up"])
+        try TestNamespace.ip(["-n", host.name, "addr", "add", "172.17.0.1/16", "dev", "docker0"])
+        try TestNamespace.ip(["-n", host.name, "-6", "addr", "add", "fd00:17::1/64", "dev", "docker0", "nodad"])
+        try TestNamespace.ip(["-n", c.name, "addr", "add", container.v4 + "/16", "dev", "eth0"])
+        try TestNamespace.ip(["-n", c.name, "-6", "addr", "add", container.v6 + "/64", "dev", "eth0", "nodad"])
+        try TestNamespace.ip(["-n", c.name, "route", "add", "default", "via", "172.17.0.1"])
+        try TestNamespace.ip(["-n", c.name, "-6", "route", "add", "default", "via", "fd00:17::1"])
     }
 }

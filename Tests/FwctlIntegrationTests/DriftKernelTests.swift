@@ -71,9 +71,9 @@ struct DriftKernelTests {
         try Self.expectDriftRevertedByApply(h, planLine: "-/+ set role_lb_v4: " + edit.planLine)
     }
 
-    /// The trap of issue 9: with `flags constant` (or a full `size`) on a role set, adding a
-    /// host to the role failed with EBUSY (ENFILE) on every apply, --refresh included. Now
-    /// the set is re-created with its new elements in the same batch.
+    /// With `flags constant` (or a full `size`) on a role set, the kernel refuses new elements
+    /// (EBUSY, ENFILE) on every apply, --refresh included: the set is re-created with its new
+    /// elements in the same batch instead.
     @Test(arguments: ["flags constant,interval", "flags interval\n\t\tsize 2"])
     func roleSetThatCannotGrowInPlaceIsRecreatedWithTheNewHost(_ header: String) throws {
         let h = try Host()

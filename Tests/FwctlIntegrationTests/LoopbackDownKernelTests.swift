@@ -18,58 +18,45 @@ struct LoopbackDownKernelTests {
     /// A namespace of the test's own, with its loopback taken down again.
     static func namespace() throws -> TestNamespace {
         let ns = try TestNamespace(prefix: "fwctl-lodown")
-        let (status, _, err) = try runProcess(["ip", "-n", ns.name, "link", "set", "lo", "down"], stdin: nil)
-        if status != 0 { ns.remove(); throw TestFailure("ip link set lo down: \(err)") }
+        do { try TestNamespace.ip(["-n", ns.name, "link", "set", "lo", "down"]) } catch { ns.remove(); throw error }
         return ns
     }
 
-    static func temporaryDirectory() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fwctl-lodown-\(getpid())-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
+    /// Runs `body` with such a namespace and a scratch directory holding `tiny` as p/a.policy;
+    /// both are removed afterwards.
+    static func withNamespace(_ body: (TestNamespace, ScratchDirectory) throws -> Void) throws {
+        let ns = try namespace()
+        defer { ns.remove() }
+        let dir = try ScratchDirectory(prefix: "fwctl-lodown")
+        defer { dir.remove() }
+        try dir.write(tiny, to: "p/a.policy")
+        try body(ns, dir)
     }
 
     @Test func diffOfGitRevisionsCompletes() throws {
-        let ns = try Self.namespace()
-        defer { ns.remove() }
-        let dir = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let policies = dir.appendingPathComponent("p")
-        try FileManager.default.createDirectory(at: policies, withIntermediateDirectories: true)
-        let git = ["git", "-C", dir.path, "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
-        try Self.tiny.write(to: policies.appendingPathComponent("a.policy"), atomically: false, encoding: .utf8)
-        for step in [["init", "-q"], ["add", "p"], ["commit", "-qm", "one"]] {
-            let (status, _, err) = try runProcess(git + step, stdin: nil)
-            try #require(status == 0, "git \(step): \(err)")
-        }
-        try (Self.tiny + "\nallow b -> a : ssh\n").write(to: policies.appendingPathComponent("a.policy"), atomically: false, encoding: .utf8)
-        for step in [["commit", "-qam", "two"]] {
-            let (status, _, err) = try runProcess(git + step, stdin: nil)
-            try #require(status == 0, "git \(step): \(err)")
-        }
-        // A directory (git archive + tar) and a file (git show).
-        for (old, new) in [("git:HEAD~1:p", "git:HEAD:p"), ("git:HEAD~1:p/a.policy", "git:HEAD:p/a.policy")] {
-            let r = try Bounded.run(["ip", "netns", "exec", ns.name] + CLI.argv(["diff", old, new]), in: dir, seconds: 60)
-            #expect(!r.timedOut, "fwctl diff \(old) \(new) did not finish in a namespace without loopback")
-            #expect(r.status == 2 && r.stdout.contains("+ b -> a : tcp/22"), "\(r.status) \(r.stdout) \(r.stderr)")
-            #expect(!r.stderr.contains("CFSocket"), "\(r.stderr)")
+        try Self.withNamespace { ns, dir in
+            for step in [["init", "-q"], ["add", "p"], ["commit", "-qm", "one"]] { try dir.git(step) }
+            try dir.write(Self.tiny + "\nallow b -> a : ssh\n", to: "p/a.policy")
+            try dir.git(["commit", "-qam", "two"])
+            // A directory (git archive + tar) and a file (git show).
+            for (old, new) in [("git:HEAD~1:p", "git:HEAD:p"), ("git:HEAD~1:p/a.policy", "git:HEAD:p/a.policy")] {
+                let r = try Bounded.run(["ip", "netns", "exec", ns.name] + CLI.argv(["diff", old, new]), in: dir.url, seconds: 60)
+                #expect(!r.timedOut, "fwctl diff \(old) \(new) did not finish in a namespace without loopback")
+                #expect(r.status == 2 && r.stdout.contains("+ b -> a : tcp/22"), "\(r.status) \(r.stdout) \(r.stderr)")
+                #expect(!r.stderr.contains("CFSocket"), "\(r.stderr)")
+            }
         }
     }
 
     @Test func labCompletes() throws {
-        let ns = try Self.namespace()
-        defer { ns.remove() }
-        let dir = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let policy = dir.appendingPathComponent("tiny.policy")
-        try Self.tiny.write(to: policy, atomically: false, encoding: .utf8)
-        let r = try Bounded.run(["ip", "netns", "exec", ns.name] + CLI.argv(["lab", "--policy", policy.path]), in: dir, seconds: 120) { pid in
-            Bounded.removeLabNamespaces(of: pid)
+        try Self.withNamespace { ns, dir in
+            let argv = try ["ip", "netns", "exec", ns.name] + CLI.argv(["lab", "--policy", dir.file("p/a.policy").path])
+            let r = try Bounded.run(argv, in: dir.url, seconds: 120) { pid in Bounded.removeLabNamespaces(of: pid) }
+            #expect(!r.timedOut, "fwctl lab did not finish in a namespace without loopback: \(r.stderr)")
+            #expect(r.status == 0, "\(r.status) \(r.stdout) \(r.stderr)")
+            #expect(!r.stderr.contains("CFSocket"), "\(r.stderr)")
+            #expect(Bounded.labNamespaces(of: r.pid).isEmpty)
         }
-        #expect(!r.timedOut, "fwctl lab did not finish in a namespace without loopback: \(r.stderr)")
-        #expect(r.status == 0, "\(r.status) \(r.stdout) \(r.stderr)")
-        #expect(!r.stderr.contains("CFSocket"), "\(r.stderr)")
-        #expect(Bounded.labNamespaces(of: r.pid).isEmpty)
     }
 
     /// The lab is stopped once its namespaces exist: it exits promptly with 128 + the signal,

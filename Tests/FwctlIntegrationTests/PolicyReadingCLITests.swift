@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The replays of issue 9 about reading a policy, as a user runs them: an editor's lock file
+/// Reading a policy as a user runs it, in the cases that went wrong: an editor's lock file
 /// in the policy directory, a symlink loop, and a justification holding HTML in the Markdown
 /// audit report.
 @Suite struct PolicyReadingCLITests {

@@ -21,18 +21,18 @@ struct StatusKernelTests {
         init(_ addresses: [(String, String)]) throws {
             bridge = try TestNamespace(prefix: "fwctl-status")
             state = FileManager.default.temporaryDirectory.appendingPathComponent("fwctl-status-\(bridge.name)").path
-            try Self.ip(["-n", bridge.name, "link", "add", "br0", "type", "bridge"])
-            try Self.ip(["-n", bridge.name, "link", "set", "br0", "up"])
+            try TestNamespace.ip(["-n", bridge.name, "link", "add", "br0", "type", "bridge"])
+            try TestNamespace.ip(["-n", bridge.name, "link", "set", "br0", "up"])
             for (i, (end, address)) in addresses.enumerated() {
                 let ns = try TestNamespace(prefix: "fwctl-status")
                 ends[end] = ns
-                try Self.ip(["-n", bridge.name, "link", "add", "p\(i)", "type", "veth", "peer", "name", "h\(i)"])
-                try Self.ip(["-n", bridge.name, "link", "set", "h\(i)", "netns", ns.name])
-                try Self.ip(["-n", bridge.name, "link", "set", "p\(i)", "master", "br0", "up"])
-                try Self.ip(["-n", ns.name, "link", "set", "h\(i)", "name", "eth0"])
-                try Self.ip(["-n", ns.name, "link", "set", "eth0", "up"])
-                try Self.ip(["-n", ns.name, "addr", "add", address + "/32", "dev", "eth0"])
-                try Self.ip(["-n", ns.name, "route", "add", "default", "dev", "eth0"])
+                try TestNamespace.ip(["-n", bridge.name, "link", "add", "p\(i)", "type", "veth", "peer", "name", "h\(i)"])
+                try TestNamespace.ip(["-n", bridge.name, "link", "set", "h\(i)", "netns", ns.name])
+                try TestNamespace.ip(["-n", bridge.name, "link", "set", "p\(i)", "master", "br0", "up"])
+                try TestNamespace.ip(["-n", ns.name, "link", "set", "h\(i)", "name", "eth0"])
+                try TestNamespace.ip(["-n", ns.name, "link", "set", "eth0", "up"])
+                try TestNamespace.ip(["-n", ns.name, "addr", "add", address + "/32", "dev", "eth0"])
+                try TestNamespace.ip(["-n", ns.name, "route", "add", "default", "dev", "eth0"])
             }
         }
 
@@ -40,11 +40,6 @@ struct StatusKernelTests {
             for ns in ends.values { ns.remove() }
             bridge.remove()
             try? FileManager.default.removeItem(atPath: state)
-        }
-
-        static func ip(_ args: [String]) throws {
-            let (status, _, err) = try runProcess(["ip"] + args, stdin: nil)
-            guard status == 0 else { throw TestFailure("ip \(args.joined(separator: " ")): \(err)") }
         }
 
         func run(_ end: String, _ argv: [String]) throws -> (status: Int32, stdout: String, stderr: String) {

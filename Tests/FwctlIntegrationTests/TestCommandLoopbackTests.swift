@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The issue 9 replays through `fwctl test`: a deny of a host to itself (loopback admits it)
+/// Replays through `fwctl test`: a deny of a host to itself (loopback admits it)
 /// and expectations between ends that can never exchange a packet.
 @Suite struct TestCommandLoopbackTests {
     static let policy = """
@@ -20,8 +20,8 @@ import Testing
 
     @Test func replaysFailOrSayVacuous() throws {
         let dir = try TestCommandTests.temporaryPolicy(Self.policy)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("p.policy").path
+        defer { dir.remove() }
+        let path = dir.file("p.policy").path
         let r = try CLI.run(["test", "--policy", path])
         #expect(r.status == 2, "\(r.stdout)\(r.stderr)")
         #expect(r.stdout.contains("FAIL \(path):8: expect deny w1 -> w1 : tcp/9999\n       admitted over loopback"), "\(r.stdout)")

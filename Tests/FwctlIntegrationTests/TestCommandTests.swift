@@ -3,29 +3,23 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
+import FwctlTestSupport
 
 /// `fwctl test` as a user and a CI job run it: exit codes, the summary line, JSON and JUnit.
 @Suite
 struct TestCommandTests {
     /// A policy with one expectation that holds and one that does not (db never reaches web).
-    static let failing = """
-        network internet = 0.0.0.0/0
-        service https = tcp/443
-        service pg = tcp/5432
-        role web { host web1 = 192.0.2.1 }
-        role db { host db1 = 192.0.2.2 }
-        allow internet -> web : https
-        allow web -> db : pg
+    static let failing = SamplePolicy.webAndDatabase + """
         test "tiers" {
           expect allow web -> db : pg
           expect allow db -> web : pg
         }
         """
 
-    static func temporaryPolicy(_ text: String) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fwctl-test-\(getpid())-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try text.write(to: dir.appendingPathComponent("p.policy"), atomically: false, encoding: .utf8)
+    /// A scratch directory holding `text` as p.policy.
+    static func temporaryPolicy(_ text: String) throws -> ScratchDirectory {
+        let dir = try ScratchDirectory(prefix: "fwctl-test")
+        try dir.write(text, to: "p.policy")
         return dir
     }
 
@@ -40,9 +34,9 @@ struct TestCommandTests {
 
     @Test func failingExpectationExitsTwoWithThePacket() throws {
         let dir = try Self.temporaryPolicy(Self.failing)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let junit = dir.appendingPathComponent("junit.xml")
-        let r = try CLI.run(["test", "--policy", dir.appendingPathComponent("p.policy").path, "--junit", junit.path])
+        defer { dir.remove() }
+        let junit = dir.file("junit.xml")
+        let r = try CLI.run(["test", "--policy", dir.file("p.policy").path, "--junit", junit.path])
         #expect(r.status == 2, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.hasPrefix("  PASS ") && $0.hasSuffix("p.policy:9: expect allow web -> db : pg") })
@@ -62,8 +56,8 @@ struct TestCommandTests {
 
     @Test func jsonFormat() throws {
         let dir = try Self.temporaryPolicy(Self.failing)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try CLI.run(["test", "--policy", dir.appendingPathComponent("p.policy").path, "--format", "json"])
+        defer { dir.remove() }
+        let r = try CLI.run(["test", "--policy", dir.file("p.policy").path, "--format", "json"])
         #expect(r.status == 2)
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         #expect(object?["passed"] as? Int == 1)
@@ -72,8 +66,8 @@ struct TestCommandTests {
 
     @Test func policyWithErrorsExitsOne() throws {
         let dir = try Self.temporaryPolicy("role web { host w = 192.0.2.1 }\ntest \"t\" { expect allow web -> nope : tcp/1 }\n")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try CLI.run(["test", "--policy", dir.appendingPathComponent("p.policy").path])
+        defer { dir.remove() }
+        let r = try CLI.run(["test", "--policy", dir.file("p.policy").path])
         #expect(r.status == 1)
         #expect(r.stderr.contains("error"))
     }

@@ -14,6 +14,19 @@ struct LabKernelTests {
         return out.split(separator: "\n").map(String.init).filter { $0.hasPrefix("fwctl-lab-\(getpid())-") }
     }
 
+    /// The lab of bundled `policy` where, after the apply, `rule` is added by hand with nft on
+    /// `host` (after `inspect` has seen the lab's network).
+    static func run(_ policy: String, holeIn host: String, rule: String, inspect: @escaping (LabNetwork) -> Void = { _ in }) throws -> LabReport {
+        var lab = Lab(fleet: try Bundled.fleet(policy))
+        lab.afterApply = { network in
+            inspect(network)
+            let ns = try #require(network.namespaces[host])
+            let (status, _, err) = try runProcess(["ip", "netns", "exec", ns, "nft", rule], stdin: nil)
+            try #require(status == 0, "nft: \(err)")
+        }
+        return try lab.run()
+    }
+
     @Test("observed equals predicted, probe for probe and cell for cell", arguments: Bundled.names)
     func matchesVerifier(_ name: String) throws {
         let report = try Lab(fleet: try Bundled.fleet(name)).run()
@@ -39,13 +52,7 @@ struct LabKernelTests {
 
     @Test("an extra accept added with nft on one host shows up as observed-open, predicted-closed")
     func brokenHost() throws {
-        var lab = Lab(fleet: try Bundled.fleet("stacked.policy"))
-        lab.afterApply = { network in
-            let ns = try #require(network.namespaces["s3"])
-            let (status, _, err) = try runProcess(["ip", "netns", "exec", ns, "nft", "insert rule inet fwctl input tcp dport 9 accept"], stdin: nil)
-            try #require(status == 0, "nft: \(err)")
-        }
-        let report = try lab.run()
+        let report = try Self.run("stacked.policy", holeIn: "s3", rule: "insert rule inet fwctl input tcp dport 9 accept")
         #expect(!report.mismatches.isEmpty)
         // Every mismatch is the hand-added hole: into s3, tcp/9, open though predicted closed.
         for m in report.mismatches {
@@ -57,14 +64,9 @@ struct LabKernelTests {
 
     @Test("a published container port is probed through the forward chain: a hole there shows, the input chain's ports do not move")
     func holeInTheForwardChain() throws {
-        var lab = Lab(fleet: try Bundled.fleet("containers.policy"))
-        lab.afterApply = { network in
-            let ns = try #require(network.namespaces["web1"])
+        let report = try Self.run("containers.policy", holeIn: "web1", rule: "insert rule inet fwctl forward meta l4proto tcp accept") { network in
             #expect(network.containers["web1"] != nil)
-            let (status, _, err) = try runProcess(["ip", "netns", "exec", ns, "nft", "insert rule inet fwctl forward meta l4proto tcp accept"], stdin: nil)
-            try #require(status == 0, "nft: \(err)")
         }
-        let report = try lab.run()
         #expect(report.results.contains { $0.probe.published && $0.observed })
         #expect(!report.mismatches.isEmpty)
         // Every mismatch is a published port of web1 opened by the hole: the DNAT sent it

@@ -3,7 +3,7 @@ import Testing
 import FwctlPolicy
 @testable import FwctlLab
 
-/// Small policies, one per way a policy and the kernel once parted ways (issue 9): each still
+/// Small policies, one per way a policy and the kernel can part ways: each
 /// gives its warning, and each runs through the lab in `LabKernelTests`.
 enum Regression {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Regression")

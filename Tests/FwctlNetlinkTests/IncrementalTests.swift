@@ -19,17 +19,27 @@ struct IncrementalTests {
         }
     }
 
-    @Test func positionsReplaceAndDelete() throws {
+    /// Runs `body` in a scratch namespace where one batch, filled by `build`, created
+    /// `table inet fwctl`.
+    static func withTable(_ build: (inout Transaction) -> Void, _ body: (ScratchNamespace, NftConnection) throws -> Void) throws {
         try ScratchNamespace.with { ns in
             let conn = try NftConnection(netnsPath: ns.path)
             var tx = Transaction()
             tx.addTable(family: .inet, name: "fwctl")
+            build(&tx)
+            _ = try conn.commit(tx, expectedGeneration: nil, checkOnly: false)
+            try body(ns, conn)
+        }
+    }
+
+    @Test func positionsReplaceAndDelete() throws {
+        try Self.withTable({ tx in
             tx.addChain(table: Self.t, chain: Chain(name: "input", hook: BaseChainHook(hook: .input, policy: .accept)))
             let a = tx.addRule(table: Self.t, chain: "input", rule: Self.port(1), position: .append)
             tx.addRule(table: Self.t, chain: "input", rule: Self.port(3), position: .append)
             tx.addRule(table: Self.t, chain: "input", rule: Self.port(2), position: .afterNew(a))
             tx.addRule(table: Self.t, chain: "input", rule: Self.port(0), position: .beforeNew(a))
-            _ = try conn.commit(tx, expectedGeneration: nil, checkOnly: false)
+        }) { _, conn in
             var rules = try #require(try conn.readTable(family: .inet, name: "fwctl").table?.chain(named: "input")?.rules)
             #expect(Self.ports(rules) == [0, 1, 2, 3])
 
@@ -51,16 +61,13 @@ struct IncrementalTests {
     }
 
     @Test func elementChangesKeepRules() throws {
-        try ScratchNamespace.with { ns in
-            let conn = try NftConnection(netnsPath: ns.path)
-            let set = NamedSet(name: "web_v4", keyType: .ipv4Addr, elements: [.address(net("10.0.0.0/24"))])
-            var tx = Transaction()
-            tx.addTable(family: .inet, name: "fwctl")
+        let set = NamedSet(name: "web_v4", keyType: .ipv4Addr, elements: [.address(net("10.0.0.0/24"))])
+        try Self.withTable({ tx in
             tx.addSet(table: Self.t, set: set)
             tx.addChain(table: Self.t, chain: Chain(name: "input"))
             tx.addRule(table: Self.t, chain: "input", rule: Rule([.address(family: .v4, field: .saddr, match: .set("web_v4")), .verdict(.accept)]),
                        position: .append)
-            _ = try conn.commit(tx, expectedGeneration: nil, checkOnly: false)
+        }) { ns, conn in
             let handle = try conn.readTable(family: .inet, name: "fwctl").table?.chain(named: "input")?.rules.first?.handle
 
             var tx2 = Transaction()
@@ -78,13 +85,8 @@ struct IncrementalTests {
     /// batch (what a planner diffing exact element lists sends); deleting one of two adjacent
     /// ranges removes exactly that one.
     @Test func adjacentRanges() throws {
-        try ScratchNamespace.with { ns in
-            let conn = try NftConnection(netnsPath: ns.path)
-            let set = NamedSet(name: "hosts", keyType: .ipv4Addr, elements: [.address(host("10.0.0.1"))])
-            var tx = Transaction()
-            tx.addTable(family: .inet, name: "fwctl")
-            tx.addSet(table: Self.t, set: set)
-            _ = try conn.commit(tx, expectedGeneration: nil, checkOnly: false)
+        let set = NamedSet(name: "hosts", keyType: .ipv4Addr, elements: [.address(host("10.0.0.1"))])
+        try Self.withTable({ $0.addSet(table: Self.t, set: set) }) { ns, conn in
 
             var grow = Transaction()
             grow.deleteElements(table: Self.t, set: set, elements: [.address(host("10.0.0.1"))])
@@ -106,14 +108,11 @@ struct IncrementalTests {
 
     /// NEWCHAIN on an existing base chain changes its policy and keeps its rules.
     @Test func addChainUpdatesPolicy() throws {
-        try ScratchNamespace.with { ns in
-            let conn = try NftConnection(netnsPath: ns.path)
-            var chain = Chain(name: "input", hook: BaseChainHook(hook: .input, priority: 0, policy: .accept))
-            var tx = Transaction()
-            tx.addTable(family: .inet, name: "fwctl")
+        var chain = Chain(name: "input", hook: BaseChainHook(hook: .input, priority: 0, policy: .accept))
+        try Self.withTable({ [chain] tx in
             tx.addChain(table: Self.t, chain: chain)
             tx.addRule(table: Self.t, chain: "input", rule: Self.port(22), position: .append)
-            _ = try conn.commit(tx, expectedGeneration: nil, checkOnly: false)
+        }) { _, conn in
             chain.hook?.policy = .drop
             var tx2 = Transaction()
             tx2.addChain(table: Self.t, chain: chain)

@@ -9,7 +9,8 @@ enum SetExtras {
     /// NFT_SET_* flags fwctl writes or that decide the set's kind rather than its shape.
     private static let expectedFlags = NFT.setInterval | NFT.setAnonymous
     private static let flagNames: [UInt32: String] = [
-        0x2: "constant", 0x8: "map", 0x10: "timeout", 0x20: "dynamic", 0x40: "objmap", 0x80: "concat", 0x100: "expr",
+        NFT.setConstant: "constant", NFT.setMap: "map", NFT.setTimeout: "timeout", NFT.setEval: "dynamic",
+        NFT.setObject: "objmap", NFT.setConcat: "concat", NFT.setExpr: "expr",
     ]
 
     static func of(_ s: NftnlObject, udata: UserData) -> [String] {
