@@ -22,13 +22,17 @@ public enum PolicyProvenance {
     /// it has read them (`filesRead`), before it compiles or derives the table, so they are
     /// hashed while it works and never read twice.
     ///
-    /// The parts run one after another on one serial queue (the second core is the only
-    /// spare one); `wait()` returns the record once the table's part is done.
+    /// The hashes run one after another on one serial queue (the second core is the only
+    /// spare one); the git probe on a queue of its own, since it mostly waits for its two
+    /// processes and the hashes must not wait behind it. `wait()` returns the record once
+    /// the table's hash and the probe are done.
     public final class Pending: @unchecked Sendable {
         private let path: String
         private let queue = DispatchQueue(label: "fwctl.provenance")
-        // Written and read only on `queue`.
+        private let gitQueue = DispatchQueue(label: "fwctl.provenance.git")
+        // Written and read only on `gitQueue`.
         private var git: Git?
+        // Written and read only on `queue`.
         private var policySHA256: String?
         private var filesHashed = false
         private var tableSHA256: String?
@@ -38,7 +42,7 @@ public enum PolicyProvenance {
         /// (git inherits it).
         init(policy path: String, git probe: @escaping @Sendable (String) -> Git?) {
             self.path = path
-            queue.async { [self] in
+            gitQueue.async { [self] in
                 ThreadPriority.setNice(10)
                 git = probe(path)
                 ThreadPriority.setNice(0)
@@ -68,7 +72,8 @@ public enum PolicyProvenance {
 
         /// The record, once every part queued so far is done; call it after `tableCompiled`.
         public func wait() -> ApplyLogEntry.Policy {
-            queue.sync {
+            let git = gitQueue.sync { self.git }
+            return queue.sync {
                 ApplyLogEntry.Policy(sha256: policySHA256, tableSHA256: tableSHA256, commit: git?.commit, dirty: git?.dirty)
             }
         }
