@@ -8,11 +8,31 @@ public struct CheckResult: Sendable {
     /// Sorted by file (in the order of `files`), then position.
     public var diagnostics: [Diagnostic]
     public var files: [SourceFile]
+    /// What the check built on the way (syntax trees, symbol tables), kept with the result:
+    /// a caller that leaves freeing to the process's exit (`ProcessLifetime`) then does not
+    /// pay for releasing 100,000 hosts' worth of them one by one.
+    let workings: Workings?
 
     public init(fleet: Fleet?, diagnostics: [Diagnostic], files: [SourceFile]) {
+        self.init(fleet: fleet, diagnostics: diagnostics, files: files, workings: nil)
+    }
+
+    init(fleet: Fleet?, diagnostics: [Diagnostic], files: [SourceFile], workings: Workings?) {
         self.fleet = fleet
         self.diagnostics = diagnostics
         self.files = files
+        self.workings = workings
+    }
+
+    /// Never read: only held.
+    final class Workings: @unchecked Sendable {
+        let syntax: [FileSyntax]
+        let sema: Sema
+
+        init(syntax: [FileSyntax], sema: Sema) {
+            self.syntax = syntax
+            self.sema = sema
+        }
     }
 
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -81,7 +101,7 @@ public enum PolicyFrontEnd {
             if a.element.range.start.offset != b.element.range.start.offset { return a.element.range.start.offset < b.element.range.start.offset }
             return a.offset < b.offset
         }.map(\.element)
-        return CheckResult(fleet: fleet, diagnostics: sorted, files: files)
+        return CheckResult(fleet: fleet, diagnostics: sorted, files: files, workings: .init(syntax: syntax, sema: sema))
     }
 }
 

@@ -1,3 +1,5 @@
+import FwctlNet
+import FwctlRuleset
 import Testing
 @testable import FwctlNetlink
 
@@ -22,6 +24,20 @@ import Testing
         let kernel = SetElementCodec.kernelElements(c.ranges, keyLength: 1, interval: true)
         #expect(kernel.map { ($0.key[0], $0.isEnd, $0.isOpen) }.elementsEqual(c.kernel, by: ==))
         #expect(SetElementCodec.ranges(kernel.reversed(), interval: true) == c.ranges)
+    }
+
+    /// Elements in any order, repeated or not, give the kernel elements of the sorted
+    /// distinct ones (the compiler's sorted sets skip the sort).
+    @Test func anyOrderGivesTheSortedElements() {
+        let sorted: [SetElement] = [1, 5, 6, 40, 200].map { .address(AddressRange(.v4(0xC000_0200 + UInt32($0)))) }
+        func kernel(_ elements: [SetElement]) -> [KernelSetElement] {
+            SetMessages.kernelElements(NamedSet(name: "s", keyType: .ipv4Addr, elements: elements), elements, adding: true)
+        }
+        let expected = kernel(sorted)
+        #expect(expected.count == 11)
+        #expect(kernel(sorted.reversed()) == expected)
+        #expect(kernel(sorted + sorted) == expected)
+        #expect(kernel([sorted[2], sorted[0], sorted[2], sorted[4], sorted[1], sorted[3]]) == expected)
     }
 
     @Test func adjacentRangesStaySeparateOnDecode() {

@@ -27,7 +27,11 @@ enum SetMessages {
             }
         }
         let key = SetKeyFormat(set.keyType)
-        let ranges = Array(Set(elements.map { $0.keyRange })).sorted { $0.lowerBound < $1.lowerBound }
+        // The compiler's sets come sorted and distinct: checked in one pass, sorted only if not.
+        var ranges = elements.map(\.keyRange)
+        if !zip(ranges, ranges.dropFirst()).allSatisfy({ $0.lowerBound < $1.lowerBound }) {
+            ranges = Array(Set(ranges)).sorted { $0.lowerBound < $1.lowerBound }
+        }
         var out = SetElementCodec.kernelElements(ranges, keyLength: key.length, interval: set.isInterval)
         if !adding, let first = out.first, first.isEnd { out.removeFirst() }
         return out
