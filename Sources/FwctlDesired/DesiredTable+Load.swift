@@ -1,6 +1,7 @@
 import FwctlCompiler
 import FwctlPolicy
 import FwctlRuleset
+import FwctlState
 import FwctlSystem
 
 extension DesiredTable {

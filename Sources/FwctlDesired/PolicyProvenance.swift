@@ -1,4 +1,5 @@
 import Dispatch
+import FwctlLog
 import FwctlPlanner
 import FwctlRuleset
 import FwctlSystem

@@ -1,6 +1,7 @@
 import FwctlNetlink
 import FwctlPlanner
 import FwctlRuleset
+import FwctlState
 
 /// What one fwctl commit did to the recorded sets, appended to the record's file instead of
 /// writing the whole record again.

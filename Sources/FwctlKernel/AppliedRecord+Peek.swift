@@ -1,3 +1,5 @@
+import FwctlState
+
 extension AppliedRecord {
     /// The generation the record in `bytes` (a whole file) reaches with its deltas, read
     /// without decoding a set or checking a checksum: only to tell at once that a record is

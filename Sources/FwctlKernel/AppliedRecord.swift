@@ -2,6 +2,7 @@ import Foundation
 import FwctlNetlink
 import FwctlPlanner
 import FwctlRuleset
+import FwctlState
 
 /// What fwctl last saw in, or left in, the kernel: the elements of its table's sets at one
 /// generation id, in one network namespace of one boot.

@@ -1,5 +1,6 @@
 import Foundation
 import FwctlPlanner
+import FwctlState
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -5,10 +5,10 @@ import Glibc
 #endif
 
 /// Errors from the kernel as one line the user can act on, decided on error numbers.
-extension ApplySession {
+extension ApplyError {
     /// Runs `body`; its error becomes an `ApplyError` (see `explanation(of:plan:)`). `plan`:
     /// the plan `body` applies, whose refused change the line names.
-    static func explained<T>(_ plan: Plan? = nil, _ body: () throws -> T) throws -> T {
+    public static func explained<T>(_ plan: Plan? = nil, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch {
@@ -19,7 +19,7 @@ extension ApplySession {
     /// A refused change of `plan` is named with its object and, for a rule, its policy line
     /// (`BackendError.message(for:)`); a refusal of the whole batch or a failed read that
     /// means fwctl cannot work here at all (no permission, no nf_tables) says what to do.
-    static func explanation(of error: Error, plan: Plan?) -> ApplyError {
+    public static func explanation(of error: Error, plan: Plan?) -> ApplyError {
         switch error {
         case let e as ApplyError:
             return e
@@ -31,6 +31,11 @@ extension ApplySession {
         default:
             return ApplyError("\(error)")
         }
+    }
+
+    /// A netlink socket that could not be opened: what to do about it.
+    public static func socketFailure(_ error: Error) -> ApplyError {
+        ApplyError((error as? NetlinkError).flatMap { advice($0.errno) } ?? "cannot open a netlink socket to nf_tables: \(error)")
     }
 
     /// What an error number about netlink as a whole (not one change) asks the user to do.

@@ -1,6 +1,7 @@
 import Foundation
 import FwctlNetlink
 import FwctlRuleset
+import FwctlState
 
 /// A read of one table started on another thread, so that the kernel's dump (≈ 0.1 s for
 /// 100,000 set elements, spent in the kernel) overlaps compiling the policy on the other core.
@@ -42,7 +43,7 @@ extension NetlinkBackend {
     }
 
     /// Waits for a prefetch in flight; its outcome when it read `ref`.
-    func joinPrefetch(for ref: TableRef?) -> Result<TableRead, any Error>? {
+    public func joinPrefetch(for ref: TableRef?) -> Result<TableRead, any Error>? {
         guard let p = prefetched else { return nil }
         p.done.wait()
         prefetched = nil

@@ -15,7 +15,7 @@ public final class NetlinkBackend: RulesetBackend {
     /// Ignore the record when reading: dump every set (a new record is still written).
     public var refresh = false
     /// This process's last read, the base of the record written after a commit.
-    var lastRead: (ref: TableRef, read: TableRead)?
+    public internal(set) var lastRead: (ref: TableRef, read: TableRead)?
     /// The record's file as this process last loaded or wrote it (what a delta may go onto).
     var recordFile: AppliedRecordStore.FileState?
     /// A read running on another thread (see `prefetch`).

@@ -1,4 +1,5 @@
 import Foundation
+import FwctlState
 #if canImport(Glibc)
 import Glibc
 #endif

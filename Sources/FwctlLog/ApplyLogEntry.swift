@@ -157,7 +157,7 @@ public struct ApplyLogEntry: Codable, Hashable, Sendable {
     /// `2026-11-28T13:56:31.265Z`: UTC to the nearest millisecond, exactly as
     /// `ISO8601DateFormatter` with internet date-time and fractional seconds prints it (a test
     /// compares the two), without that formatter's ICU set-up in every apply.
-    static func formatTime(_ date: Date) -> String {
+    public static func formatTime(_ date: Date) -> String {
         let ms = Int64((date.timeIntervalSince1970 * 1000).rounded())
         var seconds = time_t(ms >= 0 ? ms / 1000 : (ms - 999) / 1000)
         var t = tm()

@@ -7,7 +7,7 @@ import FwctlRuleset
 /// Enumerations are written as their raw value strings or a case tag; every `switch` is
 /// exhaustive, so a new case in the model does not compile until it is given a tag here.
 extension SnapshotWriter {
-    mutating func table(_ t: Table) {
+    public mutating func table(_ t: Table) {
         string(t.family.rawValue)
         string(t.name)
         optional(t.handle) { $0.u64($1) }
@@ -104,7 +104,7 @@ extension SnapshotWriter {
 }
 
 extension SnapshotReader {
-    mutating func table() -> Table? {
+    public mutating func table() -> Table? {
         guard let family = raw(TableFamily.self), let name = string(), let handle = optional({ $0.u64() }),
               let flags = u32(), let comment = optional({ $0.string() }), let setCount = count() else { return nil }
         var sets: [NamedSet] = []

@@ -7,26 +7,31 @@ import FwctlRuleset
 /// Little-endian fixed-width integers, length-prefixed strings. The caller ends the data with
 /// `sealed()`, a 64-bit checksum of everything before it, so a truncated or damaged
 /// file is recognised and ignored (these files are caches: the truth is re-read instead).
-struct SnapshotWriter {
-    private(set) var bytes: [UInt8] = []
+public struct SnapshotWriter {
+    // Internal but inlinable: the primitives below are called per element across modules.
+    @usableFromInline var storage: [UInt8] = []
+
+    public init() {}
+
+    public var bytes: [UInt8] { storage }
 
     /// Room for `count` more bytes (a record of 100,000 elements is written in one go).
-    mutating func reserve(_ count: Int) { bytes.reserveCapacity(bytes.count + count) }
+    @inlinable public mutating func reserve(_ count: Int) { storage.reserveCapacity(storage.count + count) }
 
-    mutating func u8(_ v: UInt8) { bytes.append(v) }
-    mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
-    mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
-    mutating func string(_ s: String) {
+    @inlinable public mutating func u8(_ v: UInt8) { storage.append(v) }
+    @inlinable public mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { storage.append(contentsOf: $0) } }
+    @inlinable public mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { storage.append(contentsOf: $0) } }
+    @inlinable public mutating func string(_ s: String) {
         u32(UInt32(s.utf8.count))
-        bytes += s.utf8
+        storage += s.utf8
     }
-    mutating func data(_ d: [UInt8]) {
+    @inlinable public mutating func data(_ d: [UInt8]) {
         u64(UInt64(d.count))
-        bytes += d
+        storage += d
     }
 
     /// Tag byte and bounds of each element; one byte longer than the bounds themselves.
-    mutating func element(_ e: SetElement) {
+    @inlinable public mutating func element(_ e: SetElement) {
         switch e {
         case .address(let r):
             switch (r.lower, r.upper) {
@@ -47,7 +52,7 @@ struct SnapshotWriter {
         }
     }
 
-    mutating func verdict(_ v: Verdict) {
+    @inlinable public mutating func verdict(_ v: Verdict) {
         switch v {
         case .accept: u8(1)
         case .drop: u8(2)
@@ -58,15 +63,15 @@ struct SnapshotWriter {
     }
 
     /// The bytes followed by their checksum (the writer is used up: no copy of its bytes).
-    consuming func sealed() -> [UInt8] {
-        u64(Self.checksum(bytes[...]))
-        return bytes
+    public consuming func sealed() -> [UInt8] {
+        u64(Self.checksum(storage[...]))
+        return storage
     }
 
     /// FNV-1a over 8-byte little-endian words (then the tail bytes, then the length): eight
     /// times faster than byte by byte over a cache holding a 3 MB policy, and still a
     /// bijection of each word, so any one damaged word changes it.
-    static func checksum(_ b: ArraySlice<UInt8>) -> UInt64 {
+    public static func checksum(_ b: ArraySlice<UInt8>) -> UInt64 {
         let prime: UInt64 = 0x100_0000_01b3
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         b.withUnsafeBytes { raw in
@@ -86,14 +91,15 @@ struct SnapshotWriter {
 
 /// Reads what `SnapshotWriter` wrote; every read fails (nil) instead of trapping on short,
 /// damaged or unexpected input.
-struct SnapshotReader {
-    private let bytes: [UInt8]
+public struct SnapshotReader {
+    // Internal but inlinable: the primitives below are called per element across modules.
+    @usableFromInline let bytes: [UInt8]
     /// The end of what is read: before the checksum of sealed bytes (kept, not copied off).
-    private let end: Int
-    private var at = 0
+    @usableFromInline let end: Int
+    @usableFromInline var at = 0
 
     /// nil unless the checksum at the end matches the bytes before it.
-    init?(sealed: [UInt8]) {
+    public init?(sealed: [UInt8]) {
         guard sealed.count >= 8 else { return nil }
         var tail = SnapshotReader(unchecked: Array(sealed[(sealed.count - 8)...]))
         guard tail.u64() == SnapshotWriter.checksum(sealed[..<(sealed.count - 8)]) else { return nil }
@@ -102,46 +108,46 @@ struct SnapshotReader {
     }
 
     /// Without checking anything: for reading a hint from the head of a file.
-    init(unchecked: [UInt8]) {
+    public init(unchecked: [UInt8]) {
         bytes = unchecked
         end = unchecked.count
     }
 
-    var isAtEnd: Bool { at == end }
+    @inlinable public var isAtEnd: Bool { at == end }
     /// Bytes left to read.
-    var remaining: Int { end - at }
+    @inlinable public var remaining: Int { end - at }
 
-    mutating func u8() -> UInt8? {
+    @inlinable public mutating func u8() -> UInt8? {
         guard at < end else { return nil }
         defer { at += 1 }
         return bytes[at]
     }
 
-    mutating func u32() -> UInt32? {
+    @inlinable public mutating func u32() -> UInt32? {
         guard end - at >= 4 else { return nil }
         defer { at += 4 }
         return UInt32(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: at, as: UInt32.self) })
     }
 
-    mutating func u64() -> UInt64? {
+    @inlinable public mutating func u64() -> UInt64? {
         guard end - at >= 8 else { return nil }
         defer { at += 8 }
         return UInt64(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: at, as: UInt64.self) })
     }
 
-    mutating func string() -> String? {
+    @inlinable public mutating func string() -> String? {
         guard let n = u32(), end - at >= Int(n) else { return nil }
         defer { at += Int(n) }
         return String(validating: bytes[at..<(at + Int(n))], as: UTF8.self)
     }
 
-    mutating func data() -> [UInt8]? {
+    @inlinable public mutating func data() -> [UInt8]? {
         guard let n = u64(), UInt64(end - at) >= n else { return nil }
         defer { at += Int(n) }
         return Array(bytes[at..<(at + Int(n))])
     }
 
-    mutating func element() -> SetElement? {
+    @inlinable public mutating func element() -> SetElement? {
         switch u8() {
         case 4:
             guard let lo = u32(), let hi = u32(), lo <= hi else { return nil }
@@ -164,7 +170,7 @@ struct SnapshotReader {
         }
     }
 
-    mutating func verdict() -> Verdict? {
+    @inlinable public mutating func verdict() -> Verdict? {
         switch u8() {
         case 1: return .accept
         case 2: return .drop
@@ -176,7 +182,7 @@ struct SnapshotReader {
     }
 
     /// `count` elements, refusing a count the remaining bytes cannot hold.
-    mutating func elements(_ count: UInt32) -> [SetElement]? {
+    public mutating func elements(_ count: UInt32) -> [SetElement]? {
         guard Int(count) <= (end - at) / 2 else { return nil }
         var out: [SetElement] = []
         out.reserveCapacity(Int(count))

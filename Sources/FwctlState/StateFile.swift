@@ -85,11 +85,11 @@ public enum StateFile {
     }
 
     /// A cache file's bytes, or nil for anything amiss (a cache is only ever a shortcut).
-    static func readCache(_ path: String) -> [UInt8]? {
+    public static func readCache(_ path: String) -> [UInt8]? {
         (try? read(path)) ?? nil
     }
 
-    static func failure(_ path: String, _ code: Int32) -> Unsafe {
+    public static func failure(_ path: String, _ code: Int32) -> Unsafe {
         if code == ELOOP {
             return Unsafe(description: "\(path) is a symbolic link: fwctl follows no link in its state or log directory; remove it (rm \(path)) after checking where it points", errno: code)
         }

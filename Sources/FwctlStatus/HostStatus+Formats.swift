@@ -1,4 +1,5 @@
 import Foundation
+import FwctlLog
 import FwctlNet
 import FwctlRuleset
 

@@ -1,4 +1,6 @@
 import Foundation
+import FwctlKernel
+import FwctlLog
 import FwctlNet
 import FwctlPlanner
 import FwctlRuleset
@@ -77,7 +79,7 @@ public struct HostStatus: Codable, Hashable, Sendable {
 
     /// Reads the kernel through `backend` and the log; plans toward `desired` for drift.
     public static func read(host: String, desired: Table, backend: NetlinkBackend, log: ApplyLog?) throws -> HostStatus {
-        let (loaded, plan) = try ApplySession.explained { try backend.readAndPlan(toward: desired) }
+        let (loaded, plan) = try ApplyError.explained { try backend.readAndPlan(toward: desired) }
         var entries: [ApplyLogEntry] = []
         var problem: String?
         do { entries = try log?.entries() ?? [] } catch { problem = "\(error)" }

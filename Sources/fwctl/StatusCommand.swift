@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
-import FwctlApply
 import FwctlCLI
+import FwctlKernel
 import FwctlPlanner
+import FwctlStatus
 #if canImport(Glibc)
 import Glibc
 #endif
