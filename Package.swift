@@ -71,8 +71,8 @@ let package = Package(
         .testTarget(name: "FwctlCompilerTests", dependencies: ["FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
         .testTarget(name: "FwctlPlannerTests", dependencies: ["FwctlPlanner", "FwctlRuleset", "FwctlNet", "FwctlKernel", "FwctlTestSupport", "FwctlCompiler", "FwctlPolicy"]),
         .testTarget(name: "FwctlNetlinkTests", dependencies: ["FwctlNetlink", "FwctlNet", "FwctlRuleset", "FwctlTestSupport"], exclude: ["Recorded"]),
-        // Network namespaces and process helpers for kernel tests (never the host's firewall).
-        .target(name: "FwctlTestSupport"),
+        // Network namespaces and process helpers for kernel tests (never the host's firewall), and a small sample table.
+        .target(name: "FwctlTestSupport", dependencies: ["FwctlNet", "FwctlRuleset"]),
         .testTarget(name: "FwctlRulesetTests", dependencies: ["FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
         .testTarget(name: "FwctlPolicyTests", dependencies: ["FwctlPolicy", "FwctlNet", "FwctlSystem", "FwctlTestSupport"], exclude: ["Corpus", "Golden"]),
         .testTarget(name: "FwctlVerifierTests", dependencies: ["FwctlVerifier", "FwctlRuleset", "FwctlNet", "FwctlPolicy", "FwctlCompiler", "FwctlTestSupport"]),

@@ -1,9 +1,13 @@
 import Foundation
+import FwctlDesired
+import FwctlKernel
+import FwctlLog
+import FwctlPlanner
+import FwctlRuleset
+import FwctlState
 import FwctlTestSupport
 import Testing
 @testable import FwctlApply
-import FwctlPlanner
-import FwctlRuleset
 
 /// The state directory and the log's directory as an attacker (or an accident) leaves them:
 /// links planted where fwctl's files go, a directory others can write. fwctl follows no link

@@ -1,9 +1,10 @@
 import Foundation
-import Testing
 import FwctlNet
 import FwctlPlanner
 import FwctlRuleset
-@testable import FwctlApply
+import FwctlTestSupport
+import Testing
+@testable import FwctlDesired
 
 @Suite struct CompiledTableCacheTests {
     static func entry(_ table: Table, files: [CompiledTableCache.PolicyFile] = [.init(path: "p/a.policy", bytes: Array("role web { host w = 192.0.2.1 }\n".utf8))]) -> CompiledTableCache.Entry {
@@ -11,7 +12,7 @@ import FwctlRuleset
     }
 
     @Test func entriesRoundTripAndRefuseDamage() throws {
-        var t = NetlinkBackendTests.table(lbHosts: ["192.0.2.10", "192.0.2.11"])
+        var t = SampleTable.lbToWeb(lbHosts: ["192.0.2.10", "192.0.2.11"])
         t.sets.append(NamedSet(name: "empty", keyType: .ipv6Addr, comment: nil, elements: []))
         let e = Self.entry(t, files: [.init(path: "p/a.policy", bytes: Array("x\n".utf8)), .init(path: "p/b.policy", bytes: [])])
         let bytes = TableSnapshot.encode(e)
@@ -76,8 +77,8 @@ import FwctlRuleset
         defer { try? FileManager.default.removeItem(at: dir) }
         let cache = CompiledTableCache(directory: dir.path)
         #expect(cache.load(context: "ctx") == nil)
-        cache.save(Self.entry(NetlinkBackendTests.table(lbHosts: ["192.0.2.10"])))
-        #expect(cache.load(context: "ctx")?.table == NetlinkBackendTests.table(lbHosts: ["192.0.2.10"]))
+        cache.save(Self.entry(SampleTable.lbToWeb(lbHosts: ["192.0.2.10"])))
+        #expect(cache.load(context: "ctx")?.table == SampleTable.lbToWeb(lbHosts: ["192.0.2.10"]))
         #expect(cache.load(context: "other") == nil)
         try Data("garbage".utf8).write(to: URL(fileURLWithPath: cache.path))
         #expect(cache.load(context: "ctx") == nil)

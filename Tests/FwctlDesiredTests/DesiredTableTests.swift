@@ -1,9 +1,9 @@
 import Foundation
-import Testing
 import FwctlCompiler
 import FwctlPolicy
 import FwctlRuleset
-@testable import FwctlApply
+import Testing
+@testable import FwctlDesired
 
 /// The cached / derived / compiled decision of plan and apply, on a temporary state directory
 /// and policy files: no kernel, no root. Every table it gives is checked against compiling the

@@ -1,9 +1,10 @@
 import Foundation
-import FwctlApply
+import FwctlLog
 import FwctlPlanner
 import FwctlRuleset
 import FwctlSystem
 import Testing
+@testable import FwctlDesired
 
 /// The apply log's record of a policy, worked out on the side: each part is what the audit
 /// export and `fwctl compile` would say of the same input.

@@ -1,12 +1,13 @@
-import Testing
 import FwctlNet
 import FwctlRuleset
-@testable import FwctlApply
+import FwctlTestSupport
+import Testing
+@testable import FwctlDesired
 
 /// The compiled-table cache holds dispatch maps and vmap rules as they are.
 @Suite struct SnapshotDispatchTests {
     @Test func mapsAndVmapRulesRoundTrip() throws {
-        var t = NetlinkBackendTests.table(lbHosts: ["192.0.2.10"])
+        var t = SampleTable.lbToWeb(lbHosts: ["192.0.2.10"])
         t.sets.append(NamedSet(name: "in_ports", keyType: .protoService, isInterval: false, elements: [
             .dispatch(proto: 6, port: 443, verdict: .jump("in_tcp_443")), .dispatch(proto: 17, port: 53, verdict: .goto("in_udp_53")),
             .dispatch(proto: 132, port: 9, verdict: .accept), .dispatch(proto: 6, port: 1, verdict: .drop), .dispatch(proto: 6, port: 2, verdict: .return),

@@ -1,12 +1,13 @@
-import Testing
 import FwctlNet
 import FwctlRuleset
-@testable import FwctlApply
+import FwctlTestSupport
+import Testing
+@testable import FwctlDesired
 
 /// The compiled-table cache holds a `forward = policy` chain's matches as they are.
 @Suite struct SnapshotForwardTests {
     @Test func originalDestinationPortAndSameLinkRouteRoundTrip() throws {
-        var t = NetlinkBackendTests.table(lbHosts: ["192.0.2.10"])
+        var t = SampleTable.lbToWeb(lbHosts: ["192.0.2.10"])
         t.sets.append(NamedSet(name: "self_v6", keyType: .ipv6Addr, elements: [.address(AddressRange(IPAddress("2001:db8::20")!))]))
         t.chains.append(Chain(name: "forward", hook: BaseChainHook(hook: .forward, priority: -10, policy: .drop), rules: [
             Rule([.originalDestination(family: .v6, set: "self_v6"), .originalPort(proto: .tcp, range: PortRange(8080)),

@@ -3,7 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
-import FwctlApply
+import FwctlLog
 import FwctlTestSupport
 
 /// `fwctl audit export` as a user runs it: every bundled policy in every format, the JSON

@@ -1,10 +1,10 @@
 import Foundation
-import Testing
 import FwctlNet
 import FwctlNetlink
 import FwctlPlanner
 import FwctlRuleset
-@testable import FwctlApply
+import Testing
+@testable import FwctlKernel
 
 /// Deltas on the record's file: what a reader makes of a whole record followed by deltas,
 /// whole or damaged, and when the store appends one instead of writing the whole record.

@@ -1,11 +1,12 @@
 import Foundation
-import Testing
 import FwctlNet
 import FwctlNetlink
 import FwctlPlanner
 import FwctlRuleset
+import FwctlState
 import FwctlTestSupport
-@testable import FwctlApply
+import Testing
+@testable import FwctlKernel
 
 /// The applied record against a real kernel: whatever changed the kernel behind fwctl's
 /// back, a run that has the record reads the truth (falling back to dumping the sets) and
@@ -42,7 +43,7 @@ struct AppliedRecordKernelTests {
     }
 
     static func table(_ hosts: [String], web: [String] = ["198.51.100.7"]) -> Table {
-        var t = NetlinkBackendTests.table(lbHosts: [])
+        var t = SampleTable.lbToWeb(lbHosts: [])
         t.sets[0].elements = hosts.map(element)
         t.sets.append(NamedSet(name: "role_web_v4", keyType: .ipv4Addr, comment: "role web", elements: web.map(element)))
         return t

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import FwctlApply
+@testable import FwctlKernel
 
 /// Telling a stale record (another generation than the kernel's) without decoding its sets:
 /// the peek agrees with the full decoding on every whole or cut file, and the store then

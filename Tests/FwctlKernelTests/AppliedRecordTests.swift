@@ -1,10 +1,10 @@
 import Foundation
-import Testing
 import FwctlNet
-@testable import FwctlNetlink
 import FwctlPlanner
 import FwctlRuleset
-@testable import FwctlApply
+import Testing
+@testable import FwctlKernel
+@testable import FwctlNetlink
 
 /// The record's and the compiled-table cache's files: exact round trips, and anything
 /// damaged or truncated read as "nothing recorded" rather than as something wrong.

@@ -1,9 +1,9 @@
 import FwctlPlanner
+import Glibc
 import Testing
 #if canImport(Glibc)
-import Glibc
+@testable import FwctlKernel
 #endif
-@testable import FwctlApply
 
 /// `ConflictRetry` with a scripted kernel: which generations the batch is sent at, when it
 /// stops, and what it reports. No root needed.

@@ -1,33 +1,19 @@
-import Testing
 import FwctlNet
 import FwctlPlanner
 import FwctlRuleset
 import FwctlTestSupport
-@testable import FwctlApply
+import Testing
+@testable import FwctlKernel
 
 /// The real backend in a fresh namespace: plans applied through netlink, read back through
 /// netlink, and nft as the independent judge of what the kernel holds.
 @Suite(.enabled(if: TestNamespace.isRoot, "needs root: applies rulesets in a network namespace"))
 struct NetlinkBackendTests {
-    static func table(lbHosts: [String], port: UInt16 = 443, policy: ChainPolicy = .drop) -> Table {
-        var elements: [SetElement] = []
-        for h in lbHosts { elements.append(.address(AddressRange(IPAddress(h)!))) }
-        let counter = Expression.counter(packets: 0, bytes: 0)
-        return Table(name: "fwctl", comment: Table.ownershipComment, sets: [NamedSet(name: "role_lb_v4", keyType: .ipv4Addr, comment: "role lb", elements: elements)],
-                     chains: [Chain(name: "input", hook: BaseChainHook(hook: .input, policy: policy), rules: [
-                        Rule([.ctState([.established, .related]), counter, .verdict(.accept)], comment: "fwctl: replies"),
-                        Rule([.address(family: .v4, field: .saddr, match: .set("role_lb_v4")),
-                              .port(proto: .tcp, field: .dport, match: .range(PortRange(port))), counter, .verdict(.accept)],
-                             comment: "t.policy:3: allow lb -> web : https"),
-                        Rule([counter], comment: "fwctl: dropped by the chain policy"),
-                     ])])
-    }
-
     @Test func applyThenNothingToChangeThenOnlyElements() throws {
         let ns = try TestNamespace(prefix: "fwctl-backend")
         defer { ns.remove() }
         let backend = try NetlinkBackend(netnsPath: "/run/netns/\(ns.name)")
-        let desired = Self.table(lbHosts: ["192.0.2.10", "192.0.2.11"])
+        let desired = SampleTable.lbToWeb(lbHosts: ["192.0.2.10", "192.0.2.11"])
 
         let first = try backend.plan(toward: desired)
         #expect(first.changes.first == .createTable(desired.ref))
@@ -36,7 +22,7 @@ struct NetlinkBackendTests {
         #expect(try backend.plan(toward: desired).isEmpty)
 
         let before = try #require(backend.read(table: desired.ref).table)
-        let grown = Self.table(lbHosts: ["192.0.2.10", "192.0.2.11", "192.0.2.12"])
+        let grown = SampleTable.lbToWeb(lbHosts: ["192.0.2.10", "192.0.2.11", "192.0.2.12"])
         let plan = try backend.plan(toward: grown)
         #expect(plan.changes == [.addElements(set: "role_lb_v4", keyType: .ipv4Addr, elements: [.address(AddressRange(IPAddress("192.0.2.12")!))])])
         _ = try backend.apply(plan)
@@ -49,9 +35,9 @@ struct NetlinkBackendTests {
         let ns = try TestNamespace(prefix: "fwctl-backend")
         defer { ns.remove() }
         let backend = try NetlinkBackend(netnsPath: "/run/netns/\(ns.name)")
-        _ = try backend.apply(try backend.plan(toward: Self.table(lbHosts: ["192.0.2.10"])))
+        _ = try backend.apply(try backend.plan(toward: SampleTable.lbToWeb(lbHosts: ["192.0.2.10"])))
 
-        let changed = Self.table(lbHosts: ["192.0.2.10"], port: 8443, policy: .accept)
+        let changed = SampleTable.lbToWeb(lbHosts: ["192.0.2.10"], port: 8443, policy: .accept)
         let plan = try backend.plan(toward: changed)
         // Someone else changes fwctl's table between plan and apply: refused, nothing changes.
         _ = try ns.nft(["add", "element", "inet", "fwctl", "role_lb_v4", "{ 203.0.113.7 }"])
@@ -73,8 +59,8 @@ struct NetlinkBackendTests {
         let ns = try TestNamespace(prefix: "fwctl-backend")
         defer { ns.remove() }
         let backend = try NetlinkBackend(netnsPath: "/run/netns/\(ns.name)")
-        _ = try backend.apply(try backend.plan(toward: Self.table(lbHosts: ["192.0.2.10"])))
-        let changed = Self.table(lbHosts: ["192.0.2.10", "192.0.2.11"], port: 8443, policy: .accept)
+        _ = try backend.apply(try backend.plan(toward: SampleTable.lbToWeb(lbHosts: ["192.0.2.10"])))
+        let changed = SampleTable.lbToWeb(lbHosts: ["192.0.2.10", "192.0.2.11"], port: 8443, policy: .accept)
         let plan = try backend.plan(toward: changed)
         _ = try ns.nft(["add", "table", "ip", "other"])
         var notices: [String] = []

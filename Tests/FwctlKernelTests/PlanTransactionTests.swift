@@ -2,11 +2,11 @@ import FwctlNet
 import FwctlNetlink
 import FwctlPlanner
 import FwctlRuleset
+import Glibc
 import Testing
 #if canImport(Glibc)
-import Glibc
+@testable import FwctlKernel
 #endif
-@testable import FwctlApply
 
 /// From a refused transaction operation to the plan change it came from, and from there to
 /// the line the user reads; no kernel needed.

@@ -1,8 +1,8 @@
 import Foundation
-import Testing
 import FwctlPlanner
 import FwctlTestSupport
-@testable import FwctlApply
+import Testing
+@testable import FwctlKernel
 
 /// The applied record after a retried commit (another table committed between plan and
 /// apply): it must describe the generation the batch actually went at and the table the

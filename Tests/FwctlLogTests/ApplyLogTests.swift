@@ -1,8 +1,8 @@
 import Foundation
-import Testing
-@testable import FwctlApply
 import FwctlPlanner
 import FwctlRuleset
+import Testing
+@testable import FwctlLog
 
 /// The apply log without a kernel: appends, the hash chain, each kind of tampering found
 /// where it was done, and writes that fail leaving the log as it was.

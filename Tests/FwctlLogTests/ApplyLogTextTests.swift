@@ -1,6 +1,6 @@
 import FwctlPlanner
 import Testing
-@testable import FwctlApply
+@testable import FwctlLog
 
 /// `fwctl audit log`'s text, rendered from the log's own values.
 @Suite struct ApplyLogTextTests {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import FwctlApply
+@testable import FwctlLog
 
 /// The log's timestamps are what `ISO8601DateFormatter` (internet date-time, fractional
 /// seconds, UTC) prints, which the log used before: same text, same rounding to the

@@ -1,7 +1,8 @@
-import Testing
-@testable import FwctlApply
+import FwctlLog
 import FwctlNet
 import FwctlRuleset
+import Testing
+@testable import FwctlStatus
 
 /// With `dispatch = map` a flow's rules sit in per-port chains: their counters still belong
 /// to the flow's policy line and to the direction of the base chain that dispatches them.

@@ -1,9 +1,10 @@
 import Foundation
-import Testing
-@testable import FwctlApply
+import FwctlLog
 import FwctlNet
 import FwctlPlanner
 import FwctlRuleset
+import Testing
+@testable import FwctlStatus
 
 /// `fwctl status` without a kernel: counters summed per flow, direction and family, fwctl's
 /// own rules left out, drops per chain, and the Prometheus text format.
