@@ -7,7 +7,7 @@ import Testing
 #endif
 
 /// `ApplyError.explanation` decides on error numbers, never on the text around them.
-@Suite struct ApplySessionExplanationTests {
+@Suite struct ApplyErrorExplanationTests {
     static let root = "the kernel refused: operation not permitted. Reading or changing nf_tables needs root (CAP_NET_ADMIN): run fwctl with sudo"
 
     @Test func permissionIsAnErrorNumber() {
