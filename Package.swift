@@ -24,8 +24,18 @@ let package = Package(
         .target(name: "FwctlRuleset", dependencies: ["FwctlNet"]),
         // Fleet + host -> Ruleset.
         .target(name: "FwctlCompiler", dependencies: ["FwctlNet", "FwctlPolicy", "FwctlRuleset"]),
-        // Orchestration around the kernel: host lock, lock-out guard, confirm/rollback.
-        .target(name: "FwctlApply", dependencies: ["FwctlSystem", "FwctlNet", "FwctlRuleset", "FwctlPolicy", "FwctlCompiler", "FwctlPlanner", "FwctlNetlink", "FwctlVerifier"]),
+        // The state directory's files: opened safely (StateFile), read whole, in a checksummed binary form, written in the background.
+        .target(name: "FwctlState", dependencies: ["FwctlSystem", "FwctlNet", "FwctlRuleset"]),
+        // The apply log: hash-chained entries, appended, read and verified (no kernel, no policy).
+        .target(name: "FwctlLog", dependencies: ["FwctlSystem", "FwctlState", "FwctlNet", "FwctlRuleset", "FwctlPlanner"]),
+        // The kernel as a RulesetBackend: NetlinkBackend, its applied record, conflict retries, refusals named by plan change.
+        .target(name: "FwctlKernel", dependencies: ["FwctlSystem", "FwctlState", "FwctlNet", "FwctlRuleset", "FwctlPlanner", "FwctlNetlink"]),
+        // `fwctl status` as a value: what is loaded, drift, the last apply, counters per policy line (text, JSON, Prometheus).
+        .target(name: "FwctlStatus", dependencies: ["FwctlKernel", "FwctlLog", "FwctlNet", "FwctlRuleset", "FwctlPlanner"]),
+        // The table a host should have: cached, derived (TablePatch) or compiled; the policy's provenance for the log.
+        .target(name: "FwctlDesired", dependencies: ["FwctlState", "FwctlLog", "FwctlSystem", "FwctlNet", "FwctlRuleset", "FwctlPolicy", "FwctlCompiler", "FwctlPlanner"]),
+        // Orchestration around the kernel: host lock, lock-out guard, confirm/rollback, boot restore.
+        .target(name: "FwctlApply", dependencies: ["FwctlSystem", "FwctlState", "FwctlLog", "FwctlKernel", "FwctlNet", "FwctlRuleset", "FwctlPlanner", "FwctlVerifier"]),
         // Desired × current table -> Plan; the RulesetBackend protocol and its in-memory kernel fake.
         .target(name: "FwctlPlanner", dependencies: ["FwctlSystem", "FwctlNet", "FwctlRuleset"]),
         // libnftnl + libmnl for Swift: module map and C shims (only FwctlNetlink imports it).
@@ -35,7 +45,7 @@ let package = Package(
         // Ruleset(s) -> packet classes -> verdicts, unreachable rules, reachability matrix (pure).
         .target(name: "FwctlVerifier", dependencies: ["FwctlSystem", "FwctlNet", "FwctlRuleset", "FwctlPolicy"]),
         // A live fleet in network namespaces: observed reachability against the verifier.
-        .target(name: "FwctlLab", dependencies: ["FwctlSystem", "FwctlNet", "FwctlPolicy", "FwctlCompiler", "FwctlRuleset", "FwctlVerifier", "FwctlApply", "FwctlPlanner"]),
+        .target(name: "FwctlLab", dependencies: ["FwctlSystem", "FwctlNet", "FwctlPolicy", "FwctlCompiler", "FwctlRuleset", "FwctlVerifier", "FwctlKernel", "FwctlPlanner"]),
         // Fleet -> audit report (hosts, flows with review metadata, verification, tests, matrix) and its renderers.
         .target(name: "FwctlAudit", dependencies: ["FwctlSystem", "FwctlNet", "FwctlPolicy", "FwctlRuleset", "FwctlCompiler", "FwctlVerifier", "FwctlPlanner"]),
         // What every command shares: output, errors, usage rules, reading the policy.
@@ -44,6 +54,7 @@ let package = Package(
             name: "fwctl",
             dependencies: [
                 "FwctlNet", "FwctlPolicy", "FwctlRuleset", "FwctlCompiler", "FwctlPlanner", "FwctlApply",
+                "FwctlState", "FwctlLog", "FwctlKernel", "FwctlStatus", "FwctlDesired",
                 "FwctlLab", "FwctlVerifier", "FwctlAudit", "FwctlSystem", "FwctlCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -53,18 +64,22 @@ let package = Package(
         .testTarget(name: "FwctlNetTests", dependencies: ["FwctlNet"]),
         .testTarget(name: "FwctlSystemTests", dependencies: ["FwctlSystem"]),
         .testTarget(name: "FwctlCLITests", dependencies: ["FwctlCLI", "FwctlPolicy", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "FwctlApplyTests", dependencies: ["FwctlApply", "FwctlSystem", "FwctlPlanner", "FwctlRuleset", "FwctlNet", "FwctlPolicy", "FwctlCompiler", "FwctlTestSupport"]),
+        .testTarget(name: "FwctlApplyTests", dependencies: ["FwctlApply", "FwctlState", "FwctlLog", "FwctlKernel", "FwctlDesired", "FwctlPlanner", "FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
+        .testTarget(name: "FwctlLogTests", dependencies: ["FwctlLog", "FwctlState", "FwctlSystem", "FwctlPlanner", "FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
+        .testTarget(name: "FwctlKernelTests", dependencies: ["FwctlKernel", "FwctlState", "FwctlNetlink", "FwctlPlanner", "FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
+        .testTarget(name: "FwctlStatusTests", dependencies: ["FwctlStatus", "FwctlLog", "FwctlPlanner", "FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
+        .testTarget(name: "FwctlDesiredTests", dependencies: ["FwctlDesired", "FwctlState", "FwctlLog", "FwctlSystem", "FwctlPolicy", "FwctlCompiler", "FwctlPlanner", "FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
         .testTarget(name: "FwctlCompilerTests", dependencies: ["FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
-        .testTarget(name: "FwctlPlannerTests", dependencies: ["FwctlPlanner", "FwctlSystem", "FwctlRuleset", "FwctlNet", "FwctlApply", "FwctlTestSupport", "FwctlCompiler", "FwctlPolicy"]),
+        .testTarget(name: "FwctlPlannerTests", dependencies: ["FwctlPlanner", "FwctlSystem", "FwctlRuleset", "FwctlNet", "FwctlKernel", "FwctlTestSupport", "FwctlCompiler", "FwctlPolicy"]),
         .testTarget(name: "FwctlNetlinkTests", dependencies: ["FwctlNetlink", "FwctlNet", "FwctlRuleset", "FwctlTestSupport"], exclude: ["Recorded"]),
-        // Network namespaces and process helpers for kernel tests (never the host's firewall).
-        .target(name: "FwctlTestSupport", dependencies: ["FwctlSystem"]),
+        // Network namespaces and process helpers for kernel tests (never the host's firewall), and a small sample table.
+        .target(name: "FwctlTestSupport", dependencies: ["FwctlSystem", "FwctlNet", "FwctlRuleset"]),
         .testTarget(name: "FwctlRulesetTests", dependencies: ["FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
         .testTarget(name: "FwctlPolicyTests", dependencies: ["FwctlPolicy", "FwctlNet", "FwctlSystem", "FwctlTestSupport"], exclude: ["Corpus", "Golden"]),
         .testTarget(name: "FwctlVerifierTests", dependencies: ["FwctlVerifier", "FwctlRuleset", "FwctlNet", "FwctlPolicy", "FwctlCompiler", "FwctlTestSupport"]),
         .testTarget(name: "FwctlLabTests", dependencies: ["FwctlLab", "FwctlPolicy", "FwctlNet", "FwctlCompiler", "FwctlVerifier", "FwctlRuleset", "FwctlTestSupport"], exclude: ["Regression"]),
         .testTarget(name: "FwctlAuditTests", dependencies: ["FwctlAudit", "FwctlVerifier", "FwctlPolicy", "FwctlNet", "FwctlRuleset", "FwctlTestSupport"]),
         .testTarget(name: "FwctlIntegrationTests",
-                    dependencies: ["fwctl", "FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlApply", "FwctlTestSupport"]),
+                    dependencies: ["fwctl", "FwctlCompiler", "FwctlPolicy", "FwctlRuleset", "FwctlApply", "FwctlLog", "FwctlKernel", "FwctlTestSupport"]),
     ]
 )

@@ -1,3 +1,5 @@
+import FwctlKernel
+import FwctlLog
 import FwctlPlanner
 import FwctlRuleset
 

@@ -1,6 +1,9 @@
 import Foundation
+import FwctlKernel
+import FwctlLog
 import FwctlPlanner
 import FwctlRuleset
+import FwctlState
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -82,7 +85,7 @@ extension ApplySession {
     public func recoverUnfinished(log: ApplyLog, table: TableRef? = nil) throws -> String? {
         guard let last = (try? log.lastEntry()) ?? nil, last.action == .apply, last.outcome == "started" else { return nil }
         let ref = table ?? backend.likelyTable()
-        let (loaded, generation) = try Self.explained { try backend.read(table: ref) }
+        let (loaded, generation) = try ApplyError.explained { try backend.read(table: ref) }
         let recorder = ApplyRecorder(log: log, host: last.host)
         let entry: ApplyLogEntry
         do { entry = try recorder.recovered(last, loaded: loaded, generation: generation) } catch {
@@ -108,7 +111,7 @@ extension ApplySession {
         let before = try? backend.read(table: pending.table).generation
         let done: String
         do {
-            done = try Self.explained { try Rollback.restore(pending, backend: backend) }
+            done = try ApplyError.explained { try Rollback.restore(pending, backend: backend) }
         } catch {
             _ = try? recorder?.concluded(.rollback, confirmationID: pending.id, changes: [], generationBefore: before,
                                          generationAfter: nil, outcome: "failed: \(error)")

@@ -1,3 +1,4 @@
+import FwctlKernel
 import FwctlPlanner
 import FwctlRuleset
 
@@ -6,7 +7,7 @@ extension ApplySession {
     /// refused unless it is the same (see `SavedPlan`). The plan returned carries today's
     /// generation, which its batch is guarded by.
     public func plan(saved: PlanFile, toward desired: Table, host: String, policySHA256: String?) throws -> Plan {
-        let plan = try Self.explained {
+        let plan = try ApplyError.explained {
             try SavedPlan.replan(saved, toward: desired, host: host, policySHA256: policySHA256, backend: backend)
         }
         if let was = saved.plan.generation, let now = plan.generation, was != now {

@@ -1,7 +1,9 @@
 import Foundation
-import FwctlNetlink
+import FwctlKernel
+import FwctlLog
 import FwctlPlanner
 import FwctlRuleset
+import FwctlState
 import FwctlSystem
 #if canImport(Glibc)
 import Glibc
@@ -18,7 +20,7 @@ public final class ApplySession {
 
     public init(stateDirectory: String, lockTimeout: Double, netnsPath: String? = nil) throws {
         state = StateDirectory(path: stateDirectory)
-        try state.prepare()
+        do { try state.prepare() } catch { throw ApplyError(error.description) }
         do {
             lock = try HostLock(path: state.lockPath, timeout: lockTimeout)
         } catch {
@@ -27,14 +29,14 @@ public final class ApplySession {
         do {
             backend = try NetlinkBackend(netnsPath: netnsPath)
         } catch {
-            throw ApplyError((error as? NetlinkError).flatMap { Self.advice($0.errno) } ?? "cannot open a netlink socket to nf_tables: \(error)")
+            throw ApplyError.socketFailure(error)
         }
         backend.records = AppliedRecordStore(directory: state.path)
     }
 
     /// Reads fwctl's table and plans toward `desired`.
     public func plan(toward desired: Table) throws -> Plan {
-        try Self.explained { try backend.plan(toward: desired) }
+        try ApplyError.explained { try backend.plan(toward: desired) }
     }
 
     /// Base chains of other tables on the hooks that matter (see `OtherBaseChain`); they are
@@ -70,11 +72,11 @@ public final class ApplySession {
             throw ApplyError("an earlier apply is waiting for `fwctl confirm` (it rolls back at \(Self.time(p.deadline))); confirm it or let it roll back first")
         }
         if check {
-            return Outcome(generation: try Self.explained(plan) { try backend.apply(plan, checkOnly: true) }, pending: nil)
+            return Outcome(generation: try ApplyError.explained(plan) { try backend.apply(plan, checkOnly: true) }, pending: nil)
         }
         guard let seconds = confirmSeconds else {
             try recordStarted(plan, confirmationID: nil)
-            let generation = try recordingFailure(plan, confirmationID: nil) { try Self.explained(plan) { try backend.apply(plan) } }
+            let generation = try recordingFailure(plan, confirmationID: nil) { try ApplyError.explained(plan) { try backend.apply(plan) } }
             return Outcome(generation: generation, pending: nil, logWarning: recordApplied(sent(plan), confirmationID: nil, generation: generation))
         }
         let previous = try previousTable(for: plan)
@@ -98,7 +100,7 @@ public final class ApplySession {
                 throw error
             }
             do {
-                return try Self.explained(plan) { try backend.apply(plan) }
+                return try ApplyError.explained(plan) { try backend.apply(plan) }
             } catch {
                 // Nothing changed: the watchdog finds no pending confirmation and exits.
                 state.removePending()
@@ -113,7 +115,7 @@ public final class ApplySession {
     /// `ConflictRetry`), so this is what the commit replaces.
     private func previousTable(for plan: Plan) throws -> Table? {
         if let read = backend.lastRead, read.ref == plan.table, read.read.generation == plan.generation { return read.read.table }
-        let (previous, generation) = try Self.explained { try backend.read(table: plan.table) }
+        let (previous, generation) = try ApplyError.explained { try backend.read(table: plan.table) }
         if let planned = plan.generation, planned != generation {
             throw ApplyError(BackendError.generationChanged(expected: planned, actual: generation).description)
         }

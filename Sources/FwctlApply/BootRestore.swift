@@ -1,5 +1,8 @@
+import FwctlKernel
+import FwctlLog
 import FwctlPlanner
 import FwctlRuleset
+import FwctlState
 
 /// `fwctl restore`: puts this host's last confirmed table back (see `ConfirmedTable`), in
 /// one atomic batch planned against what the kernel holds, as early at boot as possible.
@@ -57,12 +60,12 @@ public struct BootRestore {
         var outcome = Outcome(source: source, plan: Plan(table: desired.ref, generation: nil, changes: []), generation: nil, discarded: pending?.id)
         var before: UInt32?
         do {
-            let (current, generation) = try ApplySession.explained { try backend.read(table: desired.ref) }
+            let (current, generation) = try ApplyError.explained { try backend.read(table: desired.ref) }
             before = generation
             // Only fwctl's own table: one another unit loaded under the name is theirs.
             try Ownership.check(current)
             outcome.plan = Planner.plan(current: current, desired: desired, generation: generation)
-            if !outcome.plan.isEmpty { outcome.generation = try ApplySession.explained(outcome.plan) { try backend.apply(outcome.plan) } }
+            if !outcome.plan.isEmpty { outcome.generation = try ApplyError.explained(outcome.plan) { try backend.apply(outcome.plan) } }
         } catch {
             // Nothing changed: the pending apply (if any) stays pending.
             outcome.discarded = nil

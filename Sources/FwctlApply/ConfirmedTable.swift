@@ -1,6 +1,9 @@
 import Foundation
+import FwctlKernel
+import FwctlLog
 import FwctlPlanner
 import FwctlRuleset
+import FwctlState
 import FwctlSystem
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 import Foundation
+import FwctlState
 import FwctlSystem
 #if canImport(Glibc)
 import Glibc

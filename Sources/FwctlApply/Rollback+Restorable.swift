@@ -1,3 +1,4 @@
+import FwctlKernel
 import FwctlPlanner
 import FwctlRuleset
 

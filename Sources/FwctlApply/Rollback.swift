@@ -1,4 +1,5 @@
 import Foundation
+import FwctlKernel
 import FwctlPlanner
 import FwctlRuleset
 import FwctlSystem

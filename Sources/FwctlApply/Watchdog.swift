@@ -1,4 +1,6 @@
 import Foundation
+import FwctlLog
+import FwctlState
 #if canImport(Glibc)
 import Glibc
 #endif

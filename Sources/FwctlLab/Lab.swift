@@ -1,6 +1,6 @@
 import Foundation
-import FwctlApply
 import FwctlCompiler
+import FwctlKernel
 import FwctlNet
 import FwctlPlanner
 import FwctlPolicy

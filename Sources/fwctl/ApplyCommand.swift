@@ -3,6 +3,8 @@ import Foundation
 import FwctlApply
 import FwctlAudit
 import FwctlCLI
+import FwctlDesired
+import FwctlLog
 import FwctlPlanner
 import FwctlSystem
 

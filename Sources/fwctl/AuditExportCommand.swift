@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
-import FwctlApply
 import FwctlAudit
 import FwctlCLI
+import FwctlKernel
+import FwctlLog
 import FwctlPlanner
 import FwctlSystem
 

@@ -1,6 +1,6 @@
 import ArgumentParser
-import FwctlApply
 import FwctlCLI
+import FwctlLog
 import FwctlRuleset
 
 /// `fwctl audit log`: lists the apply log, or checks its hash chain with --verify.

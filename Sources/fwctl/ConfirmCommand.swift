@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import FwctlApply
 import FwctlCLI
+import FwctlLog
+import FwctlState
 
 /// `fwctl confirm`: keep a ruleset applied with `--confirm`.
 struct ConfirmCommand: ParsableCommand {

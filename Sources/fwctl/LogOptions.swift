@@ -1,5 +1,5 @@
 import ArgumentParser
-import FwctlApply
+import FwctlLog
 
 /// `--log FILE`: the apply log, for the commands that write or read it.
 struct LogOptions: ParsableArguments {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FwctlApply
 import FwctlCLI
+import FwctlDesired
 import FwctlPlanner
 import FwctlPolicy
 import FwctlSystem

@@ -1,6 +1,6 @@
 import ArgumentParser
-import FwctlApply
 import FwctlCLI
+import FwctlDesired
 import FwctlPolicy
 import FwctlRuleset
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 import FwctlApply
 import FwctlCLI
+import FwctlKernel
+import FwctlLog
 
 /// `fwctl restore`: the boot step of fwctl.service (see `BootRestore`).
 struct RestoreCommand: ParsableCommand {

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
-import FwctlApply
 import FwctlCLI
+import FwctlKernel
 import FwctlPlanner
+import FwctlStatus
 import FwctlSystem
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,6 @@
-import FwctlApply
 import FwctlCLI
 import FwctlCompiler
+import FwctlKernel
 import FwctlPlanner
 import FwctlPolicy
 import FwctlRuleset

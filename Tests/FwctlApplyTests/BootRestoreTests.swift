@@ -1,9 +1,12 @@
 import Foundation
+import FwctlKernel
+import FwctlLog
 import FwctlNet
-import Testing
-@testable import FwctlApply
 import FwctlPlanner
 import FwctlRuleset
+import FwctlState
+import Testing
+@testable import FwctlApply
 
 /// `fwctl restore`'s decisions without a kernel (the in-memory backend): the confirmed table
 /// comes back, never a pending one; a missing or damaged state falls back to the policy;

@@ -1,9 +1,10 @@
 import Foundation
-import Testing
+import FwctlKernel
 import FwctlNet
 import FwctlPlanner
 import FwctlRuleset
 import FwctlTestSupport
+import Testing
 @testable import FwctlApply
 
 /// The kernel refuses ONE change of a batch: the error names that change (a rule by its
@@ -20,9 +21,9 @@ struct KernelRefusalTests {
                               .counter(packets: 0, bytes: 0), .verdict(.accept)],
                              comment: "t.policy:9: allow db -> web : postgres")
 
-    /// `NetlinkBackendTests.table` plus an unused set `role_db_v4`, and the rule using it.
+    /// `SampleTable.lbToWeb` plus an unused set `role_db_v4`, and the rule using it.
     static func table(lbHosts: [String], dbRule: Bool) -> Table {
-        var t = NetlinkBackendTests.table(lbHosts: lbHosts)
+        var t = SampleTable.lbToWeb(lbHosts: lbHosts)
         t.sets.append(NamedSet(name: "role_db_v4", keyType: .ipv4Addr, comment: "role db",
                                elements: [.address(AddressRange(IPAddress("192.0.2.20")!))]))
         if dbRule { t.chains[0].rules.insert(Self.dbRule, at: 2) }
@@ -64,12 +65,12 @@ struct KernelRefusalTests {
     @Test func aRefusedChainDeletionCarriesItsChangeIndex() throws {
         let h = try Host()
         let backend = try NetlinkBackend(netnsPath: h.netnsPath)
-        var withWeb = NetlinkBackendTests.table(lbHosts: ["192.0.2.10"])
+        var withWeb = SampleTable.lbToWeb(lbHosts: ["192.0.2.10"])
         withWeb.chains.append(Chain(name: "web", rules: [Rule([.counter(packets: 0, bytes: 0), .verdict(.accept)], comment: "t.policy:4: web")]))
         withWeb.chains[0].rules.insert(Rule([.verdict(.jump("web"))], comment: "t.policy:5: jump web"), at: 1)
         _ = try backend.apply(try backend.plan(toward: withWeb))
 
-        var plan = try backend.plan(toward: NetlinkBackendTests.table(lbHosts: ["192.0.2.10"]))
+        var plan = try backend.plan(toward: SampleTable.lbToWeb(lbHosts: ["192.0.2.10"]))
         let deletion = try #require(plan.changes.firstIndex(of: .deleteChain(name: "web")), "\(plan.changes)")
         #expect(deletion > 0)
         try h.ns.nft(["add", "rule", "inet", "fwctl", "input", "jump", "web"])

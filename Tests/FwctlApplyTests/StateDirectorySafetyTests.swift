@@ -1,10 +1,14 @@
 import Foundation
+import FwctlDesired
+import FwctlKernel
+import FwctlLog
+import FwctlPlanner
+import FwctlRuleset
+import FwctlState
 import FwctlSystem
 import FwctlTestSupport
 import Testing
 @testable import FwctlApply
-import FwctlPlanner
-import FwctlRuleset
 
 /// The state directory and the log's directory as an attacker (or an accident) leaves them:
 /// links planted where fwctl's files go, a directory others can write. fwctl follows no link

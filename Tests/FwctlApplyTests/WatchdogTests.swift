@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import FwctlRuleset
+import FwctlState
+import Testing
 @testable import FwctlApply
 
 /// The watchdog's decisions that need no kernel: it leaves without acting when the apply it

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import FwctlApply
+import FwctlLog
 import FwctlTestSupport
 
 /// `fwctl audit export` as a user runs it: every bundled policy in every format, the JSON

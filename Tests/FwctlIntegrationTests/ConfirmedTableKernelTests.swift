@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FwctlApply
+import FwctlKernel
 import FwctlRuleset
 import FwctlTestSupport
 

@@ -1,6 +1,6 @@
 import Testing
-import FwctlApply
 import FwctlCompiler
+import FwctlKernel
 import FwctlPolicy
 import FwctlRuleset
 import FwctlTestSupport

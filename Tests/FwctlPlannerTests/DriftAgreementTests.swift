@@ -2,7 +2,7 @@ import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
-import FwctlApply
+import FwctlKernel
 import FwctlRuleset
 import FwctlTestSupport
 @testable import FwctlPlanner

@@ -1,5 +1,5 @@
 import Testing
-import FwctlApply
+import FwctlKernel
 import FwctlNet
 import FwctlRuleset
 import FwctlTestSupport
