@@ -65,6 +65,7 @@ let package = Package(
         .testTarget(name: "FwctlSystemTests", dependencies: ["FwctlSystem"]),
         .testTarget(name: "FwctlCLITests", dependencies: ["FwctlCLI", "FwctlPolicy", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "FwctlApplyTests", dependencies: ["FwctlApply", "FwctlState", "FwctlLog", "FwctlKernel", "FwctlDesired", "FwctlPlanner", "FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
+        .testTarget(name: "FwctlStateTests", dependencies: ["FwctlState", "FwctlRuleset", "FwctlNet"]),
         .testTarget(name: "FwctlLogTests", dependencies: ["FwctlLog", "FwctlState", "FwctlSystem", "FwctlPlanner", "FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
         .testTarget(name: "FwctlKernelTests", dependencies: ["FwctlKernel", "FwctlState", "FwctlNetlink", "FwctlPlanner", "FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
         .testTarget(name: "FwctlStatusTests", dependencies: ["FwctlStatus", "FwctlLog", "FwctlPlanner", "FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
