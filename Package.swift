@@ -62,7 +62,7 @@ let package = Package(
         // Network namespaces and process helpers for kernel tests (never the host's firewall).
         .target(name: "FwctlTestSupport"),
         // Hand-written and random chains and packets for the evaluator's and the verifier's tests.
-        .target(name: "FwctlEvaluatorTestSupport", dependencies: ["FwctlEvaluator", "FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
+        .target(name: "FwctlEvaluatorTestSupport", dependencies: ["FwctlEvaluator", "FwctlRuleset", "FwctlNet"]),
         .testTarget(name: "FwctlRulesetTests", dependencies: ["FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
         .testTarget(name: "FwctlPolicyTests", dependencies: ["FwctlPolicy", "FwctlNet", "FwctlSystem", "FwctlTestSupport"], exclude: ["Corpus", "Golden"]),
         .testTarget(name: "FwctlEvaluatorTests", dependencies: ["FwctlEvaluator", "FwctlRuleset", "FwctlNet", "FwctlEvaluatorTestSupport"]),

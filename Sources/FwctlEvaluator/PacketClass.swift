@@ -53,7 +53,7 @@ public struct PacketClass: Hashable, Sendable, CustomStringConvertible {
         return s
     }
 
-    static func list<V>(_ set: IntervalSet<V>) -> String {
+    package static func list<V>(_ set: IntervalSet<V>) -> String {
         set.intervals.map { $0.lowerBound == $0.upperBound ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
             .joined(separator: ",")
     }

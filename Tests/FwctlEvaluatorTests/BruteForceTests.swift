@@ -1,7 +1,8 @@
+import FwctlEvaluatorTestSupport
 import FwctlNet
 import FwctlRuleset
 import Testing
-@testable import FwctlVerifier
+@testable import FwctlEvaluator
 
 /// The class evaluator against the per-packet interpreter on random chains (seeded).
 @Suite struct BruteForceTests {

@@ -1,7 +1,8 @@
+import FwctlEvaluatorTestSupport
 import FwctlNet
 import FwctlRuleset
 import Testing
-@testable import FwctlVerifier
+@testable import FwctlEvaluator
 
 /// Verdicts of small hand-built chains, computed by hand.
 @Suite struct ChainEvaluatorTests {

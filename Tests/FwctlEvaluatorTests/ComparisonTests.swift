@@ -1,7 +1,8 @@
+import FwctlEvaluatorTestSupport
 import FwctlNet
 import FwctlRuleset
 import Testing
-@testable import FwctlVerifier
+@testable import FwctlEvaluator
 
 /// Two versions of a chain compared over one partition.
 @Suite struct ComparisonTests {

@@ -1,7 +1,8 @@
+import FwctlEvaluatorTestSupport
 import FwctlNet
 import FwctlRuleset
 import Testing
-@testable import FwctlVerifier
+@testable import FwctlEvaluator
 
 /// Rules that decide nothing: shadowed, redundant, matching nothing; and rules that only look so.
 @Suite struct UnreachableTests {
