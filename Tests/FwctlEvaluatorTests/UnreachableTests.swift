@@ -6,13 +6,7 @@ import Testing
 
 /// Rules that decide nothing: shadowed, redundant, matching nothing; and rules that only look so.
 @Suite struct UnreachableTests {
-    struct Case: CustomTestStringConvertible, Sendable {
-        var name: String
-        var chain: Chain
-        var sets: [NamedSet] = []
-        var expect: [UnreachableRule]
-        var testDescription: String { name }
-    }
+    typealias Case = ChainCase<[UnreachableRule]>
 
     static let ssh = B.tcp(22...22)
 
