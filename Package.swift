@@ -35,17 +35,20 @@ let package = Package(
         // The table a host should have: cached, derived (TablePatch) or compiled; the policy's provenance for the log.
         .target(name: "FwctlDesired", dependencies: ["FwctlState", "FwctlLog", "FwctlSystem", "FwctlNet", "FwctlRuleset", "FwctlPolicy", "FwctlCompiler", "FwctlPlanner"]),
         // Orchestration around the kernel: host lock, lock-out guard, confirm/rollback, boot restore.
-        .target(name: "FwctlApply", dependencies: ["FwctlSystem", "FwctlState", "FwctlLog", "FwctlKernel", "FwctlNet", "FwctlRuleset", "FwctlPlanner", "FwctlVerifier"]),
+        .target(name: "FwctlApply", dependencies: ["FwctlSystem", "FwctlState", "FwctlLog", "FwctlKernel", "FwctlNet", "FwctlRuleset", "FwctlPlanner", "FwctlEvaluator"]),
         // Desired × current table -> Plan; the RulesetBackend protocol and its in-memory kernel fake.
         .target(name: "FwctlPlanner", dependencies: ["FwctlSystem", "FwctlNet", "FwctlRuleset"]),
         // libnftnl + libmnl for Swift: module map and C shims (only FwctlNetlink imports it).
         .systemLibrary(name: "CNftnl", pkgConfig: "libnftnl"),
         // Ruleset <-> nf_tables netlink: codec, batches, dumps, generation ids.
         .target(name: "FwctlNetlink", dependencies: ["CNftnl", "FwctlSystem", "FwctlNet", "FwctlRuleset"]),
-        // Ruleset(s) -> packet classes -> verdicts, unreachable rules, reachability matrix (pure).
-        .target(name: "FwctlVerifier", dependencies: ["FwctlSystem", "FwctlNet", "FwctlRuleset", "FwctlPolicy"]),
+        // One chain of a ruleset -> packet classes -> verdicts, unreachable rules, differences
+        // (pure; rulesets only: verdicts never come from a policy).
+        .target(name: "FwctlEvaluator", dependencies: ["FwctlNet", "FwctlRuleset"]),
+        // Evaluated rulesets against the policy's intent: verification, tests, matrices, diff (pure).
+        .target(name: "FwctlVerifier", dependencies: ["FwctlSystem", "FwctlNet", "FwctlRuleset", "FwctlPolicy", "FwctlEvaluator"]),
         // A live fleet in network namespaces: observed reachability against the verifier.
-        .target(name: "FwctlLab", dependencies: ["FwctlSystem", "FwctlNet", "FwctlPolicy", "FwctlCompiler", "FwctlRuleset", "FwctlVerifier", "FwctlKernel", "FwctlPlanner"]),
+        .target(name: "FwctlLab", dependencies: ["FwctlSystem", "FwctlNet", "FwctlPolicy", "FwctlCompiler", "FwctlRuleset", "FwctlEvaluator", "FwctlVerifier", "FwctlKernel", "FwctlPlanner"]),
         // Fleet -> audit report (hosts, flows with review metadata, verification, tests, matrix) and its renderers.
         .target(name: "FwctlAudit", dependencies: ["FwctlSystem", "FwctlNet", "FwctlPolicy", "FwctlRuleset", "FwctlCompiler", "FwctlVerifier", "FwctlPlanner"]),
         // What every command shares: output, errors, usage rules, reading the policy.
@@ -75,9 +78,12 @@ let package = Package(
         .testTarget(name: "FwctlNetlinkTests", dependencies: ["FwctlNetlink", "FwctlNet", "FwctlRuleset", "FwctlTestSupport"], exclude: ["Recorded"]),
         // Network namespaces and process helpers for kernel tests (never the host's firewall), and a small sample table.
         .target(name: "FwctlTestSupport", dependencies: ["FwctlSystem", "FwctlNet", "FwctlRuleset"]),
+        // Hand-written and random chains and packets for the evaluator's and the verifier's tests.
+        .target(name: "FwctlEvaluatorTestSupport", dependencies: ["FwctlEvaluator", "FwctlRuleset", "FwctlNet"]),
         .testTarget(name: "FwctlRulesetTests", dependencies: ["FwctlRuleset", "FwctlNet", "FwctlTestSupport"]),
         .testTarget(name: "FwctlPolicyTests", dependencies: ["FwctlPolicy", "FwctlNet", "FwctlSystem", "FwctlTestSupport"], exclude: ["Corpus", "Golden"]),
-        .testTarget(name: "FwctlVerifierTests", dependencies: ["FwctlVerifier", "FwctlRuleset", "FwctlNet", "FwctlPolicy", "FwctlCompiler", "FwctlTestSupport"]),
+        .testTarget(name: "FwctlEvaluatorTests", dependencies: ["FwctlEvaluator", "FwctlRuleset", "FwctlNet", "FwctlEvaluatorTestSupport"]),
+        .testTarget(name: "FwctlVerifierTests", dependencies: ["FwctlVerifier", "FwctlEvaluator", "FwctlRuleset", "FwctlNet", "FwctlPolicy", "FwctlCompiler", "FwctlTestSupport", "FwctlEvaluatorTestSupport"]),
         .testTarget(name: "FwctlLabTests", dependencies: ["FwctlLab", "FwctlPolicy", "FwctlNet", "FwctlCompiler", "FwctlVerifier", "FwctlRuleset", "FwctlTestSupport"], exclude: ["Regression"]),
         .testTarget(name: "FwctlAuditTests", dependencies: ["FwctlAudit", "FwctlVerifier", "FwctlPolicy", "FwctlNet", "FwctlRuleset", "FwctlTestSupport"]),
         .testTarget(name: "FwctlIntegrationTests",

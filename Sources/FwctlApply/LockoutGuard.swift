@@ -1,6 +1,6 @@
+import FwctlEvaluator
 import FwctlNet
 import FwctlRuleset
-import FwctlVerifier
 
 /// Refuses a ruleset that would stop new SSH connections from the operator's own address.
 ///

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Dispatch
+import FwctlEvaluator
 import FwctlNet
 import FwctlPolicy
 import FwctlRuleset

@@ -1,4 +1,5 @@
 import Dispatch
+import FwctlEvaluator
 import FwctlNet
 
 /// Computes what `PolicyFlows` holds — per (source end, destination end, protocol) the values

@@ -1,3 +1,4 @@
+import FwctlEvaluator
 import FwctlNet
 
 /// The fleet's host addresses of one family, sorted, to turn an address set into the hosts it

@@ -1,3 +1,5 @@
+import FwctlEvaluator
+
 /// Intervals sorted by lower bound, each with an owner, to find those meeting a set of values
 /// without looking at every interval: a binary search over the running maximum of the upper
 /// bounds (monotone, so it works even when intervals overlap), then a scan while lower bounds

@@ -1,3 +1,4 @@
+import FwctlEvaluator
 import FwctlNet
 
 extension PolicyFlows {
@@ -46,9 +47,7 @@ extension PolicyFlows {
         var seen = Set<Int>(), cuts = Set<Int>()
         func add(_ analysis: ChainAnalysis?) {
             guard let analysis else { return }
-            for space in analysis.spaces {
-                for piece in space.services.pieces where piece.proto == key.proto && piece.kind != .unnamed { cuts.insert(piece.lo) }
-            }
+            cuts.formUnion(analysis.pieceStarts(proto: key.proto))
         }
         for (name, output) in [(key.source, true), (key.destination, false)] {
             for end in ends[name] ?? [] {

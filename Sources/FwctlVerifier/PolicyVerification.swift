@@ -1,4 +1,5 @@
 import Dispatch
+import FwctlEvaluator
 import FwctlNet
 import FwctlPolicy
 import FwctlRuleset

@@ -1,3 +1,4 @@
+import FwctlEvaluator
 import FwctlNet
 
 /// For every probe and family, the hosts whose input (output) chain admits at least one packet

@@ -1,3 +1,4 @@
+import FwctlEvaluator
 import FwctlNet
 
 /// Which flows the fleet's rulesets admit, role × role (and role × network) × service.

@@ -1,3 +1,4 @@
+import FwctlEvaluator
 import FwctlNet
 import FwctlPolicy
 

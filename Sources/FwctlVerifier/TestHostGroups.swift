@@ -1,3 +1,4 @@
+import FwctlEvaluator
 import FwctlNet
 
 /// Hosts the policy tests may take for one another: every check between two ends gives the
@@ -25,7 +26,7 @@ struct TestHostGroups: Sendable {
             let chains = seen.insert(c).inserted ? [model.hosts[h].input, model.hosts[h].output, model.hosts[h].forwarded]
                                                   : [model.hosts[h].forwarded]
             for analysis in chains.compactMap({ $0 }) {
-                for fi in 0..<2 { cuts[fi] += analysis.spaces[fi].addresses.cuts }
+                for (fi, family) in families.enumerated() { cuts[fi] += analysis.addressCuts(family) }
             }
         }
         let bounds = cuts.map { Array(Set($0)).sorted() }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import FwctlCompiler
+import FwctlEvaluator
 import FwctlNet
 import FwctlPolicy
 import FwctlRuleset

@@ -5,16 +5,7 @@ import Testing
 
 /// `PolicyDiff` between small policies written here: which rows appear, with which lines.
 @Suite struct PolicyDiffTests {
-    static let base = """
-        network internet = 0.0.0.0/0
-        service https = tcp/443
-        service pg = tcp/5432
-        role web { host web1 = 192.0.2.1 }
-        role db { host db1 = 192.0.2.2 }
-        allow internet -> web : https
-        allow web -> db : pg
-
-        """
+    static let base = PolicyText.webAndDatabase
 
     static func flows(_ text: String, file: String) throws -> PolicyFlows {
         let fleet = try PolicyText.fleet(text, file: file)

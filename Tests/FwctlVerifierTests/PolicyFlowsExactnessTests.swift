@@ -1,4 +1,5 @@
 import Foundation
+import FwctlEvaluator
 import FwctlNet
 import FwctlPolicy
 import Testing

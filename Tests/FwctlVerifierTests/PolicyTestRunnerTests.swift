@@ -3,20 +3,13 @@ import FwctlPolicy
 import Testing
 @testable import FwctlVerifier
 
-/// The runner on a small policy written here: each expectation's outcome, and for a failure
-/// the packet and the deciding rules.
+/// The runner on the web and database policy with an ops network and a test block: each
+/// expectation's outcome, and for a failure the packet and the deciding rules.
 @Suite struct PolicyTestRunnerTests {
-    static let policy = """
+    static let policy = PolicyText.webAndDatabase + """
         defaults { egress = filter }
-        network internet = 0.0.0.0/0
         network ops = 198.51.100.0/24
-        service https = tcp/443
-        service pg = tcp/5432
         service ssh = tcp/22
-        role web { host web1 = 192.0.2.1 }
-        role db { host db1 = 192.0.2.2 }
-        allow internet -> web : https
-        allow web -> db : pg
         allow ops -> * : ssh
         test "cases" {
           EXPECTATIONS
@@ -72,7 +65,7 @@ import Testing
         #expect(failure.ends.map(\.host) == ["web1", "db1"])
         for end in failure.ends {
             #expect(end.verdict.verdict == .accept)
-            #expect(end.comment?.hasPrefix("t.policy:10: allow web -> db : pg") == true, "\(end)")
+            #expect(end.comment?.hasPrefix("t.policy:7: allow web -> db : pg") == true, "\(end)")
         }
         let text = report.text()
         #expect(text.contains("FAIL t.policy:13: expect deny web -> db : pg"))

@@ -1,5 +1,6 @@
 import Foundation
 import FwctlCompiler
+import FwctlEvaluator
 import FwctlNet
 import FwctlPolicy
 import FwctlRuleset

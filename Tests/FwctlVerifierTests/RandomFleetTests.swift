@@ -1,4 +1,5 @@
 import FwctlCompiler
+import FwctlEvaluatorTestSupport
 import FwctlNet
 import FwctlPolicy
 import FwctlRuleset

@@ -1,3 +1,4 @@
+import FwctlEvaluatorTestSupport
 import FwctlNet
 import FwctlPolicy
 import FwctlRuleset
@@ -60,6 +61,13 @@ import Testing
                 #expect(chain.unreachable.isEmpty, "\(host.name) \(chain.chain.name): \(chain.unreachable)")
                 #expect(chain.uncertain.isEmpty)
             }
+        }
+    }
+
+    @Test func compiledChainsAreConntrackSound() {
+        for host in Self.model.hosts {
+            #expect(host.input?.conntrack.isSound == true, "\(host.name)")
+            #expect(host.output?.conntrack.isSound == true, "\(host.name)")
         }
     }
 }

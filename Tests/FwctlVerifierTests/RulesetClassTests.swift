@@ -1,4 +1,5 @@
 import FwctlCompiler
+import FwctlEvaluator
 import FwctlNet
 import FwctlPolicy
 import FwctlRuleset

@@ -40,20 +40,20 @@ public struct Packet: Hashable, Sendable, CustomStringConvertible {
 
 extension IPFamily {
     /// The protocol number whose type field `icmp type` / `icmpv6 type` matches in this family.
-    var icmpProtocol: UInt8 { self == .v4 ? 1 : 58 }
+    @inlinable package var icmpProtocol: UInt8 { self == .v4 ? 1 : 58 }
     /// The highest address of the family, as the verifier's common integer type.
-    var maxAddress: UInt128 { self == .v4 ? UInt128(UInt32.max) : UInt128.max }
+    @inlinable package var maxAddress: UInt128 { self == .v4 ? UInt128(UInt32.max) : UInt128.max }
     /// The unspecified address, used as the non-peer end of example packets.
-    var unspecified: IPAddress { self == .v4 ? .v4(0) : .v6(0) }
+    @inlinable package var unspecified: IPAddress { self == .v4 ? .v4(0) : .v6(0) }
 
-    func address(_ value: UInt128) -> IPAddress {
+    @inlinable package func address(_ value: UInt128) -> IPAddress {
         self == .v4 ? .v4(UInt32(truncatingIfNeeded: value)) : .v6(value)
     }
 }
 
 extension IPAddress {
     /// The address as the verifier's common integer type (IPv4 in the low 32 bits).
-    var wide: UInt128 {
+    @inlinable package var wide: UInt128 {
         switch self {
         case .v4(let v): UInt128(v)
         case .v6(let v): v
@@ -62,4 +62,4 @@ extension IPAddress {
 }
 
 /// Whether a protocol carries destination ports the rules can match.
-func hasPorts(_ proto: UInt8) -> Bool { proto == 6 || proto == 17 || proto == 132 }
+@inlinable package func hasPorts(_ proto: UInt8) -> Bool { proto == 6 || proto == 17 || proto == 132 }

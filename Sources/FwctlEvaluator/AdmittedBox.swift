@@ -26,14 +26,8 @@ public struct AdmittedBox: Hashable, Sendable, CustomStringConvertible {
 
     /// `ip 10.0.0.0/24 tcp 22,80`.
     public var description: String {
-        let proto: String
-        if protocols.intervals.count == 1, protocols.intervals[0].count == 1 {
-            let p = protocols.intervals[0].lowerBound
-            proto = IPProtocolNames.names[p] ?? "proto \(p)"
-        } else {
-            proto = "other protocols"
-        }
-        var s = "\(family.nftKeyword) " + peers.ranges(family).map(\.description).joined(separator: ",") + " " + proto
+        var s = "\(family.nftKeyword) " + peers.ranges(family).map(\.description).joined(separator: ",") + " "
+            + PacketClass.name(protocols)
         if let ports { s += " " + PacketClass.list(ports) }
         if let icmpTypes { s += " type " + PacketClass.list(icmpTypes) }
         return rateLimited ? s + " (rate-limited)" : s

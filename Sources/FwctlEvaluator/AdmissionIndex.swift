@@ -7,28 +7,36 @@ import FwctlRuleset
 /// just 0 for protocols without either). Address classes admitting the same values share an
 /// entry; entries of one protocol have disjoint peers. Rate-limited admission counts as
 /// admission: some of those packets get through.
-struct AdmissionIndex: Sendable {
-    struct Entry: Sendable {
-        var peers: Spans<UInt128>
-        var values: Spans<UInt16>
+///
+/// Built inside the evaluator (it reads the evaluated cells), queried by the fleet layer in
+/// its hottest loops: the queries are `@inlinable` so they are specialised there.
+@usableFromInline package struct AdmissionIndex: Sendable {
+    @usableFromInline package struct Entry: Sendable {
+        @usableFromInline package var peers: Spans<UInt128>
+        @usableFromInline package var values: Spans<UInt16>
+
+        @inlinable package init(peers: Spans<UInt128>, values: Spans<UInt16>) {
+            self.peers = peers
+            self.values = values
+        }
     }
 
-    struct FamilyIndex: Sendable {
+    @usableFromInline package struct FamilyIndex: Sendable {
         /// Entries of each protocol a rule names.
-        var named: [UInt8: [Entry]] = [:]
-        var isNamed = [Bool](repeating: false, count: 256)
+        @usableFromInline package var named: [UInt8: [Entry]] = [:]
+        @usableFromInline package var isNamed = [Bool](repeating: false, count: 256)
         /// Entries shared by every protocol no rule names.
-        var unnamed: [Entry] = []
+        @usableFromInline package var unnamed: [Entry] = []
 
-        func entries(_ proto: UInt8) -> [Entry] {
+        @inlinable package func entries(_ proto: UInt8) -> [Entry] {
             isNamed[Int(proto)] ? named[proto] ?? [] : unnamed
         }
     }
 
-    var families: [FamilyIndex]
+    @usableFromInline package let families: [FamilyIndex]
 
     /// A chain that admits everything (a host without such a chain).
-    static let all: AdmissionIndex = {
+    package static let all: AdmissionIndex = {
         var f = FamilyIndex()
         f.unnamed = [Entry(peers: .full, values: .full)]
         return AdmissionIndex(families: [f, f])
@@ -36,7 +44,7 @@ struct AdmissionIndex: Sendable {
 
     init(families: [FamilyIndex]) { self.families = families }
 
-    init(_ analysis: ChainAnalysis) {
+    package init(_ analysis: ChainAnalysis) {
         families = analysis.spaces.map { s in
             var index = FamilyIndex()
             for r in s.services.named.intervals { for p in r { index.isNamed[Int(p)] = true } }
@@ -69,17 +77,17 @@ struct AdmissionIndex: Sendable {
         else { entries.append(Entry(peers: peers, values: values)) }
     }
 
-    func family(_ f: IPFamily) -> FamilyIndex { families[f == .v4 ? 0 : 1] }
+    @inlinable package func family(_ f: IPFamily) -> FamilyIndex { families[f == .v4 ? 0 : 1] }
 
     /// The values of `proto` admitted for at least one of `peers`.
-    func values(_ f: IPFamily, proto: UInt8, peers: Spans<UInt128>) -> Spans<UInt16> {
+    @inlinable package func values(_ f: IPFamily, proto: UInt8, peers: Spans<UInt128>) -> Spans<UInt16> {
         var out = Spans<UInt16>()
         for e in family(f).entries(proto) where e.peers.intersects(peers) { out.formUnion(e.values) }
         return out
     }
 
     /// Peers admitted for at least one of `values` of `proto` (`all`: for every one of them).
-    func peers(_ f: IPFamily, proto: UInt8, values: Spans<UInt16>, all: Bool) -> Spans<UInt128> {
+    @inlinable package func peers(_ f: IPFamily, proto: UInt8, values: Spans<UInt16>, all: Bool) -> Spans<UInt128> {
         var out = Spans<UInt128>()
         for e in family(f).entries(proto) where all ? e.values.isSuperset(of: values) : e.values.intersects(values) {
             out.formUnion(e.peers)

@@ -40,20 +40,20 @@ public struct PacketClass: Hashable, Sendable, CustomStringConvertible {
     /// `ip saddr 10.0.0.0/24 tcp dport 22,80-90`.
     public var description: String {
         let field = "\(family.nftKeyword) \(peerField.rawValue) " + peers.ranges(family).map(\.description).joined(separator: ",")
-        let proto: String
-        if protocols.intervals.count == 1, protocols.intervals[0].count == 1 {
-            let p = protocols.intervals[0].lowerBound
-            proto = IPProtocolNames.names[p] ?? "proto \(p)"
-        } else {
-            proto = "other protocols"
-        }
-        var s = "\(field) \(proto)"
+        var s = "\(field) \(Self.name(protocols))"
         if let ports { s += " dport " + Self.list(ports) }
         if let icmpTypes { s += " type " + Self.list(icmpTypes) }
         return s
     }
 
-    static func list<V>(_ set: IntervalSet<V>) -> String {
+    /// `tcp`, `proto 253`, or `other protocols` (the protocols no rule names).
+    static func name(_ protocols: IntervalSet<UInt8>) -> String {
+        guard protocols.intervals.count == 1, protocols.intervals[0].count == 1 else { return "other protocols" }
+        let p = protocols.intervals[0].lowerBound
+        return IPProtocolNames.names[p] ?? "proto \(p)"
+    }
+
+    package static func list<V>(_ set: IntervalSet<V>) -> String {
         set.intervals.map { $0.lowerBound == $0.upperBound ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
             .joined(separator: ",")
     }

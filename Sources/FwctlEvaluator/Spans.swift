@@ -1,36 +1,37 @@
 import FwctlNet
 
-/// Sorted, disjoint, non-adjacent closed ranges: the same value as `FwctlNet.IntervalSet`, kept
-/// inside this module for the fleet layer's hot loops.
+/// Sorted, disjoint, non-adjacent closed ranges: the same value as `FwctlNet.IntervalSet`, for
+/// the evaluator's and the fleet layer's hot loops.
 ///
-/// Why a second type: `IntervalSet` lives in another module and its generic methods are not
-/// inlinable, so every call runs unspecialised (metadata look-ups, retains) — which dominated
-/// the matrix's profile. These operations are specialised here and merge in one pass without
-/// allocating for the tests (`intersects`, `isSuperset`).
-struct Spans<V: FixedWidthInteger & UnsignedInteger & Sendable>: Hashable, Sendable {
-    private(set) var ranges: [ClosedRange<V>]
+/// Why a second type: `IntervalSet`'s generic methods are not inlinable, so every call from
+/// another module runs unspecialised (metadata look-ups, retains) — which dominated the
+/// matrix's profile. These operations are `@inlinable`, so the verifier's loops get them
+/// specialised too, and merge in one pass without allocating for the tests (`intersects`,
+/// `isSuperset`). Package-wide, not public: a tool of fwctl's own analyses, not an API.
+@usableFromInline package struct Spans<V: FixedWidthInteger & UnsignedInteger & Sendable>: Hashable, Sendable {
+    @usableFromInline package internal(set) var ranges: [ClosedRange<V>]
 
-    init() { ranges = [] }
-    init(_ set: IntervalSet<V>) { ranges = set.intervals }
-    init(_ range: ClosedRange<V>) { ranges = [range] }
+    @inlinable package init() { ranges = [] }
+    @inlinable package init(_ set: IntervalSet<V>) { ranges = set.intervals }
+    @inlinable package init(_ range: ClosedRange<V>) { ranges = [range] }
     /// From ranges already sorted and disjoint (adjacent ones are merged here).
-    init(sorted: [ClosedRange<V>]) {
+    @inlinable package init(sorted: [ClosedRange<V>]) {
         ranges = []
         ranges.reserveCapacity(sorted.count)
         for r in sorted { append(r) }
     }
 
     /// From ranges in any order, overlapping or not.
-    init(unsorted: [ClosedRange<V>]) { self.init(sorted: unsorted.sorted { $0.lowerBound < $1.lowerBound }) }
+    @inlinable package init(unsorted: [ClosedRange<V>]) { self.init(sorted: unsorted.sorted { $0.lowerBound < $1.lowerBound }) }
 
-    static var full: Spans { Spans(V.min...V.max) }
+    @inlinable package static var full: Spans { Spans(V.min...V.max) }
 
-    var isEmpty: Bool { ranges.isEmpty }
-    var intervalSet: IntervalSet<V> { IntervalSet(ranges) }
-    var lowest: V? { ranges.first?.lowerBound }
+    @inlinable package var isEmpty: Bool { ranges.isEmpty }
+    @inlinable package var intervalSet: IntervalSet<V> { IntervalSet(ranges) }
+    @inlinable package var lowest: V? { ranges.first?.lowerBound }
 
     /// Adds a range that starts at or after every range held (merging overlap and adjacency).
-    mutating func append(_ r: ClosedRange<V>) {
+    @inlinable package mutating func append(_ r: ClosedRange<V>) {
         if let last = ranges.last, last.upperBound == V.max || r.lowerBound <= last.upperBound + 1 {
             if r.upperBound > last.upperBound { ranges[ranges.count - 1] = last.lowerBound...r.upperBound }
         } else {
@@ -38,7 +39,7 @@ struct Spans<V: FixedWidthInteger & UnsignedInteger & Sendable>: Hashable, Senda
         }
     }
 
-    func union(_ o: Spans) -> Spans {
+    @inlinable package func union(_ o: Spans) -> Spans {
         if o.isEmpty { return self }
         if isEmpty { return o }
         var out = Spans()
@@ -54,9 +55,9 @@ struct Spans<V: FixedWidthInteger & UnsignedInteger & Sendable>: Hashable, Senda
         return out
     }
 
-    mutating func formUnion(_ o: Spans) { self = union(o) }
+    @inlinable package mutating func formUnion(_ o: Spans) { self = union(o) }
 
-    func intersection(_ o: Spans) -> Spans {
+    @inlinable package func intersection(_ o: Spans) -> Spans {
         var out = Spans()
         var i = 0, j = 0
         while i < ranges.count && j < o.ranges.count {
@@ -68,7 +69,7 @@ struct Spans<V: FixedWidthInteger & UnsignedInteger & Sendable>: Hashable, Senda
         return out
     }
 
-    func intersects(_ o: Spans) -> Bool {
+    @inlinable package func intersects(_ o: Spans) -> Bool {
         var i = 0, j = 0
         while i < ranges.count && j < o.ranges.count {
             if max(ranges[i].lowerBound, o.ranges[j].lowerBound) <= min(ranges[i].upperBound, o.ranges[j].upperBound) { return true }
@@ -78,7 +79,7 @@ struct Spans<V: FixedWidthInteger & UnsignedInteger & Sendable>: Hashable, Senda
     }
 
     /// Every value of `o` is in `self`.
-    func isSuperset(of o: Spans) -> Bool {
+    @inlinable package func isSuperset(of o: Spans) -> Bool {
         var i = 0
         for r in o.ranges {
             while i < ranges.count && ranges[i].upperBound < r.lowerBound { i += 1 }
@@ -87,7 +88,7 @@ struct Spans<V: FixedWidthInteger & UnsignedInteger & Sendable>: Hashable, Senda
         return true
     }
 
-    func contains(_ v: V) -> Bool {
+    @inlinable package func contains(_ v: V) -> Bool {
         var lo = 0, hi = ranges.count
         while lo < hi {
             let mid = (lo + hi) / 2

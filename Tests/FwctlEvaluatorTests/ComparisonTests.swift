@@ -1,7 +1,8 @@
+import FwctlEvaluatorTestSupport
 import FwctlNet
 import FwctlRuleset
 import Testing
-@testable import FwctlVerifier
+@testable import FwctlEvaluator
 
 /// Two versions of a chain compared over one partition.
 @Suite struct ComparisonTests {
@@ -35,10 +36,9 @@ import Testing
     /// Random chains and random single mutations: a packet's verdicts differ exactly when a
     /// reported class holds it (checked with the naive interpreter on both versions).
     @Test func mutationsAreFoundExactly() {
-        var gen = RandomChains(seed: 4)
-        var changed = 0
-        for round in 0..<300 {
-            let table = gen.table(peer: .saddr)
+        var changed = 0, round = 0
+        RandomChains.rounds(seed: 4, 300) { gen, table in
+            defer { round += 1 }
             let old = table.chains[0]
             var new = old
             let i = gen.int(old.rules.count)

@@ -1,27 +1,27 @@
+import FwctlEvaluator
 import FwctlNet
 import FwctlRuleset
-@testable import FwctlVerifier
 
 /// Random small chains and packets over a narrow space, so random packets hit rule edges.
-struct RandomChains {
-    var rng: SplitMix64
+package struct RandomChains {
+    package var rng: SplitMix64
 
-    init(seed: UInt64) { rng = SplitMix64(seed: seed) }
+    package init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
-    mutating func int(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
-    mutating func chance(_ percent: Int) -> Bool { int(100) < percent }
-    mutating func pick<T>(_ xs: [T]) -> T { xs[int(xs.count)] }
+    package mutating func int(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
+    package mutating func chance(_ percent: Int) -> Bool { int(100) < percent }
+    package mutating func pick<T>(_ xs: [T]) -> T { xs[int(xs.count)] }
 
-    static let v4Base: UInt32 = 0x0A00_0000          // 10.0.0.0
-    static let v6Base: UInt128 = 0x2001_0db8 << 96   // 2001:db8::
-    static let protos: [UInt8] = [0, 1, 6, 17, 47, 58, 112, 132]
+    package static let v4Base: UInt32 = 0x0A00_0000          // 10.0.0.0
+    package static let v6Base: UInt128 = 0x2001_0db8 << 96   // 2001:db8::
+    package static let protos: [UInt8] = [0, 1, 6, 17, 47, 58, 112, 132]
 
-    mutating func address(_ family: IPFamily) -> IPAddress {
+    package mutating func address(_ family: IPFamily) -> IPAddress {
         let off = int(72)   // a bit past the /26 rules use, so "outside" addresses occur
         return family == .v4 ? .v4(Self.v4Base + UInt32(off)) : .v6(Self.v6Base + UInt128(off))
     }
 
-    mutating func range(_ family: IPFamily) -> AddressRange {
+    package mutating func range(_ family: IPFamily) -> AddressRange {
         switch int(10) {
         case 0: return AddressRange(prefix: family.unspecified, length: 0)!
         case 1, 2:
@@ -32,7 +32,7 @@ struct RandomChains {
         }
     }
 
-    mutating func ports() -> [PortRange] {
+    package mutating func ports() -> [PortRange] {
         (0...int(2)).map { _ in
             if chance(10) { return PortRange(65500, 65535) }
             let a = UInt16(int(40)), b = UInt16(int(40))
@@ -40,7 +40,7 @@ struct RandomChains {
         }
     }
 
-    mutating func sets() -> [NamedSet] {
+    package mutating func sets() -> [NamedSet] {
         IPFamily.allCases.flatMap { f in
             (0..<2).map { i in
                 NamedSet(name: "s\(i)_\(f)", keyType: f == .v4 ? .ipv4Addr : .ipv6Addr,
@@ -49,7 +49,7 @@ struct RandomChains {
         }
     }
 
-    mutating func expression(peer: AddressField) -> Expression {
+    package mutating func expression(peer: AddressField) -> Expression {
         let family: IPFamily = chance(60) ? .v4 : .v6
         switch int(100) {
         case 0..<30:
@@ -77,7 +77,7 @@ struct RandomChains {
         }
     }
 
-    mutating func rule(peer: AddressField) -> Rule {
+    package mutating func rule(peer: AddressField) -> Rule {
         var es = (0..<int(4)).map { _ in expression(peer: peer) }
         switch int(20) {
         case 0: break                                  // no verdict: counts or logs only
@@ -87,13 +87,13 @@ struct RandomChains {
         return Rule(es)
     }
 
-    mutating func table(peer: AddressField) -> Table {
+    package mutating func table(peer: AddressField) -> Table {
         let rules = (0..<int(12) + 1).map { _ in rule(peer: peer) }
         let chain = Chain(name: "c", hook: BaseChainHook(hook: peer == .saddr ? .input : .output, policy: chance(70) ? .drop : .accept), rules: rules)
         return Table(name: "fwctl", sets: sets(), chains: [chain])
     }
 
-    mutating func packet(peer: AddressField) -> Packet {
+    package mutating func packet(peer: AddressField) -> Packet {
         let family: IPFamily = chance(60) ? .v4 : .v6
         let proto = chance(85) ? pick(Self.protos) : UInt8(int(256))
         let port: UInt16? = hasPorts(proto) ? (chance(90) ? UInt16(int(45)) : UInt16(65490 + int(46))) : nil

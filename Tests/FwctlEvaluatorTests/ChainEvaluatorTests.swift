@@ -1,18 +1,13 @@
+import FwctlEvaluatorTestSupport
 import FwctlNet
 import FwctlRuleset
 import Testing
-@testable import FwctlVerifier
+@testable import FwctlEvaluator
 
 /// Verdicts of small hand-built chains, computed by hand.
 @Suite struct ChainEvaluatorTests {
-    struct Case: CustomTestStringConvertible, Sendable {
-        var name: String
-        var chain: Chain
-        var sets: [NamedSet] = []
-        /// (packet, expected decision, expected deciding rule; nil = policy)
-        var expect: [(Packet, ChainVerdict.Decision, Int?)]
-        var testDescription: String { name }
-    }
+    /// Expected: (packet, decision, deciding rule; nil = policy).
+    typealias Case = ChainCase<[(Packet, ChainVerdict.Decision, Int?)]>
 
     static let cases: [Case] = [
         Case(name: "deny exception before a wider accept (overlapping prefixes)",

@@ -114,25 +114,25 @@ struct AddressAxis {
 
 extension IPFamily {
     /// An address set of this family from the verifier's common integer type.
-    func addressSet(_ values: IntervalSet<UInt128>) -> AddressSet {
+    package func addressSet(_ values: IntervalSet<UInt128>) -> AddressSet {
         if self == .v6 { return AddressSet(v6: values) }
         return AddressSet(v4: IntervalSet(values.intervals.map { UInt32($0.lowerBound)...UInt32($0.upperBound) }))
     }
 
-    func addressSet(_ values: Spans<UInt128>) -> AddressSet { addressSet(values.intervalSet) }
+    package func addressSet(_ values: Spans<UInt128>) -> AddressSet { addressSet(values.intervalSet) }
 
     /// The addresses of this family in `set`, as the verifier's common integer type.
-    func wide(_ set: AddressSet) -> Spans<UInt128> {
+    @inlinable package func wide(_ set: AddressSet) -> Spans<UInt128> {
         if self == .v6 { return Spans(set.v6) }
         return Spans(sorted: set.v4.intervals.map { UInt128($0.lowerBound)...UInt128($0.upperBound) })
     }
 }
 
 /// A small seeded generator: the class tags must not depend on process state.
-struct SplitMix64 {
+package struct SplitMix64 {
     var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    package init(seed: UInt64) { state = seed }
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -1,17 +1,12 @@
+import FwctlEvaluatorTestSupport
 import FwctlNet
 import FwctlRuleset
 import Testing
-@testable import FwctlVerifier
+@testable import FwctlEvaluator
 
 /// Rules that decide nothing: shadowed, redundant, matching nothing; and rules that only look so.
 @Suite struct UnreachableTests {
-    struct Case: CustomTestStringConvertible, Sendable {
-        var name: String
-        var chain: Chain
-        var sets: [NamedSet] = []
-        var expect: [UnreachableRule]
-        var testDescription: String { name }
-    }
+    typealias Case = ChainCase<[UnreachableRule]>
 
     static let ssh = B.tcp(22...22)
 
