@@ -1,3 +1,4 @@
+import Foundation
 import FwctlNet
 
 /// Whether fwctl runs over SSH, and from where, as the environment tells.
@@ -11,6 +12,9 @@ public enum SSHSession: Hashable, Sendable {
     case connection(LockoutGuard.Connection)
     /// Over SSH, but where from is unknown; the text says why.
     case unreadable(String)
+
+    /// As this process's environment tells.
+    public static var current: SSHSession { SSHSession(environment: ProcessInfo.processInfo.environment) }
 
     public init(environment: [String: String]) {
         guard let value = environment["SSH_CONNECTION"] else {

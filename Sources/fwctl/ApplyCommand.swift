@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import FwctlApply
 import FwctlAudit
 import FwctlCLI
@@ -57,7 +56,6 @@ struct ApplyCommand: ParsableCommand {
             defer { DesiredTable.finishCacheWrite(); session.release() }   // the cache written under the lock
             Terminal.warn(recovered)
             let hostName = host ?? Terminal.shortHostname(), saved = try planFile.map { try SavedPlan.read(from: $0, host: hostName) }
-            // The apply log's record of the policy, worked out on the second core meanwhile.
             let provenance = PolicyProvenance.start(policy: policy.policy) { PolicyGit.state(of: $0).map { ($0.commit, $0.dirty) } }
             let desired = try refresh.desiredTable(policy: policy, host: host, kernel: kernel, filesRead: provenance.filesRead).table
             provenance.tableCompiled(desired)
@@ -66,7 +64,7 @@ struct ApplyCommand: ParsableCommand {
             Terminal.warn(session.otherTablesWarnings(for: desired))
             Terminal.writeOut(PlanRenderer(colour: Terminal.colorOnStdout).render(plan))
             if plan.isEmpty { return }
-            let guarded = try LockoutGuard.decide(desired, session: SSHSession(environment: ProcessInfo.processInfo.environment), confirm: confirm, noConfirm: noConfirm, force: force)
+            let guarded = try LockoutGuard.decide(desired, session: .current, confirm: confirm, noConfirm: noConfirm, force: force)
             Terminal.warn(guarded.warnings)
             if !yes && !check { try Terminal.requireYes("\nApply these changes? Only 'yes' is accepted: ", declined: "apply cancelled; nothing was changed",
                                                         notATerminal: "not asking on a non-terminal: pass --yes to apply without confirmation") }

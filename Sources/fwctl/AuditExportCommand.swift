@@ -30,13 +30,10 @@ struct AuditExportCommand: ParsableCommand {
 
     @Option(name: .long, parsing: .singleValue, help: ArgumentHelp("Report on this host (repeatable; default: every host).", valueName: "name"))
     var host: [String] = []
-
     @Flag(name: .long, help: "Report on every host (the default).")
     var all = false
-
     @Option(name: .long, help: "Output format: json, csv, md (Markdown) or html.")
     var format: AuditFormat = .json
-
     @Option(name: .long, help: "JSON schema version: 2 (peers by name, alike hosts share their class) or 1 (peers expanded).")
     var schema = 2
 

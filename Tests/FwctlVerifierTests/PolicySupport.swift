@@ -1,6 +1,7 @@
 import FwctlCompiler
 import FwctlPolicy
 import FwctlRuleset
+import FwctlTestSupport
 @testable import FwctlVerifier
 
 /// Policies written in tests, parsed, checked and compiled as `fwctl` does.
@@ -21,16 +22,7 @@ enum PolicyText {
 
     /// A web server reached from the internet and its database: the policy the small tests
     /// extend (appended lines start at line 8).
-    static let webAndDatabase = """
-        network internet = 0.0.0.0/0
-        service https = tcp/443
-        service pg = tcp/5432
-        role web { host web1 = 192.0.2.1 }
-        role db { host db1 = 192.0.2.2 }
-        allow internet -> web : https
-        allow web -> db : pg
-
-        """
+    static let webAndDatabase = SamplePolicy.webAndDatabase
 
     static func report(_ text: String) throws -> PolicyTestReport {
         let fleet = try fleet(text)
