@@ -46,8 +46,12 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# Release builds link the Swift runtime and Foundation statically, as the package does
+# (scripts/build-deb.sh): what `make bench` measures and `make install` installs is what
+# ships, and it starts in 6 ms instead of 13 (no dynamic loading of Foundation and ICU).
+RELEASE := -c release --static-swift-stdlib
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build $(RELEASE)
 
 # The Swift suites, then the package's tests (scripts/test-package.sh builds `make deb` once
 # per source change and runs the extracted package; nothing is installed on this machine),
@@ -79,16 +83,16 @@ demo:
 	@scripts/demo.sh "$$($(SWIFT) build --show-bin-path)/fwctl" "$(POLICY)" "$(DEMO_HOST)"
 
 bench: release
-	@scripts/bench.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
-	@scripts/bench-apply.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
-	@scripts/bench-restore.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
-	@scripts/bench-scale.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
-	@scripts/bench-packet.sh "$$($(SWIFT) build -c release --show-bin-path)/fwctl"
+	@scripts/bench.sh "$$($(SWIFT) build $(RELEASE) --show-bin-path)/fwctl"
+	@scripts/bench-apply.sh "$$($(SWIFT) build $(RELEASE) --show-bin-path)/fwctl"
+	@scripts/bench-restore.sh "$$($(SWIFT) build $(RELEASE) --show-bin-path)/fwctl"
+	@scripts/bench-scale.sh "$$($(SWIFT) build $(RELEASE) --show-bin-path)/fwctl"
+	@scripts/bench-packet.sh "$$($(SWIFT) build $(RELEASE) --show-bin-path)/fwctl"
 	FWCTL_BENCH=1 $(SWIFT) test -c release -Xswiftc -enable-testing --filter VerifierBenchmarks 2>&1 | grep -E 'bench|chain|matrix|diff:|passed|failed' || true
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/fwctl/policies
-	install -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/fwctl" $(DESTDIR)$(PREFIX)/bin/fwctl
+	install -m 0755 "$$($(SWIFT) build $(RELEASE) --show-bin-path)/fwctl" $(DESTDIR)$(PREFIX)/bin/fwctl
 	install -m 0644 policies/*.policy $(DESTDIR)$(PREFIX)/share/fwctl/policies/
 
 uninstall:

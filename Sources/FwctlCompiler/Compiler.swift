@@ -28,20 +28,26 @@ public struct Compiler: Sendable {
     }
 
     /// The table for `hostName` and what it depends on of the fleet's memberships.
-    public func compileWithDependencies(host hostName: String) throws(CompileError) -> (table: Table, dependencies: TableDependencies) {
+    public func compileWithDependencies(host hostName: String, hostAddresses: Bool = true) throws(CompileError) -> (table: Table, dependencies: TableDependencies) {
         guard let i = index.position(of: hostName) else {
             throw .unknownHost(hostName, known: fleet.hosts.map(\.name))
         }
         var builder = TableBuilder(fleet: fleet, index: index, host: fleet.hosts[i])
         let table = table(with: &builder)
+        return (table, TableDependencies(membershipSets: builder.membershipSets.sorted(),
+                                         hostAddresses: hostAddresses ? Self.hostAddresses(of: fleet) : nil))
+    }
+
+    /// Every address of every host of `fleet`, merged: what `TableDependencies.hostAddresses`
+    /// holds. Apart from the table, so a caller can work it out off the critical path.
+    public static func hostAddresses(of fleet: Fleet) -> AddressSet {
         var v4: [ClosedRange<UInt32>] = [], v6: [ClosedRange<UInt128>] = []
         v4.reserveCapacity(fleet.hosts.count)
         for h in fleet.hosts.indices {
             v4 += fleet.hosts[h].addresses.v4.intervals
             v6 += fleet.hosts[h].addresses.v6.intervals
         }
-        let hostAddresses = AddressSet(v4: IntervalSet(merging: v4), v6: IntervalSet(merging: v6))
-        return (table, TableDependencies(membershipSets: builder.membershipSets.sorted(), hostAddresses: hostAddresses))
+        return AddressSet(v4: IntervalSet(merging: v4), v6: IntervalSet(merging: v6))
     }
 
     func table(for host: Host) -> Table {

@@ -139,11 +139,20 @@ enum TableSnapshot {
             dependencies.append(d)
         }
         guard let hasHosts = r.u8(), hasHosts <= 1, let rangeCount = r.u32(), Int(rangeCount) <= r.remaining else { return nil }
-        var hostAddresses: AddressSet? = hasHosts == 1 ? AddressSet() : nil
+        // Collected, then merged in one pass: a fleet with scattered addresses has 100,000 ranges.
+        var v4: [ClosedRange<UInt32>] = [], v6: [ClosedRange<UInt128>] = []
         for _ in 0..<rangeCount {
-            guard case .address(let range)? = r.element() else { return nil }
-            hostAddresses?.insert(range)
+            switch r.element() {
+            case .address(let range)?:
+                switch (range.lower, range.upper) {
+                case (.v4(let lo), .v4(let hi)): v4.append(lo...hi)
+                case (.v6(let lo), .v6(let hi)): v6.append(lo...hi)
+                default: return nil
+                }
+            default: return nil
+            }
         }
+        let hostAddresses = hasHosts == 1 ? AddressSet(v4: IntervalSet(merging: v4), v6: IntervalSet(merging: v6)) : nil
         guard let fileCount = r.u32(), Int(fileCount) <= r.remaining else { return nil }
         var files: [CompiledTableCache.PolicyFile] = []
         for _ in 0..<fileCount {

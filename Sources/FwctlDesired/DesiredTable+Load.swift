@@ -47,16 +47,23 @@ extension DesiredTable {
         PhaseClock.mark("front end")
         let (table, dependencies) = try compile(fleet, host: request.host, hostname: request.hostname)
         PhaseClock.mark("compile")
-        save(CompiledTableCache.Entry(context: context, files: entryFiles, dependencies: dependencies.membershipSets,
-                                      hostAddresses: dependencies.hostAddresses, table: table), to: cache, request.stateDirectory)
+        // The fleet's host addresses are for the next run's derivation: merged with the save.
+        save(CompiledTableCache.Entry(context: context, files: entryFiles, dependencies: dependencies.membershipSets, table: table),
+             to: cache, request.stateDirectory) { $0.hostAddresses = Compiler.hostAddresses(of: fleet) }
         return DesiredTable(table: table, files: files, origin: .compiled)
     }
 
     /// Saves on another thread (encoding and writing a 100,000-element table and a 3 MB
     /// policy takes milliseconds the plan and the kernel need not wait for); the caller
     /// waits for it before it exits, see `finishCacheWrite`.
-    private static func save(_ entry: CompiledTableCache.Entry, to cache: CompiledTableCache, _ stateDirectory: String) {
+    /// At nice 10: on the one spare core it yields to the hashes the apply log waits for and
+    /// to the kernel read the plan waits for, and finishes while the batch is committed.
+    private static func save(_ entry: CompiledTableCache.Entry, to cache: CompiledTableCache, _ stateDirectory: String,
+                             completing complete: @escaping @Sendable (inout CompiledTableCache.Entry) -> Void = { _ in }) {
         cacheWrite = BackgroundWork {
+            ThreadPriority.setNice(10)
+            var entry = entry
+            complete(&entry)
             if (try? StateDirectory(path: stateDirectory).prepare()) != nil { cache.save(entry) }
         }
     }

@@ -52,8 +52,9 @@ public struct DesiredTable {
     public typealias FrontEnd = (PolicySource) throws -> Fleet
 
     /// `host`'s table compiled from `fleet`, and what it depends on of the fleet's
-    /// memberships (for `TablePatch`).
+    /// memberships (for `TablePatch`); the fleet's host addresses are left to the cache's
+    /// save, off the critical path (`Compiler.hostAddresses(of:)`).
     public static func compile(_ fleet: Fleet, host: String?, hostname: String) throws -> (table: Table, dependencies: TableDependencies) {
-        try Compiler(fleet: fleet).compileWithDependencies(host: fleet.chosenHost(host, hostname: hostname))
+        try Compiler(fleet: fleet).compileWithDependencies(host: fleet.chosenHost(host, hostname: hostname), hostAddresses: false)
     }
 }

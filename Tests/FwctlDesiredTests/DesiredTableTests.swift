@@ -70,6 +70,18 @@ import Testing
         #expect(second.origin == .cached && second.table == first.table && frontEndRuns == 1)
     }
 
+    /// The compiled table's cache entry holds every host address of the fleet (worked out
+    /// with the save, off the critical path): the next derivation checks an inserted host's
+    /// address against them.
+    @Test func theCacheHoldsTheFleetsHostAddresses() throws {
+        _ = try load()
+        let bytes = try #require(FileManager.default.contents(atPath: dir + "/state/compiled-table.cache"))
+        let entry = try #require(TableSnapshot.decode(Array(bytes)))
+        let fleet = try #require(try PolicyFrontEnd.load(path: dir + "/policy", today: Self.today, warnings: false).fleet)
+        #expect(entry.hostAddresses == Compiler.hostAddresses(of: fleet))
+        #expect(entry.hostAddresses?.contains(.v4(0x0A40_0002)) == true)   // 10.64.0.2, w2
+    }
+
     @Test func refreshTrustsNoCache() throws {
         _ = try load()
         let again = try load(refresh: true)
