@@ -18,8 +18,19 @@ public struct LabProbe: Hashable, Sendable {
 enum LabProber {
     static let batch = 512
 
-    /// Whether each probe got through (TCP connected; UDP echoed).
+    /// Whether each probe got through (TCP connected; UDP echoed). A UDP probe that got no
+    /// echo is sent once more: a datagram or its echo can be lost or late on a busy machine
+    /// (TCP retransmits by itself; UDP has nobody to), and a filtered port stays silent twice.
     static func run(_ probes: [LabProbe], network: LabNetwork, timeoutMs: Int32) throws -> [Bool] {
+        var result = try batches(probes, network: network, timeoutMs: timeoutMs)
+        let silent = probes.indices.filter { !result[$0] && probes[$0].port.proto == .udp }
+        for (i, open) in zip(silent, try batches(silent.map { probes[$0] }, network: network, timeoutMs: timeoutMs)) where open {
+            result[i] = true
+        }
+        return result
+    }
+
+    private static func batches(_ probes: [LabProbe], network: LabNetwork, timeoutMs: Int32) throws -> [Bool] {
         var result: [Bool] = []
         var start = 0
         while start < probes.count {
