@@ -1,5 +1,6 @@
 import FwctlPlanner
 import FwctlRuleset
+import FwctlState
 
 /// A plan this process committed onto a table it had read, no other commit in between (the
 /// generation moved by exactly one): the table it left follows from the two, so keeping it
@@ -10,10 +11,20 @@ public struct CommittedPlan: Sendable {
     let base: Table?
     /// The generation the commit left.
     public let generation: UInt32
+    /// `table()`, worked out on another thread from the moment of the commit, while the
+    /// record and the log are written.
+    private let outcome: BackgroundWork<Table?>
+
+    init(plan: Plan, base: Table?, generation: UInt32) {
+        self.plan = plan
+        self.base = base
+        self.generation = generation
+        outcome = BackgroundWork { plan.outcome(onto: base) }
+    }
 
     /// The table the commit left, as the kernel lists it, without kernel state (see
     /// `Plan.outcome(onto:)`); nil when it cannot be worked out.
-    public func table() -> Table? { plan.outcome(onto: base) }
+    public func table() -> Table? { outcome.wait() }
 }
 
 extension NetlinkBackend {
