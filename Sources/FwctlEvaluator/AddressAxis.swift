@@ -36,7 +36,7 @@ struct AddressAxis {
         let n = cuts.count
         var lowTags = [UInt64](repeating: 0, count: n + 1)
         var highTags = [UInt64](repeating: 0, count: n + 1)
-        var rng = SplitMix64(seed: 0x6677_6374_6c76_6572)
+        var rng = SeededGenerator(seed: 0x6677_6374_6c76_6572)
         var spans: [[Range<Int>]] = []
         spans.reserveCapacity(constraints.count)
         for c in constraints {
@@ -125,18 +125,5 @@ extension IPFamily {
     @inlinable package func wide(_ set: AddressSet) -> Spans<UInt128> {
         if self == .v6 { return Spans(set.v6) }
         return Spans(sorted: set.v4.intervals.map { UInt128($0.lowerBound)...UInt128($0.upperBound) })
-    }
-}
-
-/// A small seeded generator: the class tags must not depend on process state.
-package struct SplitMix64 {
-    var state: UInt64
-    package init(seed: UInt64) { state = seed }
-    package mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

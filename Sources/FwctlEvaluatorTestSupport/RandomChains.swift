@@ -4,9 +4,9 @@ import FwctlRuleset
 
 /// Random small chains and packets over a narrow space, so random packets hit rule edges.
 package struct RandomChains {
-    package var rng: SplitMix64
+    package var rng: SeededGenerator
 
-    package init(seed: UInt64) { rng = SplitMix64(seed: seed) }
+    package init(seed: UInt64) { rng = SeededGenerator(seed: seed) }
 
     package mutating func int(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
     package mutating func chance(_ percent: Int) -> Bool { int(100) < percent }

@@ -1,4 +1,5 @@
 import Testing
+import FwctlNet
 import FwctlRuleset
 import FwctlTestSupport
 @testable import FwctlPlanner

@@ -1,4 +1,5 @@
 import Foundation
+import FwctlNet
 import Testing
 import FwctlPolicy
 

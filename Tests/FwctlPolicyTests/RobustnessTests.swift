@@ -1,4 +1,5 @@
 import FwctlTestSupport
+import FwctlNet
 import Testing
 import FwctlPolicy
 

@@ -34,7 +34,7 @@ struct VerifierBenchmarks {
 
     /// 2,000 hosts in 100 role sets, 10,000 rules mixing set lookups, single addresses, ports.
     @Test func chainOf10000RulesOver2000Addresses() {
-        var rng = SplitMix64(seed: 42)
+        var rng = SeededGenerator(seed: 42)
         func host(_ i: Int) -> AddressRange { AddressRange(.v4(0x0A00_0000 + UInt32(i))) }
         let sets = (0..<100).map { r in
             NamedSet(name: "role_r\(r)_v4", keyType: .ipv4Addr, elements: (0..<20).map { .address(host(r * 20 + $0)) })

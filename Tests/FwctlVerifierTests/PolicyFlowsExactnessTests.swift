@@ -43,7 +43,7 @@ import Testing
     /// or inline services) and single-line flows removed.
     static func edit(_ text: String, seed: UInt64) throws -> String {
         let fleet = try PolicyText.fleet(text)
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         func pick<T>(_ xs: [T]) -> T { xs[Int(rng.next() % UInt64(xs.count))] }
         let ends = fleet.roles.map(\.name) + fleet.networks.map(\.name) + ["*"]
         let services = fleet.services.map(\.name) + ["tcp/22", "tcp/8000-8010", "udp/53", "proto gre", "icmp echo-request", "icmpv6", "sctp/9", "any"]
