@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -130,6 +131,30 @@ class Fleet:
                 p.kill()
                 p.wait()
         self.sshd = {}
+        # sshd's session processes outlive the listener, and once the namespaces are gone
+        # no packet ever tells them their client left: end whatever still runs in the hosts'
+        # and the operator's namespaces before fwctl-fleet-lab removes them.
+        for ns in sorted({e['ns'] for e in self.ends.values()}):
+            self.end_processes_in(ns)
+
+    @staticmethod
+    def end_processes_in(ns):
+        def pids():
+            r = subprocess.run(['ip', 'netns', 'pids', ns], capture_output=True, text=True)
+            return [int(p) for p in r.stdout.split() if p.isdigit() and int(p) != os.getpid()]
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            left = pids()
+            if not left:
+                return
+            for pid in left:
+                try:
+                    os.kill(pid, sig)
+                except ProcessLookupError:
+                    pass
+            for _ in range(50):
+                if not pids():
+                    return
+                time.sleep(0.1)
 
     def remove(self):
         self.stop_sshd()
