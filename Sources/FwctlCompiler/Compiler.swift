@@ -47,7 +47,7 @@ public struct Compiler: Sendable {
             v4 += fleet.hosts[h].addresses.v4.intervals
             v6 += fleet.hosts[h].addresses.v6.intervals
         }
-        return AddressSet(v4: IntervalSet(merging: v4), v6: IntervalSet(merging: v6))
+        return AddressSet(v4: IntervalSet(v4), v6: IntervalSet(v6))
     }
 
     func table(for host: Host) -> Table {

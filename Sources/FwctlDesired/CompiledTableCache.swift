@@ -65,7 +65,7 @@ public struct CompiledTableCache: Sendable {
         guard let listing = try? PolicyDirectory.list(policyPath) else { return nil }
         var files: [(path: String, bytes: [UInt8])] = []
         for p in listing.files {
-            guard let bytes = FileBytes.read(p) else { return nil }
+            guard let bytes = try? PolicyDirectory.read(p) else { return nil }
             files.append((p, bytes))
         }
         return files
@@ -152,7 +152,7 @@ enum TableSnapshot {
             default: return nil
             }
         }
-        let hostAddresses = hasHosts == 1 ? AddressSet(v4: IntervalSet(merging: v4), v6: IntervalSet(merging: v6)) : nil
+        let hostAddresses = hasHosts == 1 ? AddressSet(v4: IntervalSet(v4), v6: IntervalSet(v6)) : nil
         guard let fileCount = r.u32(), Int(fileCount) <= r.remaining else { return nil }
         var files: [CompiledTableCache.PolicyFile] = []
         for _ in 0..<fileCount {

@@ -8,19 +8,15 @@ public struct IntervalSet<Value: FixedWidthInteger & UnsignedInteger & Sendable>
 
     public init() { intervals = [] }
 
-    public init<S: Sequence>(_ ranges: S) where S.Element == ClosedRange<Value> {
-        intervals = []
-        for r in ranges { insert(r) }
-    }
-
     /// The union of `ranges` in any order: sorted once, then merged in one pass (inserting
     /// 100,000 ranges one by one would allocate for each). Inlinable, so callers in other
     /// modules get it specialised for their integer type.
     @inlinable
-    public init(merging ranges: [ClosedRange<Value>]) {
+    public init<S: Sequence>(_ ranges: S) where S.Element == ClosedRange<Value> {
+        let sorted = ranges.sorted(by: { $0.lowerBound < $1.lowerBound })
         var merged: [ClosedRange<Value>] = []
-        merged.reserveCapacity(ranges.count)
-        for r in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+        merged.reserveCapacity(sorted.count)
+        for r in sorted {
             guard let last = merged.last, last.upperBound == Value.max || r.lowerBound <= last.upperBound + 1 else {
                 merged.append(r)
                 continue

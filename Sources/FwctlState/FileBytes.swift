@@ -6,13 +6,6 @@ import Glibc
 /// Whole regular files read with one read(2) into an array of their size (no `Data` in
 /// between: a 3 MB policy is read in about a millisecond).
 public enum FileBytes {
-    public static func read(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        return read(fd: fd)
-    }
-
     /// The rest of an open regular file.
     public static func read(fd: Int32) -> [UInt8]? {
         var st = stat()

@@ -11,7 +11,6 @@ import Testing
     ] as [([ClosedRange<UInt8>], [ClosedRange<UInt8>])])
     func normalises(input: [ClosedRange<UInt8>], expected: [ClosedRange<UInt8>]) {
         #expect(IntervalSet(input).intervals == expected)
-        #expect(IntervalSet(merging: input).intervals == expected)
     }
 
     /// The one-pass union agrees with inserting one by one, on random ranges up to the
@@ -23,7 +22,9 @@ import Testing
                 let a = UInt8.random(in: 0...255, using: &rng), b = UInt8.random(in: 0...255, using: &rng)
                 return min(a, b)...max(a, b)
             }
-            #expect(IntervalSet(merging: ranges) == IntervalSet(ranges), "\(ranges)")
+            var inserted = IntervalSet<UInt8>()
+            for r in ranges { inserted.insert(r) }
+            #expect(IntervalSet(ranges) == inserted, "\(ranges)")
         }
     }
 
